@@ -1,0 +1,74 @@
+//===- ConstantData.h - Raw bytes of constant tensors -----------*- C++ -*-===//
+//
+// Zero-copy access to the bytes of the two elements attributes large weights
+// use, `dense<...>` and `dense_resource<...>`, and creation of constants over
+// a buffer filled in place. Elements are stored little-endian and row-major,
+// as both attributes store them on the little-endian hosts this targets.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PALETTIZE_DIALECT_MIL_CONSTANTDATA_H
+#define PALETTIZE_DIALECT_MIL_CONSTANTDATA_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Support/LLVM.h"
+
+#include <vector>
+
+namespace palettize::mil {
+
+/// Returns the width in bytes of one element of `type` as dense storage holds
+/// it, or 0 for element types whose storage is not byte-addressable (`i1`,
+/// sub-byte integers, complex, index).
+unsigned getElementByteWidth(mlir::Type elementType);
+
+/// Why the bytes of an elements attribute cannot be read.
+enum class RawDataError {
+  None,
+  /// Not a `dense` or `dense_resource` attribute.
+  UnsupportedAttribute,
+  /// The element type has no byte-addressable storage.
+  UnsupportedElementType,
+  /// A `dense_resource` whose blob has no data (e.g. an undeclared key).
+  MissingBlob,
+  /// A `dense_resource` blob whose size is not elements * element width.
+  WrongBlobSize,
+};
+
+/// Returns a human-readable description of `error`.
+llvm::StringRef describe(RawDataError error);
+
+/// The row-major bytes of an elements attribute.
+struct RawElementsData {
+  /// The bytes; points into the attribute's storage, or into `expanded` for a
+  /// splat.
+  llvm::ArrayRef<char> bytes;
+  /// Storage for an expanded splat value.
+  std::vector<char> expanded;
+  RawDataError error = RawDataError::None;
+
+  bool succeeded() const { return error == RawDataError::None; }
+};
+
+/// Reads the raw bytes of `attr` without copying (splats are expanded). The
+/// element type must be byte-addressable.
+RawElementsData getRawElementsData(mlir::ElementsAttr attr);
+
+/// Returns the size in bytes `attr`'s blob or dense storage actually holds
+/// for a non-splat attribute, if it can be read; used by verifiers to check
+/// sizes without expanding splats.
+std::optional<uint64_t> getStoredByteCount(mlir::ElementsAttr attr);
+
+/// Creates an elements attribute of `type` whose bytes are written by `fill`
+/// into a buffer of the right size. Results of more than `maxDenseElements`
+/// elements become a `dense_resource` blob named after `blobName` (the name
+/// is made unique), so that large data never goes through DenseElementsAttr
+/// uniquing; smaller ones become `dense`.
+mlir::ElementsAttr
+createElementsAttr(mlir::ShapedType type, llvm::StringRef blobName,
+                   int64_t maxDenseElements,
+                   llvm::function_ref<void(llvm::MutableArrayRef<char>)> fill);
+
+} // namespace palettize::mil
+
+#endif // PALETTIZE_DIALECT_MIL_CONSTANTDATA_H

@@ -1,0 +1,36 @@
+//===- MILDialect.td - Core ML program constants dialect ---*- tablegen -*-===//
+//
+// The `mil` dialect models the constant ops of Core ML's Model Intermediate
+// Language that weight compression produces and consumes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PALETTIZE_DIALECT_MIL_MILDIALECT_TD
+#define PALETTIZE_DIALECT_MIL_MILDIALECT_TD
+
+include "mlir/IR/OpBase.td"
+
+def MIL_Dialect : Dialect {
+  let name = "mil";
+  let cppNamespace = "::palettize::mil";
+  let summary = "Core ML constants and compile-time decompression ops";
+  let description = [{
+    The `mil` dialect models the constant operations of Core ML's Model
+    Intermediate Language (MIL) that matter for weight compression:
+
+    * `mil.const`, a plain constant tensor, and
+    * `mil.constexpr_lut_to_dense`, a constant stored as a lookup table (LUT,
+      the "palette") plus bit-packed indices into it, decoded at compile or
+      load time.
+
+    Every operand of these ops is an attribute, so each op is a self-contained
+    constant. Weights of any size travel as `dense_resource` blobs; the
+    dialect never needs to expand them into `DenseElementsAttr`.
+  }];
+  let hasConstantMaterializer = 1;
+}
+
+class MIL_Op<string mnemonic, list<Trait> traits = []>
+    : Op<MIL_Dialect, mnemonic, traits>;
+
+#endif // PALETTIZE_DIALECT_MIL_MILDIALECT_TD

@@ -1,0 +1,133 @@
+//===- MILOps.td - mil dialect operations ------------------*- tablegen -*-===//
+//
+// Operation definitions of the `mil` dialect: Core ML's `const` and
+// `constexpr_lut_to_dense`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PALETTIZE_DIALECT_MIL_MILOPS_TD
+#define PALETTIZE_DIALECT_MIL_MILOPS_TD
+
+include "palettize/Dialect/MIL/MILDialect.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// ConstOp
+//===----------------------------------------------------------------------===//
+
+def MIL_ConstOp : MIL_Op<"const",
+    [ConstantLike, Pure, AllTypesMatch<["value", "result"]>]> {
+  let summary = "constant tensor";
+  let description = [{
+    A constant tensor, Core ML's `const`. The value is any elements attribute:
+    an inline `dense<...>` or a `dense_resource<...>` blob, which is how large
+    weights are stored. The optional `name` is the Core ML name of the
+    constant; passes use it to name what they derive from it.
+
+    The op is `ConstantLike` and folds to its value, so canonicalization and
+    CSE treat it like `arith.constant`.
+
+    Example:
+
+    ```mlir
+    %bias = mil.const "fc1_bias" dense<[0.5, -1.0]> : tensor<2xf32>
+    %w = mil.const dense_resource<fc1_weight> : tensor<256x128xf16>
+    ```
+  }];
+
+  let arguments = (ins ElementsAttr:$value, OptionalAttr<StrAttr>:$name);
+  let results = (outs AnyStaticShapeTensor:$result);
+
+  let assemblyFormat = "($name^)? attr-dict $value";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// ConstexprLutToDenseOp
+//===----------------------------------------------------------------------===//
+
+def MIL_ConstexprLutToDenseOp : MIL_Op<"constexpr_lut_to_dense", [Pure]> {
+  let summary = "constant decoded from a lookup table and packed indices";
+  let description = [{
+    A compile-time constant stored as a palette: a lookup table (`lut`) of
+    `2^n` entries and one `n`-bit index per element (per vector of `V`
+    elements for vector palettization). Its value is `lut[index]` for every
+    element; the result type is the decoded tensor. Core ML's
+    `constexpr_lut_to_dense`.
+
+    **`lut`** is an `f16`, `bf16` or `f32` tensor, dense or `dense_resource`,
+    whose element type equals the result's. Two forms:
+
+    * per-tensor (Core ML iOS16): rank 1, shape `[2^n]`;
+    * grouped or vector (Core ML iOS18): rank `R + 2` for a rank-`R` result,
+      shape `[g_0, ..., g_{R-1}, 2^n, V]`. Let `D_d` be the result dimension
+      `d`, divided by `V` on the vector axis. Each `D_d` must be divisible by
+      `g_d`; with `b_d = D_d / g_d`, the index at position `(i_0, ...,
+      i_{R-1})` of the index grid selects its row in LUT group
+      `(i_0 / b_0, ..., i_{R-1} / b_{R-1})`.
+
+    `n`, the index bit width, is one of 1, 2, 3, 4, 6, 8.
+
+    **`indices`** is a rank-1 `ui8` tensor, dense or `dense_resource`, of
+    exactly `ceil(n * count / 8)` bytes, where `count` is the number of
+    result elements divided by `V`. Indices are packed in Core ML's layout,
+    LSB-first and row-major: bit `j` of index `i` is bit `(n*i + j) % 8` of
+    byte `(n*i + j) / 8`. An index may straddle two bytes; padding bits are 0.
+
+    **`vector_axis`** is required when `V > 1`: each LUT row holds `V` values
+    that lie contiguously along this result axis, whose size must then be a
+    multiple of `V`.
+
+    The op has no side effects and is self-contained; it folds to its decoded
+    value only when the result is small (at most 256 elements), because
+    decoding a large weight into a uniqued `DenseElementsAttr` would undo the
+    compression. Use `mil-materialize-constexpr` to decode every op.
+
+    Example (the `n = 2` vector of Core ML's format: bytes `[10, 4]` decode
+    to indices `[2, 2, 0, 0, 0]`):
+
+    ```mlir
+    %0 = mil.constexpr_lut_to_dense
+           lut(dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>)
+           indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+    // %0 == dense<[3.0, 3.0, 1.0, 1.0, 1.0]>
+    ```
+
+    A grouped LUT, one 2-bit palette per row of a 2x4 weight:
+
+    ```mlir
+    %1 = mil.constexpr_lut_to_dense
+           lut(dense<[[[[0.0], [1.0], [2.0], [3.0]]],
+                      [[[4.0], [5.0], [6.0], [7.0]]]]> : tensor<2x1x4x1xf32>)
+           indices(dense<[228, 27]> : tensor<2xui8>) : tensor<2x4xf32>
+    // %1 == dense<[[0.0, 1.0, 2.0, 3.0], [7.0, 6.0, 5.0, 4.0]]>
+    ```
+  }];
+
+  let arguments = (ins
+    ElementsAttr:$lut,
+    ElementsAttr:$indices,
+    OptionalAttr<I64Attr>:$vector_axis,
+    OptionalAttr<StrAttr>:$name
+  );
+  let results = (outs AnyStaticShapeTensor:$result);
+
+  let assemblyFormat = [{
+    ($name^)? `lut` `(` $lut `)` `indices` `(` $indices `)`
+    (`vector_axis` `(` $vector_axis^ `)`)? attr-dict `:` type($result)
+  }];
+
+  let hasVerifier = 1;
+  let hasFolder = 1;
+
+  let extraClassDeclaration = [{
+    /// Describes how this op maps its packed indices to result elements.
+    /// Only meaningful on an op that verifies.
+    ::palettize::LutLayout getLutLayout();
+  }];
+}
+
+#endif // PALETTIZE_DIALECT_MIL_MILOPS_TD

@@ -1,0 +1,20 @@
+//===- Passes.h - palettize passes ------------------------------*- C++ -*-===//
+
+#ifndef PALETTIZE_TRANSFORMS_PASSES_H
+#define PALETTIZE_TRANSFORMS_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+#include "palettize/Dialect/MIL/MILDialect.h"
+
+namespace palettize {
+
+#define GEN_PASS_DECL
+#include "palettize/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "palettize/Transforms/Passes.h.inc"
+
+} // namespace palettize
+
+#endif // PALETTIZE_TRANSFORMS_PASSES_H

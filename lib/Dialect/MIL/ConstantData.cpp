@@ -1,0 +1,114 @@
+//===- ConstantData.cpp - Raw bytes of constant tensors -------------------===//
+
+#include "palettize/Dialect/MIL/ConstantData.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+using namespace palettize::mil;
+
+unsigned palettize::mil::getElementByteWidth(Type elementType) {
+  // Only types whose dense storage is a whole number of bytes per element:
+  // i1 is bit-packed and sub-byte integers are padded, so raw bytes of those
+  // do not mean what a byte-wise reader would assume.
+  if (!isa<IntegerType, FloatType>(elementType))
+    return 0;
+  unsigned bits = elementType.getIntOrFloatBitWidth();
+  return bits % 8 == 0 ? bits / 8 : 0;
+}
+
+StringRef palettize::mil::describe(RawDataError error) {
+  switch (error) {
+  case RawDataError::None:
+    return "no error";
+  case RawDataError::UnsupportedAttribute:
+    return "is neither a dense nor a dense_resource attribute";
+  case RawDataError::UnsupportedElementType:
+    return "has an element type without byte-addressable storage";
+  case RawDataError::MissingBlob:
+    return "refers to a resource blob that has no data";
+  case RawDataError::WrongBlobSize:
+    return "has a resource blob whose size does not match its type";
+  }
+  llvm_unreachable("unknown RawDataError");
+}
+
+std::optional<uint64_t> palettize::mil::getStoredByteCount(ElementsAttr attr) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    unsigned width = getElementByteWidth(dense.getElementType());
+    if (width == 0)
+      return std::nullopt;
+    return uint64_t(dense.getNumElements()) * width;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    return blob->getData().size();
+  }
+  return std::nullopt;
+}
+
+RawElementsData palettize::mil::getRawElementsData(ElementsAttr attr) {
+  RawElementsData data;
+  unsigned width = getElementByteWidth(attr.getElementType());
+  if (width == 0) {
+    data.error = RawDataError::UnsupportedElementType;
+    return data;
+  }
+  const uint64_t byteCount = uint64_t(attr.getNumElements()) * width;
+
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    ArrayRef<char> raw = dense.getRawData();
+    if (dense.isSplat() && byteCount != raw.size()) {
+      // A splat stores one element; repeat it.
+      data.expanded.resize(byteCount);
+      for (uint64_t offset = 0; offset < byteCount; offset += width)
+        std::memcpy(data.expanded.data() + offset, raw.data(), width);
+      data.bytes = data.expanded;
+      return data;
+    }
+    data.bytes = raw;
+    return data;
+  }
+
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob) {
+      data.error = RawDataError::MissingBlob;
+      return data;
+    }
+    if (blob->getData().size() != byteCount) {
+      data.error = RawDataError::WrongBlobSize;
+      return data;
+    }
+    data.bytes = blob->getData();
+    return data;
+  }
+
+  data.error = RawDataError::UnsupportedAttribute;
+  return data;
+}
+
+ElementsAttr palettize::mil::createElementsAttr(
+    ShapedType type, StringRef blobName, int64_t maxDenseElements,
+    function_ref<void(MutableArrayRef<char>)> fill) {
+  unsigned width = getElementByteWidth(type.getElementType());
+  assert(width != 0 && "element type has no byte-addressable storage");
+  const size_t byteCount = size_t(type.getNumElements()) * width;
+
+  if (type.getNumElements() <= maxDenseElements) {
+    std::vector<char> buffer(byteCount);
+    fill(buffer);
+    return DenseElementsAttr::getFromRawBuffer(type, buffer);
+  }
+
+  // Align blobs to 64 bytes so that readers (and bytecode, which keeps the
+  // alignment) can map them as vectors of any element type.
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocate(byteCount, /*align=*/64);
+  fill(blob.getMutableData());
+  return DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+}
