@@ -1,0 +1,37 @@
+// RUN: palettize-opt %s -split-input-file -canonicalize | FileCheck %s
+
+// mil.const is ConstantLike: canonicalization dedups equal constants.
+// CHECK-LABEL: func.func @const_dedup
+// CHECK-COUNT-1: mil.const
+// CHECK-NOT: mil.const
+// CHECK: return %[[C:.*]], %[[C]]
+func.func @const_dedup() -> (tensor<2xf32>, tensor<2xf32>) {
+  %0 = mil.const dense<[1.0, 2.0]> : tensor<2xf32>
+  %1 = mil.const dense<[1.0, 2.0]> : tensor<2xf32>
+  return %0, %1 : tensor<2xf32>, tensor<2xf32>
+}
+
+// -----
+
+// A small LUT constant folds to its decoded value: Core ML's n=2 vector,
+// bytes [10, 4] -> indices [2, 2, 0, 0, 0] -> [3, 3, 1, 1, 1].
+// CHECK-LABEL: func.func @fold_small
+// CHECK-NOT: mil.constexpr_lut_to_dense
+// CHECK: mil.const dense<[3.000000e+00, 3.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00]> : tensor<5xf32>
+func.func @fold_small() -> tensor<5xf32> {
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+// A large one stays compressed: folding would rebuild the whole weight.
+// CHECK-LABEL: func.func @keep_large
+// CHECK: mil.constexpr_lut_to_dense
+// CHECK-NOT: mil.const
+func.func @keep_large() -> tensor<16x17xf32> {
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0]> : tensor<2xf32>)
+         indices(dense<0> : tensor<34xui8>) : tensor<16x17xf32>
+  return %0 : tensor<16x17xf32>
+}

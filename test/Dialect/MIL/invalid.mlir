@@ -1,0 +1,239 @@
+// RUN: palettize-opt %s -split-input-file -verify-diagnostics
+
+// mil.const: the value attribute determines the result type.
+func.func @const_type_mismatch() -> tensor<3xf32> {
+  // expected-error @+1 {{all of {value, result} have same type}}
+  %0 = "mil.const"() <{value = dense<1.0> : tensor<2xf32>}> : () -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// Constants have static shapes: a dynamic one has no data to hold.
+func.func @const_dynamic_shape() -> tensor<?xf32> {
+  // expected-error @+1 {{must be statically shaped tensor of any type values}}
+  %0 = "mil.const"() <{value = dense<1.0> : tensor<2xf32>}> : () -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+// Core ML palettizes float weights only.
+func.func @lut_integer_elements() -> tensor<4xi32> {
+  // expected-error @+1 {{'lut' element type must be f16, bf16 or f32, got 'i32'}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1, 2]> : tensor<2xi32>)
+         indices(dense<5> : tensor<1xui8>) : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// Decoding copies LUT entries, so the types must agree exactly.
+func.func @lut_result_type_mismatch() -> tensor<4xf32> {
+  // expected-error @+1 {{'lut' element type 'f16' must match the result element type 'f32'}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0]> : tensor<2xf16>)
+         indices(dense<5> : tensor<1xui8>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Only attributes whose bytes can be read in place are accepted.
+func.func @lut_sparse() -> tensor<4xf32> {
+  // expected-error @+1 {{'lut' must be a dense or dense_resource attribute}}
+  %0 = mil.constexpr_lut_to_dense lut(sparse<[[0]], [1.0]> : tensor<2xf32>)
+         indices(dense<5> : tensor<1xui8>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// A blob must hold exactly the bytes its type implies.
+func.func @lut_blob_size() -> tensor<4xf32> {
+  // expected-error @+1 {{'lut' resource blob must hold 8 bytes for its type 'tensor<2xf32>', got 4}}
+  %0 = mil.constexpr_lut_to_dense lut(dense_resource<short_lut> : tensor<2xf32>)
+         indices(dense<5> : tensor<1xui8>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      short_lut: "0x040000000000803F"
+    }
+  }
+#-}
+
+// -----
+
+// Rank 1 is the per-tensor form, rank R+2 the grouped form; nothing else.
+func.func @lut_rank() -> tensor<4xf32> {
+  // expected-error @+1 {{'lut' must have rank 1 (per-tensor) or rank 3 (grouped, for a rank-1 result), got rank 2}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<1.0> : tensor<1x2xf32>)
+         indices(dense<5> : tensor<1xui8>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// A palette has 2^n rows.
+func.func @lut_not_power_of_two() -> tensor<4xf32> {
+  // expected-error @+1 {{'lut' palette size must be 2^n with n in {1, 2, 3, 4, 6, 8}, got 5}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<1.0> : tensor<5xf32>)
+         indices(dense<5> : tensor<2xui8>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Core ML has no 5-bit or 7-bit indices.
+func.func @lut_unsupported_bits() -> tensor<8xf32> {
+  // expected-error @+1 {{'lut' palette size must be 2^n with n in {1, 2, 3, 4, 6, 8}, got 32}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<1.0> : tensor<32xf32>)
+         indices(dense<5> : tensor<5xui8>) : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+// A LUT row holds at least one value.
+func.func @lut_zero_vector_size() -> tensor<2x3xf32> {
+  // expected-error @+1 {{'lut' vector size must be at least 1, got 0}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<0.0> : tensor<1x1x2x0xf32>)
+         indices(dense<0> : tensor<1xui8>) vector_axis(0) : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Every dimension has at least one group.
+func.func @lut_zero_groups() -> tensor<2x3xf32> {
+  // expected-error @+1 {{'lut' group count along dimension 0 must be at least 1, got 0}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<0.0> : tensor<0x1x2x1xf32>)
+         indices(dense<0> : tensor<1xui8>) : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Groups tile the index grid exactly.
+func.func @lut_groups_do_not_divide() -> tensor<3x4xf32> {
+  // expected-error @+1 {{'lut' group count 2 along dimension 0 must divide the index grid size 3}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<0.0> : tensor<2x1x2x1xf32>)
+         indices(dense<0> : tensor<2xui8>) : tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// With vectors, groups tile the grid of vectors (the vector axis divided by V).
+func.func @lut_groups_do_not_divide_vector_grid() -> tensor<2x8xf32> {
+  // expected-error @+1 {{'lut' group count 3 along dimension 1 must divide the index grid size 4}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<0.0> : tensor<1x3x2x2xf32>)
+         indices(dense<0> : tensor<1xui8>) vector_axis(1) : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// The vector axis names a result dimension.
+func.func @vector_axis_out_of_range() -> tensor<2x4xf32> {
+  // expected-error @+1 {{'vector_axis' must be in [0, 2) for a rank-2 result, got 2}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<0.0> : tensor<1x1x2x2xf32>)
+         indices(dense<0> : tensor<1xui8>) vector_axis(2) : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @vector_axis_negative() -> tensor<2x4xf32> {
+  // expected-error @+1 {{'vector_axis' must be in [0, 2) for a rank-2 result, got -1}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<0.0> : tensor<1x1x2x2xf32>)
+         indices(dense<0> : tensor<1xui8>) vector_axis(-1) : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Without an axis, the placement of a vector's values is ambiguous.
+func.func @vector_axis_missing() -> tensor<2x4xf32> {
+  // expected-error @+1 {{'vector_axis' is required when the 'lut' vector size is 2}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<0.0> : tensor<1x1x2x2xf32>)
+         indices(dense<0> : tensor<1xui8>) : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Vectors tile the vector axis exactly.
+func.func @vector_axis_not_multiple() -> tensor<2x5xf32> {
+  // expected-error @+1 {{result dimension 1 (size 5) along 'vector_axis' must be a multiple of the 'lut' vector size 2}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<0.0> : tensor<1x1x2x2xf32>)
+         indices(dense<0> : tensor<1xui8>) vector_axis(1) : tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+// Packed indices are bytes, stored unsigned as Core ML stores them.
+func.func @indices_signed() -> tensor<4xf32> {
+  // expected-error @+1 {{'indices' must be a rank-1 tensor of ui8, got 'tensor<1xi8>'}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0]> : tensor<2xf32>)
+         indices(dense<5> : tensor<1xi8>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @indices_rank() -> tensor<4xf32> {
+  // expected-error @+1 {{'indices' must be a rank-1 tensor of ui8, got 'tensor<1x1xui8>'}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0]> : tensor<2xf32>)
+         indices(dense<5> : tensor<1x1xui8>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @indices_sparse() -> tensor<4xf32> {
+  // expected-error @+1 {{'indices' must be a dense or dense_resource attribute}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0]> : tensor<2xf32>)
+         indices(sparse<[[0]], [5]> : tensor<1xui8>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Exactly ceil(n * count / 8) bytes: 5 indices of 2 bits take 2 bytes.
+func.func @indices_byte_count() -> tensor<5xf32> {
+  // expected-error @+1 {{'indices' must hold ceil(2 * 5 / 8) = 2 bytes (5 indices of 2 bits), got 3}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>)
+         indices(dense<[10, 4, 0]> : tensor<3xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+// With vectors, there is one index per vector: 8 elements / V=2 = 4 indices.
+func.func @indices_byte_count_vector() -> tensor<2x4xf32> {
+  // expected-error @+1 {{'indices' must hold ceil(1 * 4 / 8) = 1 bytes (4 indices of 1 bits), got 2}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<0.0> : tensor<1x1x2x2xf32>)
+         indices(dense<0> : tensor<2xui8>) vector_axis(1) : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @indices_blob_size() -> tensor<4x1xf32> {
+  // expected-error @+1 {{'indices' resource blob must hold 2 bytes for its type 'tensor<2xui8>', got 3}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<0.0> : tensor<16xf32>)
+         indices(dense_resource<long_idx> : tensor<2xui8>) : tensor<4x1xf32>
+  return %0 : tensor<4x1xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      long_idx: "0x01000000D41500"
+    }
+  }
+#-}

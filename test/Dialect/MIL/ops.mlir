@@ -1,0 +1,100 @@
+// RUN: palettize-opt %s -split-input-file | FileCheck %s
+// Round trip through the generic form: the custom form must carry everything.
+// RUN: palettize-opt %s -split-input-file -mlir-print-op-generic \
+// RUN:   | palettize-opt -split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @const_dense
+// CHECK: mil.const dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+// CHECK: mil.const "fc1_bias" dense<5.000000e-01> : tensor<3xf16>
+func.func @const_dense() -> (tensor<2xf32>, tensor<3xf16>) {
+  %0 = mil.const dense<[1.0, 2.0]> : tensor<2xf32>
+  %1 = mil.const "fc1_bias" dense<0.5> : tensor<3xf16>
+  return %0, %1 : tensor<2xf32>, tensor<3xf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @const_resource
+// CHECK: mil.const "w" dense_resource<weight> : tensor<2x2xbf16>
+func.func @const_resource() -> tensor<2x2xbf16> {
+  %0 = mil.const "w" dense_resource<weight> : tensor<2x2xbf16>
+  return %0 : tensor<2x2xbf16>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      weight: "0x02000000803F0040404080C0"
+    }
+  }
+#-}
+
+// -----
+
+// CHECK-LABEL: func.func @lut_per_tensor
+// CHECK: %[[W:.*]] = mil.constexpr_lut_to_dense "conv_w" lut(dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]> : tensor<4xf32>) indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+// CHECK: return %[[W]]
+func.func @lut_per_tensor() -> tensor<5xf32> {
+  %0 = mil.constexpr_lut_to_dense "conv_w"
+         lut(dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @lut_resource_indices
+// CHECK: mil.constexpr_lut_to_dense lut(dense<{{.*}}> : tensor<16xf16>) indices(dense_resource<idx> : tensor<2xui8>) : tensor<4x1xf16>
+func.func @lut_resource_indices() -> tensor<4x1xf16> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[-19.0, 4.0, 0.0, -1.0, 1.0, 3.0, 5.0, -8.0, 19.0, 13.0, 42.0, 4.5, 5.4, 2.0, -6.0, -7.0]> : tensor<16xf16>)
+         indices(dense_resource<idx> : tensor<2xui8>) : tensor<4x1xf16>
+  return %0 : tensor<4x1xf16>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      idx: "0x01000000D415"
+    }
+  }
+#-}
+
+// -----
+
+// CHECK-LABEL: func.func @lut_grouped
+// CHECK: mil.constexpr_lut_to_dense lut(dense<{{.*}}> : tensor<2x1x4x1xf32>) indices(dense<[228, 27]> : tensor<2xui8>) : tensor<2x4xf32>
+func.func @lut_grouped() -> tensor<2x4xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[[[[0.0], [1.0], [2.0], [3.0]]],
+                    [[[4.0], [5.0], [6.0], [7.0]]]]> : tensor<2x1x4x1xf32>)
+         indices(dense<[228, 27]> : tensor<2xui8>) : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @lut_vector
+// CHECK: mil.constexpr_lut_to_dense lut(dense<{{.*}}> : tensor<1x1x2x2xf32>) indices(dense<9> : tensor<1xui8>) vector_axis(1) : tensor<2x4xf32>
+func.func @lut_vector() -> tensor<2x4xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[[[[10.0, 11.0], [20.0, 21.0]]]]> : tensor<1x1x2x2xf32>)
+         indices(dense<9> : tensor<1xui8>) vector_axis(1) : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Both ops are Pure constants: CSE merges identical ones.
+// RUN: palettize-opt %s -split-input-file -cse | FileCheck %s --check-prefix=CSE
+// CSE-LABEL: func.func @cse
+// CSE-COUNT-1: mil.constexpr_lut_to_dense
+// CSE-NOT: mil.constexpr_lut_to_dense
+// CSE: return %[[V:.*]], %[[V]]
+func.func @cse() -> (tensor<2x16xf32>, tensor<2x16xf32>) {
+  %0 = mil.constexpr_lut_to_dense lut(dense<[0.0, 1.0]> : tensor<2xf32>)
+         indices(dense<[1, 2, 3, 4]> : tensor<4xui8>) : tensor<2x16xf32>
+  %1 = mil.constexpr_lut_to_dense lut(dense<[0.0, 1.0]> : tensor<2xf32>)
+         indices(dense<[1, 2, 3, 4]> : tensor<4xui8>) : tensor<2x16xf32>
+  return %0, %1 : tensor<2x16xf32>, tensor<2x16xf32>
+}

@@ -1,0 +1,5 @@
+func.func @w() -> tensor<5xf32> {
+  %0 = mil.constexpr_lut_to_dense "w" lut(dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}

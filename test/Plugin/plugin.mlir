@@ -1,0 +1,48 @@
+// The stock mlir-opt loads one shared object through both plugin flags and
+// then parses, verifies, prints and transforms mil IR exactly as palettize-opt.
+//
+// RUN: mlir-opt --load-dialect-plugin=%palettize_plugin \
+// RUN:   --load-pass-plugin=%palettize_plugin %s > %t.plugin.mlir
+// RUN: palettize-opt %s > %t.driver.mlir
+// RUN: diff %t.plugin.mlir %t.driver.mlir
+// RUN: FileCheck %s --check-prefix=PRINT < %t.plugin.mlir
+//
+// Plugin passes run through --pass-pipeline (the flag form is not available
+// to plugin passes in the stock mlir-opt).
+// RUN: mlir-opt --load-dialect-plugin=%palettize_plugin \
+// RUN:   --load-pass-plugin=%palettize_plugin %s \
+// RUN:   --pass-pipeline='builtin.module(mil-materialize-constexpr)' > %t.plugin.dec.mlir
+// RUN: palettize-opt %s \
+// RUN:   --pass-pipeline='builtin.module(mil-materialize-constexpr)' > %t.driver.dec.mlir
+// RUN: diff %t.plugin.dec.mlir %t.driver.dec.mlir
+// RUN: FileCheck %s --check-prefix=DECODE < %t.plugin.dec.mlir
+//
+// Pass options work through the pipeline too.
+// RUN: mlir-opt --load-dialect-plugin=%palettize_plugin \
+// RUN:   --load-pass-plugin=%palettize_plugin %s \
+// RUN:   -p 'builtin.module(mil-materialize-constexpr{max-dense-elements=2})' \
+// RUN:   | FileCheck %s --check-prefix=BLOB
+//
+// The plugin's passes are listed in mlir-opt's help.
+// RUN: mlir-opt --load-pass-plugin=%palettize_plugin --help \
+// RUN:   | FileCheck %s --check-prefix=HELP
+
+// PRINT-LABEL: func.func @weights
+// PRINT: mil.const "bias" dense<[5.000000e-01, -1.000000e+00]> : tensor<2xf32>
+// PRINT: mil.constexpr_lut_to_dense "w" lut(dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]> : tensor<4xf32>) indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+
+// DECODE-LABEL: func.func @weights
+// DECODE-NOT: mil.constexpr_lut_to_dense
+// DECODE: mil.const "w" dense<[3.000000e+00, 3.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00]> : tensor<5xf32>
+
+// BLOB: mil.const "w" dense_resource<w> : tensor<5xf32>
+
+// HELP: --mil-materialize-constexpr
+// HELP-NEXT: --max-dense-elements=
+
+func.func @weights() -> (tensor<2xf32>, tensor<5xf32>) {
+  %b = mil.const "bias" dense<[0.5, -1.0]> : tensor<2xf32>
+  %w = mil.constexpr_lut_to_dense "w" lut(dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %b, %w : tensor<2xf32>, tensor<5xf32>
+}

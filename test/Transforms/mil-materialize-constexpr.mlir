@@ -1,0 +1,136 @@
+// RUN: palettize-opt %s -split-input-file -mil-materialize-constexpr | FileCheck %s
+// RUN: palettize-opt %s -split-input-file -mil-materialize-constexpr="max-dense-elements=4" \
+// RUN:   | FileCheck %s --check-prefix=BLOB
+// RUN: palettize-opt %s -split-input-file -mil-materialize-constexpr \
+// RUN:   -mlir-print-elementsattrs-with-hex-if-larger=0 | FileCheck %s --check-prefix=HEX
+
+// Core ML's n=4 vector: bytes [212, 21] hold indices [4, 13, 5, 1], which
+// select 1, 2, 3, 4 from this LUT.
+// CHECK-LABEL: func.func @known_vector_4bit
+// CHECK-NOT: mil.constexpr_lut_to_dense
+// CHECK: %[[C:.*]] = mil.const dense<{{\[}}[1.000000e+00], [2.000000e+00], [3.000000e+00], [4.000000e+00]]> : tensor<4x1xf32>
+// CHECK: return %[[C]]
+func.func @known_vector_4bit() -> tensor<4x1xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[-19.0, 4.0, 0.0, -1.0, 1.0, 3.0, 5.0, -8.0, 19.0, 13.0, 42.0, 4.5, 5.4, 2.0, -6.0, -7.0]> : tensor<16xf32>)
+         indices(dense<[212, 21]> : tensor<2xui8>) : tensor<4x1xf32>
+  return %0 : tensor<4x1xf32>
+}
+
+// -----
+
+// Core ML's n=2 vector: bytes [10, 4] -> indices [2, 2, 0, 0, 0]. The name
+// carries over to the constant.
+// CHECK-LABEL: func.func @known_vector_2bit
+// CHECK: mil.const "w" dense<[3.000000e+00, 3.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00]> : tensor<5xf32>
+// BLOB-LABEL: func.func @known_vector_2bit
+// BLOB: mil.const "w" dense_resource<w> : tensor<5xf32>
+// BLOB: w: "0x4000000000004040000040400000803F0000803F0000803F"
+func.func @known_vector_2bit() -> tensor<5xf32> {
+  %0 = mil.constexpr_lut_to_dense "w" lut(dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+// One 2-bit palette per row: row 0 takes indices [0, 1, 2, 3] from
+// [0, 1, 2, 3], row 1 takes [3, 2, 1, 0] from [4, 5, 6, 7].
+// CHECK-LABEL: func.func @grouped_rows
+// CHECK: mil.const dense<{{\[}}[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00], [7.000000e+00, 6.000000e+00, 5.000000e+00, 4.000000e+00]]> : tensor<2x4xf32>
+// BLOB-LABEL: func.func @grouped_rows
+// BLOB: mil.const dense_resource<mil_decoded> : tensor<2x4xf32>
+// BLOB: mil_decoded: "0x40000000000000000000803F00000040000040400000E0400000C0400000A04000008040"
+func.func @grouped_rows() -> tensor<2x4xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[[[[0.0], [1.0], [2.0], [3.0]]],
+                    [[[4.0], [5.0], [6.0], [7.0]]]]> : tensor<2x1x4x1xf32>)
+         indices(dense<[228, 27]> : tensor<2xui8>) : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Grouped along columns: blocks of 2 columns, palettes [10, 11] and [20, 21];
+// 1-bit index grid [[0, 1, 1, 0], [1, 1, 0, 0]] packs LSB-first into 54.
+// CHECK-LABEL: func.func @grouped_columns
+// CHECK: mil.const dense<{{\[}}[1.000000e+01, 1.100000e+01, 2.100000e+01, 2.000000e+01], [1.100000e+01, 1.100000e+01, 2.000000e+01, 2.000000e+01]]> : tensor<2x4xf32>
+func.func @grouped_columns() -> tensor<2x4xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[[[[10.0], [11.0]], [[20.0], [21.0]]]]> : tensor<1x2x2x1xf32>)
+         indices(dense<54> : tensor<1xui8>) : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Vectors of 2 along axis 1: rows [10, 11] and [20, 21], index grid
+// [[1, 0], [0, 1]] (bits 1, 0, 0, 1 = 9).
+// CHECK-LABEL: func.func @vector_last_axis
+// CHECK: mil.const dense<{{\[}}[2.000000e+01, 2.100000e+01, 1.000000e+01, 1.100000e+01], [1.000000e+01, 1.100000e+01, 2.000000e+01, 2.100000e+01]]> : tensor<2x4xf32>
+func.func @vector_last_axis() -> tensor<2x4xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[[[[10.0, 11.0], [20.0, 21.0]]]]> : tensor<1x1x2x2xf32>)
+         indices(dense<9> : tensor<1xui8>) vector_axis(1) : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// The same vectors along axis 0: grid position (i, j) fills rows 2i, 2i+1
+// of column j.
+// CHECK-LABEL: func.func @vector_first_axis
+// CHECK: mil.const dense<{{\[}}[2.000000e+01, 1.000000e+01], [2.100000e+01, 1.100000e+01], [1.000000e+01, 2.000000e+01], [1.100000e+01, 2.100000e+01]]> : tensor<4x2xf32>
+func.func @vector_first_axis() -> tensor<4x2xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[[[[10.0, 11.0], [20.0, 21.0]]]]> : tensor<1x1x2x2xf32>)
+         indices(dense<9> : tensor<1xui8>) vector_axis(0) : tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+// Bit exactness: f16 entries -0.0 (0x8000), a NaN with payload (0x7E01),
+// 1.0 (0x3C00) and -2.0 (0xC000); 2-bit indices [3, 1, 0, 2, 2, 0] pack to
+// 3 | 1<<2 | 2<<6 = 135 and 2.
+// HEX-LABEL: func.func @f16_bits
+// HEX: mil.const dense<"0x00C0017E0080003C003C0080"> : tensor<6xf16>
+func.func @f16_bits() -> tensor<6xf16> {
+  %0 = mil.constexpr_lut_to_dense lut(dense<"0x0080017E003C00C0"> : tensor<4xf16>)
+         indices(dense<[135, 2]> : tensor<2xui8>) : tensor<6xf16>
+  return %0 : tensor<6xf16>
+}
+
+// -----
+
+// bf16 entries 1.0 (0x3F80) and -0.5 (0xBF00), indices in a blob.
+// HEX-LABEL: func.func @bf16_resource_indices
+// HEX: mil.const dense<"0x00BF803F803F00BF"> : tensor<2x2xbf16>
+func.func @bf16_resource_indices() -> tensor<2x2xbf16> {
+  %0 = mil.constexpr_lut_to_dense lut(dense<"0x803F00BF"> : tensor<2xbf16>)
+         indices(dense_resource<idx> : tensor<1xui8>) : tensor<2x2xbf16>
+  return %0 : tensor<2x2xbf16>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      idx: "0x0100000009"
+    }
+  }
+#-}
+
+// -----
+
+// Nested regions are visited too.
+// CHECK-LABEL: func.func @nested
+// CHECK: scf.execute_region
+// CHECK: mil.const dense<[2.000000e+00, 1.000000e+00]> : tensor<2xf32>
+func.func @nested() -> tensor<2xf32> {
+  %r = scf.execute_region -> tensor<2xf32> {
+    %0 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0]> : tensor<2xf32>)
+           indices(dense<1> : tensor<1xui8>) : tensor<2xf32>
+    scf.yield %0 : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
