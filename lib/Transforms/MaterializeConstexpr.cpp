@@ -51,7 +51,8 @@ FailureOr<ConstOp> materialize(ConstexprLutToDenseOp op,
 }
 
 struct MILMaterializeConstexprPass
-    : palettize::impl::MILMaterializeConstexprBase<MILMaterializeConstexprPass> {
+    : palettize::impl::MILMaterializeConstexprBase<
+          MILMaterializeConstexprPass> {
   using Base::Base;
 
   void runOnOperation() override {

@@ -22,8 +22,7 @@ int main(int argc, char **argv) {
   palettize::registerDialects(registry);
   registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
                   mlir::linalg::LinalgDialect, mlir::scf::SCFDialect,
-                  mlir::tensor::TensorDialect,
-                  mlir::tosa::TosaDialect>();
+                  mlir::tensor::TensorDialect, mlir::tosa::TosaDialect>();
   palettize::registerPasses();
   mlir::registerTransformsPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(

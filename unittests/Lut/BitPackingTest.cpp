@@ -47,10 +47,10 @@ TEST(BitPacking, ByteCountIsCeilOfBits) {
   EXPECT_EQ(getPackedIndicesByteCount(8, 1), 1u);
   EXPECT_EQ(getPackedIndicesByteCount(9, 1), 2u);
   EXPECT_EQ(getPackedIndicesByteCount(5, 2), 2u);
-  EXPECT_EQ(getPackedIndicesByteCount(3, 3), 2u);  // 9 bits
-  EXPECT_EQ(getPackedIndicesByteCount(8, 3), 3u);  // 24 bits
-  EXPECT_EQ(getPackedIndicesByteCount(4, 6), 3u);  // 24 bits
-  EXPECT_EQ(getPackedIndicesByteCount(5, 6), 4u);  // 30 bits
+  EXPECT_EQ(getPackedIndicesByteCount(3, 3), 2u); // 9 bits
+  EXPECT_EQ(getPackedIndicesByteCount(8, 3), 3u); // 24 bits
+  EXPECT_EQ(getPackedIndicesByteCount(4, 6), 3u); // 24 bits
+  EXPECT_EQ(getPackedIndicesByteCount(5, 6), 4u); // 30 bits
   EXPECT_EQ(getPackedIndicesByteCount(7, 8), 7u);
   // Large counts must not overflow 32-bit arithmetic.
   EXPECT_EQ(getPackedIndicesByteCount(uint64_t(3) << 32, 6),

@@ -1,7 +1,7 @@
 //===- LutDecodeTest.cpp - Decoding palettized tensors --------------------===//
 
-#include "palettize/Lut/BitPacking.h"
 #include "palettize/Lut/LutDecode.h"
+#include "palettize/Lut/BitPacking.h"
 
 #include <gtest/gtest.h>
 
@@ -24,8 +24,8 @@ std::vector<float> decode(const LutLayout &layout,
 // Core ML's n=4 known vector.
 TEST(LutDecode, KnownVectorFourBits) {
   LutLayout layout{{4, 1}, {1, 1}, 4};
-  std::vector<float> lut = {-19, 4, 0, -1, 1, 3, 5, -8,
-                            19, 13, 42, 4.5, 5.4f, 2, -6, -7};
+  std::vector<float> lut = {-19, 4,  0,  -1,  1,    3, 5,  -8,
+                            19,  13, 42, 4.5, 5.4f, 2, -6, -7};
   EXPECT_EQ(decode(layout, {212, 21}, lut), (std::vector<float>{1, 2, 3, 4}));
 }
 
@@ -118,8 +118,8 @@ std::vector<float> referenceDecode(const LutLayout &layout,
         q /= v;
       }
       indexFlat = indexFlat * grid[d] + q;
-      group = group * layout.groupCounts[d] +
-              q / (grid[d] / layout.groupCounts[d]);
+      group =
+          group * layout.groupCounts[d] + q / (grid[d] / layout.groupCounts[d]);
     }
     int64_t row = group * layout.getPaletteSize() + indices[indexFlat];
     result[flat] = lut[row * v + lane];
@@ -130,8 +130,8 @@ std::vector<float> referenceDecode(const LutLayout &layout,
 TEST(LutDecode, MatchesReferenceOnRandomLayouts) {
   std::mt19937 rng(2024);
   auto pick = [&](std::vector<int64_t> options) {
-    return options[std::uniform_int_distribution<size_t>(
-        0, options.size() - 1)(rng)];
+    return options[std::uniform_int_distribution<size_t>(0, options.size() -
+                                                                1)(rng)];
   };
   for (int trial = 0; trial < 300; ++trial) {
     LutLayout layout;

@@ -107,8 +107,7 @@ ElementsAttr palettize::mil::createElementsAttr(
 
   // Align blobs to 64 bytes so that readers (and bytecode, which keeps the
   // alignment) can map them as vectors of any element type.
-  AsmResourceBlob blob =
-      HeapAsmResourceBlob::allocate(byteCount, /*align=*/64);
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(byteCount, /*align=*/64);
   fill(blob.getMutableData());
   return DenseResourceElementsAttr::get(type, blobName, std::move(blob));
 }

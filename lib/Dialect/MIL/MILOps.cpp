@@ -99,8 +99,7 @@ LogicalResult ConstexprLutToDenseOp::verify() {
   std::optional<int64_t> vectorAxis = getVectorAxis();
   if (vectorAxis && (*vectorAxis < 0 || *vectorAxis >= rank))
     return emitOpError("'vector_axis' must be in [0, ")
-           << rank << ") for a rank-" << rank << " result, got "
-           << *vectorAxis;
+           << rank << ") for a rank-" << rank << " result, got " << *vectorAxis;
   if (vectorSize > 1) {
     if (!vectorAxis)
       return emitOpError("'vector_axis' is required when the 'lut' vector "
@@ -141,9 +140,10 @@ LogicalResult ConstexprLutToDenseOp::verify() {
       getPackedIndicesByteCount(indexCount, indexBitWidth);
   if (uint64_t(indicesType.getDimSize(0)) != expectedBytes)
     return emitOpError("'indices' must hold ceil(")
-           << indexBitWidth << " * " << indexCount << " / 8) = "
-           << expectedBytes << " bytes (" << indexCount << " indices of "
-           << indexBitWidth << " bits), got " << indicesType.getDimSize(0);
+           << indexBitWidth << " * " << indexCount
+           << " / 8) = " << expectedBytes << " bytes (" << indexCount
+           << " indices of " << indexBitWidth << " bits), got "
+           << indicesType.getDimSize(0);
   return success();
 }
 

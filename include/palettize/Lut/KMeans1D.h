@@ -1,0 +1,58 @@
+//===- KMeans1D.h - Optimal one-dimensional k-means -------------*- C++ -*-===//
+//
+// The exact optimum of weighted 1-D k-means: partitions sorted points into k
+// contiguous clusters minimising sum_i w_i * (x_i - centroid(i))^2. In one
+// dimension an optimal clustering is always contiguous in sorted order, so a
+// dynamic program over prefixes finds it (Wang & Song, "Ckmeans.1d.dp",
+// 2011). Its argmin is monotone in the prefix length (the cost matrix is
+// Monge), so each of the k layers is solved by divide and conquer:
+//
+//   time   O(k * m * log m) for m points,
+//   memory O(m) doubles plus the k x m table of argmins used to recover the
+//          partition (2 bytes per entry when m <= 65536, else 4).
+//
+// Deterministic: ties go to the leftmost split, and nothing depends on
+// anything but the input.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PALETTIZE_LUT_KMEANS1D_H
+#define PALETTIZE_LUT_KMEANS1D_H
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <cstddef>
+#include <vector>
+
+namespace palettize {
+
+/// A partition of sorted points into contiguous clusters.
+struct Partition1D {
+  /// Index of the first point of each cluster, ascending; starts[0] == 0.
+  std::vector<size_t> starts;
+  /// Weighted sum of squared distances to the cluster centroids.
+  double cost = 0;
+};
+
+/// Returns an optimal partition of `values` (sorted ascending; equal values
+/// allowed) with positive `weights` into min(k, values.size()) clusters.
+Partition1D optimalPartition1D(llvm::ArrayRef<double> values,
+                               llvm::ArrayRef<double> weights, size_t k);
+
+/// Returns the weighted mean of each cluster of `partition`, computed by
+/// direct summation (so a cluster of equal values has exactly that value as
+/// its centroid).
+std::vector<double> computeCentroids(llvm::ArrayRef<double> values,
+                                     llvm::ArrayRef<double> weights,
+                                     const Partition1D &partition);
+
+/// Returns the weighted sum of squared distances of the clustering
+/// `partition` with the given centroids.
+double computePartitionCost(llvm::ArrayRef<double> values,
+                            llvm::ArrayRef<double> weights,
+                            const Partition1D &partition,
+                            llvm::ArrayRef<double> centroids);
+
+} // namespace palettize
+
+#endif // PALETTIZE_LUT_KMEANS1D_H

@@ -1,0 +1,112 @@
+//===- LutBuilder.h - Build a palette for a tensor --------------*- C++ -*-===//
+//
+// Turns the values of an f16, bf16 or f32 tensor into a lookup table (LUT) of
+// 2^nbits entries and one index per element, in one of three modes:
+//
+//  * kmeans:  the LUT minimising the total squared reconstruction error,
+//             k = min(distinct values, 2^nbits) centroids of an optimal 1-D
+//             k-means weighted by multiplicity. f16 and bf16 go through a
+//             65,536-bin histogram of bit patterns, so their clustering cost
+//             does not grow with the tensor: O(n) + O(k * 65536 * 16) at most.
+//             f32 values are sorted (radix sort, O(n)); with at most
+//             `maxExactDistinct` distinct values the clustering is exact,
+//             otherwise three levels of exact DP: on max(binCount, 16k) bins
+//             of adjacent values; on 16x finer bins with every boundary free
+//             to move between its neighbours (repeated until stable); on the
+//             true values with every boundary free within the fine bins
+//             around it. Each level can only lower the error.
+//  * uniform: lo = min, hi = max, lut[i] = lo + i * (hi - lo) / (2^n - 1),
+//             index = round_half_to_even((w - lo) / (hi - lo) * (2^n - 1));
+//             a constant tensor maps to index 0.
+//  * unique:  the sorted distinct values (by bit pattern, so -0 and +0 both
+//             survive), zero-padded; nbits is the smallest of 1, 2, 3, 4, 6, 8
+//             that holds them; more than 256 distinct values is reported.
+//
+// Every LUT entry is representable in the tensor's format, the used entries
+// are ascending, unused entries are 0, and each element maps to its nearest
+// entry (ties to the lower index). Non-finite inputs are reported, never
+// clustered. Results depend only on the multiset of values: not on element
+// order, threads or anything else.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PALETTIZE_LUT_LUTBUILDER_H
+#define PALETTIZE_LUT_LUTBUILDER_H
+
+#include "palettize/Lut/FloatFormats.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace palettize {
+
+/// How the LUT is built.
+enum class LutMode { KMeans, Uniform, Unique };
+
+/// Outcome of building a LUT.
+enum class LutStatus {
+  Success,
+  /// The tensor holds NaN or infinity.
+  NonFiniteValues,
+  /// unique mode: more than 256 distinct values.
+  TooManyDistinctValues,
+  /// nbits is not one of 1, 2, 3, 4, 6, 8 (kmeans, uniform).
+  UnsupportedBitWidth,
+};
+
+/// Tuning of the f32 k-means path; the defaults meet the 0.1% bound.
+struct KMeansOptions {
+  /// Inputs with at most this many distinct values are clustered exactly.
+  size_t maxExactDistinct = 65536;
+  /// Least number of coarse bins the first, global DP runs on when there
+  /// are more distinct values (at least 16 per cluster are used);
+  /// refinement uses 16 times as many fine bins.
+  size_t binCount = 1024;
+  /// Upper bound on the rounds of each refinement level.
+  unsigned maxRefinementRounds = 16;
+};
+
+struct LutConfig {
+  LutMode mode = LutMode::KMeans;
+  /// Index bit width for kmeans and uniform; ignored (chosen) for unique.
+  unsigned nbits = 0;
+  KMeansOptions kmeans;
+};
+
+/// A per-tensor palette and the index of every element.
+struct ScalarLut {
+  LutStatus status = LutStatus::Success;
+  /// Index bit width; the LUT has 2^nbits entries.
+  unsigned nbits = 0;
+  /// The palette, exactly representable in the tensor's format.
+  std::vector<float> lut;
+  /// One index per element, in element order.
+  std::vector<uint8_t> indices;
+  /// Number of distinct bit patterns among the values (when computed).
+  size_t distinctCount = 0;
+};
+
+/// Builds a LUT for f32 values.
+ScalarLut buildScalarLut(const LutConfig &config, llvm::ArrayRef<float> values);
+
+/// Builds a LUT for f16 or bf16 values given as their bit patterns.
+ScalarLut buildScalarLut(const LutConfig &config,
+                         llvm::ArrayRef<uint16_t> values, FloatFormat format);
+
+/// Builds a LUT for `count` elements of `format` stored at `data`.
+ScalarLut buildScalarLut(const LutConfig &config, const void *data,
+                         size_t count, FloatFormat format);
+
+/// Returns the index of the entry of `lut[0..used)` (ascending) nearest to
+/// `value`, the lower one on ties.
+unsigned findNearestEntry(llvm::ArrayRef<float> lut, size_t used, double value);
+
+/// Returns the smallest supported index bit width whose palette holds
+/// `distinct` values, or 0 if none does (more than 256).
+unsigned getSmallestBitWidthFor(size_t distinct);
+
+} // namespace palettize
+
+#endif // PALETTIZE_LUT_LUTBUILDER_H

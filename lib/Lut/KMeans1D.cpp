@@ -1,0 +1,186 @@
+//===- KMeans1D.cpp - Optimal one-dimensional k-means ---------------------===//
+
+#include "palettize/Lut/KMeans1D.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <limits>
+
+using namespace palettize;
+
+namespace {
+
+/// Prefix sums of weights, weighted values and weighted squares, for O(1)
+/// cluster costs. Values are shifted by a reference point near their middle
+/// so that the subtraction in the cost formula loses as little as possible.
+struct PrefixSums {
+  std::vector<double> weight, sum, squares;
+
+  PrefixSums(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights) {
+    const size_t m = values.size();
+    const double shift = values[m / 2];
+    weight.resize(m + 1);
+    sum.resize(m + 1);
+    squares.resize(m + 1);
+    weight[0] = sum[0] = squares[0] = 0;
+    for (size_t i = 0; i < m; ++i) {
+      const double x = values[i] - shift;
+      weight[i + 1] = weight[i] + weights[i];
+      sum[i + 1] = sum[i] + weights[i] * x;
+      squares[i + 1] = squares[i] + weights[i] * x * x;
+    }
+  }
+
+  /// Cost of the cluster of points [begin, end), end > begin.
+  double cost(size_t begin, size_t end) const {
+    const double w = weight[end] - weight[begin];
+    const double s = sum[end] - sum[begin];
+    const double c = squares[end] - squares[begin] - s * s / w;
+    return c > 0 ? c : 0;
+  }
+};
+
+/// Solves one layer of the dynamic program: for every prefix length i in
+/// [iBegin, iEnd), current[i] = min over l of previous[l] + cost(l, i), with l
+/// in [lowest, i - 1], recording the leftmost minimising l.
+template <typename Index> class LayerSolver {
+public:
+  LayerSolver(const PrefixSums &sums, const std::vector<double> &previous,
+              std::vector<double> &current, Index *argmin)
+      : sums(sums), previous(previous), current(current), argmin(argmin) {}
+
+  /// Rows [iBegin, iEnd) with optimal splits known to lie in
+  /// [lBegin, lEnd] (inclusive).
+  void solve(size_t iBegin, size_t iEnd, size_t lBegin, size_t lEnd) {
+    while (iBegin < iEnd) {
+      const size_t i = iBegin + (iEnd - iBegin) / 2;
+      const size_t lLast = std::min(lEnd, i - 1);
+      double best = std::numeric_limits<double>::infinity();
+      size_t bestL = lBegin;
+      for (size_t l = lBegin; l <= lLast; ++l) {
+        const double candidate = previous[l] + sums.cost(l, i);
+        if (candidate < best) {
+          best = candidate;
+          bestL = l;
+        }
+      }
+      current[i] = best;
+      argmin[i] = Index(bestL);
+      // Recurse on the smaller half, loop on the larger, to bound the stack.
+      if (i - iBegin < iEnd - i - 1) {
+        solve(iBegin, i, lBegin, bestL);
+        iBegin = i + 1;
+        lBegin = bestL;
+      } else {
+        solve(i + 1, iEnd, bestL, lEnd);
+        iEnd = i;
+        lEnd = bestL;
+      }
+    }
+  }
+
+private:
+  const PrefixSums &sums;
+  const std::vector<double> &previous;
+  std::vector<double> &current;
+  Index *argmin;
+};
+
+template <typename Index>
+Partition1D solve(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights,
+                  size_t k) {
+  const size_t m = values.size();
+  PrefixSums sums(values, weights);
+
+  // Layer j holds, for each prefix length i, the cost of the best clustering
+  // of the first i points into j clusters. Only prefixes that leave at least
+  // one point for each remaining cluster matter: i in [j, m - (k - j)].
+  std::vector<double> previous(m + 1), current(m + 1);
+  for (size_t i = 1; i <= m; ++i)
+    previous[i] = sums.cost(0, i);
+  std::vector<Index> argmins((k - 1) * (m + 1));
+  for (size_t j = 2; j <= k; ++j) {
+    Index *argmin = argmins.data() + (j - 2) * (m + 1);
+    // The last layer only needs the whole input.
+    const size_t iBegin = j == k ? m : j, iEnd = m - (k - j) + 1;
+    LayerSolver<Index>(sums, previous, current, argmin)
+        .solve(iBegin, iEnd, j - 1, iEnd - 2);
+    std::swap(previous, current);
+  }
+
+  Partition1D partition;
+  partition.cost = previous[m];
+  partition.starts.resize(k);
+  size_t end = m;
+  for (size_t j = k; j >= 2; --j) {
+    end = argmins[(j - 2) * (m + 1) + end];
+    partition.starts[j - 1] = end;
+  }
+  partition.starts[0] = 0;
+  return partition;
+}
+
+} // namespace
+
+Partition1D palettize::optimalPartition1D(llvm::ArrayRef<double> values,
+                                          llvm::ArrayRef<double> weights,
+                                          size_t k) {
+  assert(values.size() == weights.size() && "one weight per value");
+  assert(std::is_sorted(values.begin(), values.end()) && "values unsorted");
+  const size_t m = values.size();
+  k = std::min(k, m);
+  Partition1D partition;
+  if (k == 0)
+    return partition;
+  if (k == m) {
+    // One cluster per point: zero cost.
+    for (size_t i = 0; i < m; ++i)
+      partition.starts.push_back(i);
+    return partition;
+  }
+  if (m <= std::numeric_limits<uint16_t>::max())
+    return solve<uint16_t>(values, weights, k);
+  return solve<uint32_t>(values, weights, k);
+}
+
+std::vector<double> palettize::computeCentroids(llvm::ArrayRef<double> values,
+                                                llvm::ArrayRef<double> weights,
+                                                const Partition1D &partition) {
+  const size_t k = partition.starts.size();
+  std::vector<double> centroids(k);
+  for (size_t c = 0; c < k; ++c) {
+    const size_t begin = partition.starts[c];
+    const size_t end = c + 1 < k ? partition.starts[c + 1] : values.size();
+    if (values[begin] == values[end - 1]) {
+      centroids[c] = values[begin]; // exact, keeps the sign of zero
+      continue;
+    }
+    double weightSum = 0, valueSum = 0;
+    for (size_t i = begin; i < end; ++i) {
+      weightSum += weights[i];
+      valueSum += weights[i] * values[i];
+    }
+    // The mean of values in [values[begin], values[end-1]] lies in that
+    // range; clamp away the rounding of the division.
+    centroids[c] =
+        std::clamp(valueSum / weightSum, values[begin], values[end - 1]);
+  }
+  return centroids;
+}
+
+double palettize::computePartitionCost(llvm::ArrayRef<double> values,
+                                       llvm::ArrayRef<double> weights,
+                                       const Partition1D &partition,
+                                       llvm::ArrayRef<double> centroids) {
+  const size_t k = partition.starts.size();
+  double cost = 0;
+  for (size_t c = 0; c < k; ++c) {
+    const size_t end = c + 1 < k ? partition.starts[c + 1] : values.size();
+    for (size_t i = partition.starts[c]; i < end; ++i) {
+      const double d = values[i] - centroids[c];
+      cost += weights[i] * d * d;
+    }
+  }
+  return cost;
+}

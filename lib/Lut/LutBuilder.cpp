@@ -1,0 +1,745 @@
+//===- LutBuilder.cpp - Build a palette for a tensor ----------------------===//
+
+#include "palettize/Lut/LutBuilder.h"
+#include "palettize/Lut/BitPacking.h"
+#include "palettize/Lut/KMeans1D.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+using namespace palettize;
+
+unsigned palettize::getSmallestBitWidthFor(size_t distinct) {
+  for (unsigned nbits : kSupportedIndexBitWidths)
+    if (distinct <= (size_t(1) << nbits))
+      return nbits;
+  return 0;
+}
+
+unsigned palettize::findNearestEntry(llvm::ArrayRef<float> lut, size_t used,
+                                     double value) {
+  // First entry >= value; the nearest is it or the one before.
+  const float *first = lut.data(), *last = lut.data() + used;
+  const float *above = std::lower_bound(
+      first, last, value, [](float entry, double v) { return entry < v; });
+  if (above == first)
+    return 0;
+  if (above == last)
+    return unsigned(std::lower_bound(first, last, last[-1]) - first);
+  const float *below = std::lower_bound(first, above, above[-1]);
+  // Ties go to the lower index.
+  return value - *below <= *above - value ? unsigned(below - first)
+                                          : unsigned(above - first);
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Shared pieces
+//===----------------------------------------------------------------------===//
+
+/// Pads `used` ascending LUT entries with zeros to 2^nbits entries.
+std::vector<float> padLut(std::vector<float> entries, unsigned nbits) {
+  entries.resize(size_t(1) << nbits, 0.0f);
+  return entries;
+}
+
+/// For ascending distinct values, returns the nearest-entry index of each
+/// one. When every distinct value has an entry of its own, the i-th value
+/// takes entry i: that keeps -0 and +0 apart, which a comparison of values
+/// cannot.
+template <typename ValueAt>
+std::vector<uint8_t> assignDistinct(size_t distinctCount, ValueAt valueAt,
+                                    llvm::ArrayRef<float> lut, size_t used) {
+  std::vector<uint8_t> assignment(distinctCount);
+  for (size_t i = 0; i < distinctCount; ++i)
+    assignment[i] = used == distinctCount
+                        ? uint8_t(i)
+                        : uint8_t(findNearestEntry(lut, used, valueAt(i)));
+  return assignment;
+}
+
+/// Clusters ascending distinct values with the given weights into at most
+/// 2^nbits entries rounded to `format`; returns the used entries.
+std::vector<float> clusterExactly(llvm::ArrayRef<double> values,
+                                  llvm::ArrayRef<double> weights,
+                                  unsigned nbits, FloatFormat format) {
+  const size_t k = std::min(values.size(), size_t(1) << nbits);
+  std::vector<float> entries;
+  if (k == values.size()) {
+    // Every distinct value gets its own entry: exact reconstruction.
+    for (double value : values)
+      entries.push_back(float(value));
+    return entries;
+  }
+  Partition1D partition = optimalPartition1D(values, weights, k);
+  for (double centroid : computeCentroids(values, weights, partition))
+    entries.push_back(roundToFormat(centroid, format));
+  return entries;
+}
+
+//===----------------------------------------------------------------------===//
+// 16-bit formats: everything goes through a histogram of bit patterns
+//===----------------------------------------------------------------------===//
+
+/// Counts of each 16-bit pattern, indexed by ordered key (ascending value).
+struct Histogram16 {
+  std::vector<uint64_t> countByKey = std::vector<uint64_t>(65536, 0);
+  bool hasNonFinite = false;
+  size_t distinct = 0;
+
+  Histogram16(llvm::ArrayRef<uint16_t> bits, FloatFormat format) {
+    // Indexing by raw bits is a plain gather; keys are derived per bucket.
+    std::vector<uint64_t> countByBits(65536, 0);
+    for (uint16_t pattern : bits)
+      ++countByBits[pattern];
+    for (uint32_t pattern = 0; pattern < 65536; ++pattern) {
+      if (!countByBits[pattern])
+        continue;
+      if (isNonFinite16(uint16_t(pattern), format))
+        hasNonFinite = true;
+      countByKey[orderedKey16(uint16_t(pattern))] = countByBits[pattern];
+      ++distinct;
+    }
+  }
+};
+
+/// Writes indices[i] = indexByBits[bits[i]].
+void gatherIndices(llvm::ArrayRef<uint16_t> bits,
+                   const std::vector<uint8_t> &indexByBits,
+                   std::vector<uint8_t> &indices) {
+  indices.resize(bits.size());
+  for (size_t i = 0; i < bits.size(); ++i)
+    indices[i] = indexByBits[bits[i]];
+}
+
+ScalarLut build16(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
+                  FloatFormat format) {
+  ScalarLut result;
+  Histogram16 histogram(bits, format);
+  result.distinctCount = histogram.distinct;
+  if (histogram.hasNonFinite) {
+    result.status = LutStatus::NonFiniteValues;
+    return result;
+  }
+
+  // Distinct values in ascending order.
+  std::vector<uint16_t> distinctBits;
+  std::vector<double> values, weights;
+  for (uint32_t key = 0; key < 65536; ++key) {
+    if (!histogram.countByKey[key])
+      continue;
+    uint16_t pattern = keyToBits16(uint16_t(key));
+    distinctBits.push_back(pattern);
+    values.push_back(narrowToFloat(pattern, format));
+    weights.push_back(double(histogram.countByKey[key]));
+  }
+
+  std::vector<float> entries;
+  switch (config.mode) {
+  case LutMode::Unique:
+    result.nbits = getSmallestBitWidthFor(values.size());
+    if (result.nbits == 0) {
+      result.status = LutStatus::TooManyDistinctValues;
+      return result;
+    }
+    for (double value : values)
+      entries.push_back(float(value));
+    break;
+  case LutMode::KMeans:
+    result.nbits = config.nbits;
+    entries = clusterExactly(values, weights, config.nbits, format);
+    break;
+  case LutMode::Uniform:
+    llvm_unreachable("uniform is handled per element");
+  }
+
+  std::vector<uint8_t> assignment = assignDistinct(
+      values.size(), [&](size_t i) { return values[i]; }, entries,
+      entries.size());
+  std::vector<uint8_t> indexByBits(65536, 0);
+  for (size_t i = 0; i < distinctBits.size(); ++i)
+    indexByBits[distinctBits[i]] = assignment[i];
+  gatherIndices(bits, indexByBits, result.indices);
+  result.lut = padLut(std::move(entries), result.nbits);
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Uniform
+//===----------------------------------------------------------------------===//
+
+/// The uniform LUT over [lo, hi] and the index of a value in it.
+struct UniformGrid {
+  double lo, hi, levels;
+
+  unsigned indexOf(double value) const {
+    if (hi == lo)
+      return 0;
+    // nearbyint rounds half to even in the default rounding mode.
+    double index = std::nearbyint((value - lo) / (hi - lo) * levels);
+    return unsigned(std::clamp(index, 0.0, levels));
+  }
+
+  std::vector<float> lut(FloatFormat format) const {
+    std::vector<float> entries;
+    for (unsigned i = 0; i <= unsigned(levels); ++i)
+      entries.push_back(roundToFormat(lo + i * (hi - lo) / levels, format));
+    return entries;
+  }
+};
+
+ScalarLut buildUniform16(unsigned nbits, llvm::ArrayRef<uint16_t> bits,
+                         FloatFormat format) {
+  ScalarLut result;
+  result.nbits = nbits;
+  std::vector<uint8_t> present(65536, 0);
+  for (uint16_t pattern : bits)
+    present[pattern] = 1;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (uint32_t pattern = 0; pattern < 65536; ++pattern) {
+    if (!present[pattern])
+      continue;
+    if (isNonFinite16(uint16_t(pattern), format)) {
+      result.status = LutStatus::NonFiniteValues;
+      return result;
+    }
+    ++result.distinctCount;
+    double value = narrowToFloat(uint16_t(pattern), format);
+    lo = std::min(lo, value);
+    hi = std::max(hi, value);
+  }
+  if (bits.empty())
+    lo = hi = 0;
+  UniformGrid grid{lo, hi, double((1u << nbits) - 1)};
+  std::vector<uint8_t> indexByBits(65536, 0);
+  for (uint32_t pattern = 0; pattern < 65536; ++pattern)
+    if (present[pattern])
+      indexByBits[pattern] =
+          uint8_t(grid.indexOf(narrowToFloat(uint16_t(pattern), format)));
+  gatherIndices(bits, indexByBits, result.indices);
+  result.lut = grid.lut(format);
+  return result;
+}
+
+ScalarLut buildUniform32(unsigned nbits, llvm::ArrayRef<float> values) {
+  ScalarLut result;
+  result.nbits = nbits;
+  float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+  for (float value : values) {
+    if (!std::isfinite(value)) {
+      result.status = LutStatus::NonFiniteValues;
+      return result;
+    }
+    lo = std::min(lo, value);
+    hi = std::max(hi, value);
+  }
+  if (values.empty())
+    lo = hi = 0;
+  UniformGrid grid{lo, hi, double((1u << nbits) - 1)};
+  result.indices.resize(values.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    result.indices[i] = uint8_t(grid.indexOf(values[i]));
+  result.lut = grid.lut(FloatFormat::F32);
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// f32
+//===----------------------------------------------------------------------===//
+
+float keyToFloat(uint32_t key) { return bitsToFloat(keyToBits32(key)); }
+
+/// Sorts 32-bit keys ascending with an LSD radix sort (three passes of 11,
+/// 11 and 10 bits); `scratch` must have the size of `keys`.
+void radixSort(std::vector<uint32_t> &keys, std::vector<uint32_t> &scratch) {
+  constexpr unsigned kShifts[3] = {0, 11, 22};
+  std::array<std::array<size_t, 2048>, 3> counts{};
+  for (uint32_t key : keys)
+    for (unsigned pass = 0; pass < 3; ++pass)
+      ++counts[pass][(key >> kShifts[pass]) & 0x7FF];
+  for (unsigned pass = 0; pass < 3; ++pass) {
+    auto &bucket = counts[pass];
+    // A pass whose digit is the same for every key changes nothing.
+    if (std::find(bucket.begin(), bucket.end(), keys.size()) != bucket.end())
+      continue;
+    size_t offset = 0;
+    for (size_t &count : bucket) {
+      size_t c = count;
+      count = offset;
+      offset += c;
+    }
+    for (uint32_t key : keys)
+      scratch[bucket[(key >> kShifts[pass]) & 0x7FF]++] = key;
+    keys.swap(scratch);
+  }
+}
+
+/// Sorted distinct f32 values, as ordered keys, with their counts.
+struct Distinct32 {
+  std::vector<uint32_t> keys;
+  std::vector<uint32_t> counts;
+  size_t size() const { return keys.size(); }
+  double value(size_t i) const { return keyToFloat(keys[i]); }
+};
+
+/// Merges adjacent distinct values into weighted bins: a bin closes once it
+/// holds 1/binCount of the elements or spans 1/binCount of the value range,
+/// so there are at most about 2 * binCount bins and none is wide or heavy.
+/// Sums are of values minus `shift`, for precision in cost formulas.
+struct Bins {
+  std::vector<size_t> starts; // first distinct index of each bin
+  std::vector<double> weights, sums, squares;
+
+  Bins(const Distinct32 &distinct, size_t elementCount, size_t binCount,
+       double shift) {
+    const double weightLimit = double(elementCount) / double(binCount);
+    const double spanLimit =
+        (distinct.value(distinct.size() - 1) - distinct.value(0)) /
+        double(binCount);
+    size_t start = 0;
+    double w = 0, s = 0, q = 0;
+    auto close = [&](size_t next) {
+      starts.push_back(start);
+      weights.push_back(w);
+      sums.push_back(s);
+      squares.push_back(q);
+      start = next;
+      w = s = q = 0;
+    };
+    for (size_t i = 0; i < distinct.size(); ++i) {
+      const double value = distinct.value(i);
+      if (i > start && value - distinct.value(start) > spanLimit)
+        close(i);
+      const double x = value - shift, count = distinct.counts[i];
+      w += count;
+      s += count * x;
+      q += count * x * x;
+      if (w >= weightLimit)
+        close(i + 1);
+    }
+    if (start < distinct.size())
+      close(distinct.size());
+  }
+
+  size_t size() const { return starts.size(); }
+
+  /// Index of the bin holding distinct index `index`.
+  size_t binOf(size_t index) const {
+    return size_t(std::upper_bound(starts.begin(), starts.end(), index) -
+                  starts.begin()) -
+           1;
+  }
+};
+
+/// Cluster starts (distinct indices) to centroids, by direct summation.
+std::vector<double> centroidsOf(const Distinct32 &distinct,
+                                const std::vector<size_t> &starts) {
+  const size_t k = starts.size();
+  std::vector<double> centroids(k);
+  for (size_t c = 0; c < k; ++c) {
+    const size_t begin = starts[c];
+    const size_t end = c + 1 < k ? starts[c + 1] : distinct.size();
+    double weight = 0, sum = 0;
+    for (size_t i = begin; i < end; ++i) {
+      weight += distinct.counts[i];
+      sum += distinct.counts[i] * distinct.value(i);
+    }
+    centroids[c] = std::clamp(sum / weight, distinct.value(begin),
+                              distinct.value(end - 1));
+  }
+  return centroids;
+}
+
+/// Weight, sum and sum of squares (of shifted values) of one unit: a
+/// distinct value or a bin.
+struct UnitSums {
+  double weight, sum, squares;
+};
+
+/// An inclusive range of unit indices a boundary may take.
+using Window = std::pair<size_t, size_t>;
+
+/// The exact k-means optimum over a sequence of `unitCount` atomic units
+/// among partitions whose c-th boundary (the first unit of cluster c, c >= 1)
+/// lies in window c-1. Windows are nondecreasing in both ends. Costs come
+/// from prefix sums sampled only at window indices, so memory is
+/// O(total window size) and each transition between consecutive windows is
+/// a monotone-argmin divide and conquer: O(sum of w * log w) in all.
+template <typename UnitAt>
+std::vector<size_t> solveInWindows(size_t unitCount, UnitAt unitAt,
+                                   const std::vector<Window> &windows) {
+  const size_t k = windows.size() + 1;
+  const double inf = std::numeric_limits<double>::infinity();
+
+  // Samples at 0, every window index and unitCount, ascending; each window
+  // is a contiguous run of samples from offsets[c].
+  std::vector<size_t> positions = {0}, offsets;
+  for (auto [lo, hi] : windows) {
+    for (size_t x = std::max(lo, positions.back() + 1); x <= hi; ++x)
+      positions.push_back(x);
+    offsets.push_back(
+        size_t(std::lower_bound(positions.begin(), positions.end(), lo) -
+               positions.begin()));
+  }
+  if (positions.back() != unitCount)
+    positions.push_back(unitCount);
+  std::vector<UnitSums> prefix(positions.size());
+  UnitSums running{0, 0, 0};
+  for (size_t x = 0, next = 0; x <= unitCount; ++x) {
+    if (next < positions.size() && positions[next] == x)
+      prefix[next++] = running;
+    if (x == unitCount)
+      break;
+    UnitSums unit = unitAt(x);
+    running.weight += unit.weight;
+    running.sum += unit.sum;
+    running.squares += unit.squares;
+  }
+  auto cost = [&](size_t fromSample, size_t toSample) {
+    const UnitSums &a = prefix[fromSample], &b = prefix[toSample];
+    const double w = b.weight - a.weight, s = b.sum - a.sum;
+    const double c = b.squares - a.squares - s * s / w;
+    return c > 0 ? c : 0;
+  };
+  auto windowSize = [&](size_t c) {
+    return windows[c].second - windows[c].first + 1;
+  };
+
+  // best[c][t]: the best clustering into c + 1 clusters of the units before
+  // window c's t-th index; from[c][t]: the index in window c-1 it came from.
+  std::vector<std::vector<double>> best(k - 1);
+  std::vector<std::vector<size_t>> from(k - 1);
+  for (size_t c = 0; c + 1 < k; ++c) {
+    best[c].assign(windowSize(c), inf);
+    from[c].assign(windowSize(c), 0);
+  }
+  for (size_t t = 0; t < windowSize(0); ++t)
+    best[0][t] = cost(0, offsets[0] + t);
+  // Rows t of window c, candidates u of window c-1 (smaller unit indices).
+  std::function<void(size_t, size_t, size_t, size_t, size_t)> transition =
+      [&](size_t c, size_t tBegin, size_t tEnd, size_t uBegin, size_t uEnd) {
+        while (tBegin < tEnd) {
+          const size_t t = tBegin + (tEnd - tBegin) / 2;
+          const size_t row = windows[c].first + t;
+          double bestCost = inf;
+          size_t bestU = uBegin;
+          for (size_t u = uBegin; u <= uEnd && windows[c - 1].first + u < row;
+               ++u) {
+            if (best[c - 1][u] == inf)
+              continue;
+            const double candidate =
+                best[c - 1][u] + cost(offsets[c - 1] + u, offsets[c] + t);
+            if (candidate < bestCost) {
+              bestCost = candidate;
+              bestU = u;
+            }
+          }
+          best[c][t] = bestCost;
+          from[c][t] = bestU;
+          transition(c, tBegin, t, uBegin, bestU);
+          tBegin = t + 1;
+          uBegin = bestU;
+        }
+      };
+  for (size_t c = 1; c + 1 < k; ++c)
+    transition(c, 0, windowSize(c), 0, windowSize(c - 1) - 1);
+
+  // The last cluster runs to the end.
+  double total = inf;
+  size_t arg = 0;
+  for (size_t t = 0; t < windowSize(k - 2); ++t) {
+    const double candidate =
+        best[k - 2][t] + cost(offsets[k - 2] + t, positions.size() - 1);
+    if (candidate < total) {
+      total = candidate;
+      arg = t;
+    }
+  }
+  std::vector<size_t> starts(k, 0);
+  for (size_t c = k - 1; c >= 1; --c) {
+    starts[c] = windows[c - 1].first + arg;
+    if (c >= 2)
+      arg = from[c - 1][arg];
+  }
+  return starts;
+}
+
+/// Windows that let every boundary move anywhere from its left neighbour's
+/// position to its right neighbour's: one round can shift a whole cluster
+/// from one region to another, even through clusters of a single unit.
+std::vector<Window> neighbourWindows(const std::vector<size_t> &starts,
+                                     size_t unitCount) {
+  std::vector<Window> windows;
+  for (size_t c = 1; c < starts.size(); ++c) {
+    const size_t next = c + 1 < starts.size() ? starts[c + 1] : unitCount - 1;
+    windows.emplace_back(std::max<size_t>(starts[c - 1], 1), next);
+  }
+  return windows;
+}
+
+/// Repeats the neighbour-window optimum until nothing moves.
+template <typename UnitAt>
+void refineBetweenNeighbours(size_t unitCount, UnitAt unitAt,
+                             std::vector<size_t> &starts, unsigned maxRounds) {
+  for (unsigned round = 0; round < maxRounds; ++round) {
+    std::vector<size_t> next =
+        solveInWindows(unitCount, unitAt, neighbourWindows(starts, unitCount));
+    if (next == starts)
+      return;
+    starts = std::move(next);
+  }
+}
+
+std::vector<float> clusterF32(const Distinct32 &distinct, size_t elementCount,
+                              unsigned nbits, const KMeansOptions &options) {
+  const size_t m = distinct.size();
+  const size_t k = std::min(m, size_t(1) << nbits);
+  auto clusterAll = [&] {
+    std::vector<double> values(m), weights(m);
+    for (size_t i = 0; i < m; ++i) {
+      values[i] = distinct.value(i);
+      weights[i] = distinct.counts[i];
+    }
+    return clusterExactly(values, weights, nbits, FloatFormat::F32);
+  };
+  if (m <= options.maxExactDistinct)
+    return clusterAll();
+
+  // Three levels, each seeding the next. (1) The exact DP on coarse bins
+  // places the k clusters. (2) On fine bins, each boundary may move anywhere
+  // between its neighbours, repeatedly, which corrects how many clusters
+  // each region gets. (3) On the true values, each boundary moves within the
+  // fine bins around it.
+  // With about 16 coarse bins per cluster the first level is already close;
+  // fewer would leave many rounds of reallocation to the second.
+  const double shift = distinct.value(m / 2);
+  const size_t coarseCount = std::max(options.binCount, 16 * k);
+  Bins coarse(distinct, elementCount, coarseCount, shift);
+  Bins fine(distinct, elementCount, coarseCount * 16, shift);
+  if (coarse.size() <= 2 * k || fine.size() <= 2 * k)
+    return clusterAll();
+
+  std::vector<double> means(coarse.size());
+  for (size_t b = 0; b < coarse.size(); ++b)
+    means[b] = coarse.sums[b] / coarse.weights[b];
+  Partition1D partition = optimalPartition1D(means, coarse.weights, k);
+
+  std::vector<size_t> fineStarts(k, 0);
+  for (size_t c = 1; c < k; ++c)
+    fineStarts[c] = std::max(fineStarts[c - 1] + 1,
+                             fine.binOf(coarse.starts[partition.starts[c]]));
+  if (fineStarts[k - 1] >= fine.size())
+    return clusterAll();
+  refineBetweenNeighbours(
+      fine.size(),
+      [&](size_t b) {
+        return UnitSums{fine.weights[b], fine.sums[b], fine.squares[b]};
+      },
+      fineStarts, options.maxRefinementRounds);
+
+  auto distinctAt = [&](size_t i) {
+    const double x = distinct.value(i) - shift, count = distinct.counts[i];
+    return UnitSums{count, count * x, count * x * x};
+  };
+  std::vector<size_t> starts(k, 0);
+  for (size_t c = 1; c < k; ++c)
+    starts[c] = fine.starts[fineStarts[c]];
+  for (unsigned round = 0; round < options.maxRefinementRounds; ++round) {
+    std::vector<Window> windows;
+    for (size_t c = 1; c < k; ++c) {
+      const size_t bin = fine.binOf(starts[c]);
+      size_t lo = std::max<size_t>(fine.starts[bin > 0 ? bin - 1 : 0], 1);
+      size_t hi = bin + 2 < fine.size() ? fine.starts[bin + 2] - 1 : m - 1;
+      if (!windows.empty()) {
+        lo = std::max(lo, windows.back().first);
+        hi = std::max(hi, windows.back().second);
+      }
+      windows.emplace_back(lo, hi);
+    }
+    std::vector<size_t> next = solveInWindows(m, distinctAt, windows);
+    bool onEdge = false;
+    for (size_t c = 1; c < k; ++c)
+      onEdge |= (next[c] == windows[c - 1].first && next[c] > 1) ||
+                (next[c] == windows[c - 1].second && next[c] < m - 1);
+    const bool moved = next != starts;
+    starts = std::move(next);
+    if (!onEdge || !moved)
+      break;
+  }
+
+  std::vector<float> entries;
+  for (double centroid : centroidsOf(distinct, starts))
+    entries.push_back(float(centroid));
+  return entries;
+}
+
+/// Maps each element to its entry through the ascending thresholds (the
+/// first key of each entry after the first); a table over the top 16 key
+/// bits resolves almost every element without a search.
+void assignElements32(llvm::ArrayRef<float> values,
+                      const std::vector<uint64_t> &thresholds,
+                      std::vector<uint8_t> &indices) {
+  constexpr uint16_t kAmbiguous = 0xFFFF;
+  std::vector<uint16_t> indexByBucket(65536);
+  size_t below = 0; // thresholds <= the bucket's first key
+  for (uint64_t bucket = 0; bucket < 65536; ++bucket) {
+    const uint64_t first = bucket << 16, last = first | 0xFFFF;
+    while (below < thresholds.size() && thresholds[below] <= first)
+      ++below;
+    const bool straddles =
+        below < thresholds.size() && thresholds[below] <= last;
+    indexByBucket[bucket] = straddles ? kAmbiguous : uint16_t(below);
+  }
+  indices.resize(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    const uint32_t key = orderedKey32(floatToBits(values[i]));
+    uint16_t index = indexByBucket[key >> 16];
+    if (index == kAmbiguous)
+      index = uint16_t(std::upper_bound(thresholds.begin(), thresholds.end(),
+                                        uint64_t(key)) -
+                       thresholds.begin());
+    indices[i] = uint8_t(index);
+  }
+}
+
+/// Unique for f32: the distinct set stays small (<= 256) or the search ends.
+ScalarLut buildUnique32(llvm::ArrayRef<float> values) {
+  ScalarLut result;
+  std::vector<uint32_t> keys; // sorted distinct keys
+  for (float value : values) {
+    const uint32_t key = orderedKey32(floatToBits(value));
+    auto it = std::lower_bound(keys.begin(), keys.end(), key);
+    if (it != keys.end() && *it == key)
+      continue;
+    if (keys.size() == 256) {
+      result.status = LutStatus::TooManyDistinctValues;
+      result.distinctCount = 257; // at least
+      return result;
+    }
+    keys.insert(it, key);
+  }
+  result.distinctCount = keys.size();
+  result.nbits = getSmallestBitWidthFor(keys.size());
+  std::vector<float> entries;
+  for (uint32_t key : keys)
+    entries.push_back(keyToFloat(key));
+  result.indices.resize(values.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    result.indices[i] =
+        uint8_t(std::lower_bound(keys.begin(), keys.end(),
+                                 orderedKey32(floatToBits(values[i]))) -
+                keys.begin());
+  result.lut = padLut(std::move(entries), result.nbits);
+  return result;
+}
+
+ScalarLut buildKMeans32(const LutConfig &config, llvm::ArrayRef<float> values) {
+  ScalarLut result;
+  result.nbits = config.nbits;
+  const size_t n = values.size();
+
+  // Sort ordered keys; -0 and +0 stay distinct, so a value set that fits
+  // the palette reconstructs bit for bit.
+  Distinct32 distinct;
+  std::vector<uint32_t> &keys = distinct.keys;
+  keys.resize(n);
+  for (size_t i = 0; i < n; ++i)
+    keys[i] = orderedKey32(floatToBits(values[i]));
+  std::vector<uint32_t> &scratch = distinct.counts;
+  scratch.resize(n);
+  radixSort(keys, scratch);
+
+  // Run-length encode in place: keys[0..m) distinct, counts[0..m).
+  size_t m = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && keys[j] == keys[i])
+      ++j;
+    keys[m] = keys[i];
+    scratch[m] = uint32_t(j - i);
+    ++m;
+    i = j;
+  }
+  keys.resize(m);
+  scratch.resize(m);
+  keys.shrink_to_fit();
+  scratch.shrink_to_fit();
+  result.distinctCount = m;
+
+  std::vector<float> entries =
+      clusterF32(distinct, n, config.nbits, config.kmeans);
+  std::vector<uint8_t> assignment = assignDistinct(
+      m, [&](size_t i) { return distinct.value(i); }, entries, entries.size());
+  std::vector<uint64_t> thresholds(m ? assignment[0] : 0, 0);
+  for (size_t i = 1; i < m; ++i)
+    for (unsigned c = assignment[i - 1]; c < assignment[i]; ++c)
+      thresholds.push_back(keys[i]);
+  // Entries no value maps to (equal rounded centroids) sort after all keys.
+  while (thresholds.size() + 1 < entries.size())
+    thresholds.push_back(uint64_t(1) << 32);
+  assignElements32(values, thresholds, result.indices);
+  result.lut = padLut(std::move(entries), result.nbits);
+  return result;
+}
+
+bool allFinite(llvm::ArrayRef<float> values) {
+  for (float value : values)
+    if (!std::isfinite(value))
+      return false;
+  return true;
+}
+
+} // namespace
+
+ScalarLut palettize::buildScalarLut(const LutConfig &config,
+                                    llvm::ArrayRef<float> values) {
+  if (config.mode != LutMode::Unique &&
+      !isSupportedIndexBitWidth(config.nbits)) {
+    ScalarLut result;
+    result.status = LutStatus::UnsupportedBitWidth;
+    return result;
+  }
+  if (config.mode == LutMode::Uniform)
+    return buildUniform32(config.nbits, values);
+  if (!allFinite(values)) {
+    ScalarLut result;
+    result.status = LutStatus::NonFiniteValues;
+    return result;
+  }
+  if (config.mode == LutMode::Unique)
+    return buildUnique32(values);
+  return buildKMeans32(config, values);
+}
+
+ScalarLut palettize::buildScalarLut(const LutConfig &config,
+                                    llvm::ArrayRef<uint16_t> values,
+                                    FloatFormat format) {
+  assert(format != FloatFormat::F32 && "16-bit formats only");
+  if (config.mode != LutMode::Unique &&
+      !isSupportedIndexBitWidth(config.nbits)) {
+    ScalarLut result;
+    result.status = LutStatus::UnsupportedBitWidth;
+    return result;
+  }
+  if (config.mode == LutMode::Uniform)
+    return buildUniform16(config.nbits, values, format);
+  return build16(config, values, format);
+}
+
+ScalarLut palettize::buildScalarLut(const LutConfig &config, const void *data,
+                                    size_t count, FloatFormat format) {
+  if (format == FloatFormat::F32)
+    return buildScalarLut(
+        config, llvm::ArrayRef<float>(static_cast<const float *>(data), count));
+  return buildScalarLut(
+      config,
+      llvm::ArrayRef<uint16_t>(static_cast<const uint16_t *>(data), count),
+      format);
+}

@@ -1,0 +1,63 @@
+//===- Metrics.cpp - Reconstruction error and compressed size -------------===//
+
+#include "palettize/Lut/Metrics.h"
+#include "palettize/Lut/BitPacking.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+using namespace palettize;
+
+namespace {
+template <typename ValueAt>
+ReconstructionError measure(size_t count, ValueAt valueAt,
+                            llvm::ArrayRef<float> lut,
+                            llvm::ArrayRef<uint8_t> indices) {
+  assert(indices.size() == count && "one index per value");
+  ReconstructionError error;
+  double signal = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const double value = valueAt(i);
+    const double difference = value - double(lut[indices[i]]);
+    signal += value * value;
+    error.sumSquaredError += difference * difference;
+    error.maxAbsError = std::max(error.maxAbsError, std::fabs(difference));
+  }
+  if (count)
+    error.meanSquaredError = error.sumSquaredError / double(count);
+  error.snrDb = error.sumSquaredError == 0
+                    ? std::numeric_limits<double>::infinity()
+                    : 10 * std::log10(signal / error.sumSquaredError);
+  return error;
+}
+} // namespace
+
+ReconstructionError palettize::measureError(llvm::ArrayRef<float> values,
+                                            llvm::ArrayRef<float> lut,
+                                            llvm::ArrayRef<uint8_t> indices) {
+  return measure(
+      values.size(), [&](size_t i) { return double(values[i]); }, lut, indices);
+}
+
+ReconstructionError palettize::measureError(llvm::ArrayRef<uint16_t> values,
+                                            FloatFormat format,
+                                            llvm::ArrayRef<float> lut,
+                                            llvm::ArrayRef<uint8_t> indices) {
+  return measure(
+      values.size(),
+      [&](size_t i) { return double(narrowToFloat(values[i], format)); }, lut,
+      indices);
+}
+
+CompressedSize palettize::getCompressedSize(uint64_t elements, unsigned nbits,
+                                            unsigned elementBytes,
+                                            uint64_t lutGroups,
+                                            uint64_t vectorSize) {
+  CompressedSize size;
+  size.indexBytes = getPackedIndicesByteCount(elements / vectorSize, nbits);
+  size.lutBytes =
+      lutGroups * (uint64_t(1) << nbits) * vectorSize * elementBytes;
+  return size;
+}

@@ -1,0 +1,200 @@
+//===- KMeans1DTest.cpp - Optimal 1-D k-means -----------------------------===//
+//
+// The library's divide-and-conquer DP against two independent references:
+// enumeration of every contiguous partition (tiny inputs) and the textbook
+// O(k * m^2) dynamic program with per-cluster sums (moderate inputs).
+//
+//===----------------------------------------------------------------------===//
+
+#include "palettize/Lut/KMeans1D.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace palettize;
+
+namespace {
+
+/// Cost of one cluster computed from scratch (two passes).
+double clusterCost(const std::vector<double> &x, const std::vector<double> &w,
+                   size_t begin, size_t end) {
+  double weight = 0, sum = 0;
+  for (size_t i = begin; i < end; ++i) {
+    weight += w[i];
+    sum += w[i] * x[i];
+  }
+  const double mean = sum / weight;
+  double cost = 0;
+  for (size_t i = begin; i < end; ++i)
+    cost += w[i] * (x[i] - mean) * (x[i] - mean);
+  return cost;
+}
+
+/// Minimum over every way to cut m sorted points into k non-empty runs.
+double bruteForce(const std::vector<double> &x, const std::vector<double> &w,
+                  size_t k) {
+  const size_t m = x.size();
+  double best = std::numeric_limits<double>::infinity();
+  // Choose k-1 cut positions among 1..m-1 via a bitmask.
+  for (uint32_t mask = 0; mask < (1u << (m - 1)); ++mask) {
+    if (size_t(__builtin_popcount(mask)) != k - 1)
+      continue;
+    double cost = 0;
+    size_t begin = 0;
+    for (size_t cut = 1; cut <= m; ++cut) {
+      if (cut == m || (mask >> (cut - 1)) & 1) {
+        cost += clusterCost(x, w, begin, cut);
+        begin = cut;
+      }
+    }
+    best = std::min(best, cost);
+  }
+  return best;
+}
+
+/// The plain O(k m^2) dynamic program.
+double naiveDp(const std::vector<double> &x, const std::vector<double> &w,
+               size_t k) {
+  const size_t m = x.size();
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<std::vector<double>> cost(m + 1, std::vector<double>(m + 1));
+  for (size_t b = 0; b < m; ++b)
+    for (size_t e = b + 1; e <= m; ++e)
+      cost[b][e] = clusterCost(x, w, b, e);
+  std::vector<double> previous(m + 1, inf), current(m + 1, inf);
+  previous[0] = 0;
+  for (size_t j = 1; j <= k; ++j) {
+    std::fill(current.begin(), current.end(), inf);
+    for (size_t i = j; i <= m; ++i)
+      for (size_t l = j - 1; l < i; ++l)
+        current[i] = std::min(current[i], previous[l] + cost[l][i]);
+    std::swap(previous, current);
+  }
+  return previous[m];
+}
+
+struct WeightedPoints {
+  std::vector<double> x, w;
+};
+
+WeightedPoints randomPoints(size_t m, std::mt19937 &rng, bool duplicates) {
+  std::normal_distribution<double> value(0.0, 1.0);
+  std::uniform_int_distribution<int> weight(1, 9);
+  WeightedPoints points;
+  for (size_t i = 0; i < m; ++i)
+    points.x.push_back(duplicates ? std::round(value(rng) * 3) / 3
+                                  : value(rng));
+  std::sort(points.x.begin(), points.x.end());
+  for (size_t i = 0; i < m; ++i)
+    points.w.push_back(weight(rng));
+  return points;
+}
+
+/// Total weighted scatter of the points about their mean: the scale of the
+/// rounding error of any cost computed from sums of squares.
+double scatter(const WeightedPoints &p) {
+  double weight = 0, sum = 0, cost = 0;
+  for (size_t i = 0; i < p.x.size(); ++i) {
+    weight += p.w[i];
+    sum += p.w[i] * p.x[i];
+  }
+  for (size_t i = 0; i < p.x.size(); ++i)
+    cost += p.w[i] * (p.x[i] - sum / weight) * (p.x[i] - sum / weight);
+  return cost;
+}
+
+/// Relative equality, with an absolute floor of 1e-12 of the data's scatter
+/// for optima that are (nearly) zero.
+void expectRelativelyEqual(double actual, double expected, double tolerance,
+                           const WeightedPoints &p) {
+  EXPECT_LE(std::fabs(actual - expected),
+            tolerance * std::fabs(expected) + 1e-12 * scatter(p))
+      << "actual " << actual << " expected " << expected;
+}
+
+/// Checks the partition's structure and that its stated cost is its cost.
+void expectConsistent(const WeightedPoints &p, const Partition1D &partition,
+                      size_t k) {
+  ASSERT_EQ(partition.starts.size(), std::min(k, p.x.size()));
+  EXPECT_EQ(partition.starts[0], 0u);
+  for (size_t c = 1; c < partition.starts.size(); ++c)
+    EXPECT_LT(partition.starts[c - 1], partition.starts[c]);
+  std::vector<double> centroids = computeCentroids(p.x, p.w, partition);
+  double recomputed = computePartitionCost(p.x, p.w, partition, centroids);
+  EXPECT_NEAR(recomputed, partition.cost, 1e-9 * (1 + partition.cost));
+}
+
+TEST(KMeans1D, MatchesBruteForceOnSmallInputs) {
+  std::mt19937 rng(42);
+  for (int trial = 0; trial < 400; ++trial) {
+    const size_t m = 2 + trial % 11;
+    WeightedPoints p = randomPoints(m, rng, trial % 3 == 0);
+    for (size_t k = 1; k <= std::min<size_t>(m, 6); ++k) {
+      Partition1D partition = optimalPartition1D(p.x, p.w, k);
+      expectRelativelyEqual(partition.cost, bruteForce(p.x, p.w, k), 1e-9, p);
+      expectConsistent(p, partition, k);
+    }
+  }
+}
+
+TEST(KMeans1D, MatchesNaiveDynamicProgram) {
+  std::mt19937 rng(7);
+  for (size_t m : {50, 200, 333}) {
+    for (bool duplicates : {false, true}) {
+      WeightedPoints p = randomPoints(m, rng, duplicates);
+      for (size_t k : {2, 3, 8, 16, 40}) {
+        Partition1D partition = optimalPartition1D(p.x, p.w, k);
+        expectRelativelyEqual(partition.cost, naiveDp(p.x, p.w, k), 1e-9, p);
+        expectConsistent(p, partition, k);
+      }
+    }
+  }
+}
+
+TEST(KMeans1D, FewerPointsThanClusters) {
+  std::vector<double> x = {-1, 0, 2.5}, w = {1, 2, 3};
+  Partition1D partition = optimalPartition1D(x, w, 8);
+  EXPECT_EQ(partition.starts, (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(partition.cost, 0.0);
+  EXPECT_EQ(computeCentroids(x, w, partition), x);
+}
+
+// Hand-worked: points 0, 1, 10, 11 with unit weights, k = 2 -> {0,1},{10,11}
+// with cost 4 * 0.25 = 1.
+TEST(KMeans1D, HandWorked) {
+  std::vector<double> x = {0, 1, 10, 11}, w = {1, 1, 1, 1};
+  Partition1D partition = optimalPartition1D(x, w, 2);
+  EXPECT_EQ(partition.starts, (std::vector<size_t>{0, 2}));
+  EXPECT_DOUBLE_EQ(partition.cost, 1.0);
+  EXPECT_EQ(computeCentroids(x, w, partition),
+            (std::vector<double>{0.5, 10.5}));
+  // Weights move the split: a heavy 10 pulls 1 into the lower cluster only
+  // if cheaper; with w = {1, 1, 100, 1} the best split is still {0,1}.
+  std::vector<double> heavy = {1, 1, 100, 1};
+  EXPECT_EQ(optimalPartition1D(x, heavy, 2).starts,
+            (std::vector<size_t>{0, 2}));
+}
+
+TEST(KMeans1D, EmptyAndSingle) {
+  EXPECT_TRUE(optimalPartition1D({}, {}, 4).starts.empty());
+  Partition1D one = optimalPartition1D({3.0}, {2.0}, 4);
+  EXPECT_EQ(one.starts, (std::vector<size_t>{0}));
+}
+
+// Values far from zero with a small spread: the prefix sums are shifted so
+// the cost formula keeps its precision.
+TEST(KMeans1D, LargeOffsetKeepsPrecision) {
+  std::mt19937 rng(3);
+  WeightedPoints p = randomPoints(120, rng, false);
+  for (double &x : p.x)
+    x = 1e6 + x * 1e-3;
+  for (size_t k : {2, 5, 9})
+    expectRelativelyEqual(optimalPartition1D(p.x, p.w, k).cost,
+                          naiveDp(p.x, p.w, k), 1e-6, p);
+}
+
+} // namespace

@@ -1,0 +1,532 @@
+//===- LutBuilderTest.cpp - kmeans, uniform and unique LUTs ---------------===//
+
+#include "palettize/Lut/LutBuilder.h"
+#include "palettize/Lut/BitPacking.h"
+#include "palettize/Lut/KMeans1D.h"
+#include "palettize/Lut/Metrics.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <random>
+
+using namespace palettize;
+
+namespace {
+
+LutConfig kmeans(unsigned nbits) { return {LutMode::KMeans, nbits, {}}; }
+LutConfig uniform(unsigned nbits) { return {LutMode::Uniform, nbits, {}}; }
+LutConfig unique() { return {LutMode::Unique, 0, {}}; }
+
+std::vector<uint16_t> toHalf(const std::vector<float> &values,
+                             FloatFormat format) {
+  std::vector<uint16_t> bits;
+  for (float value : values)
+    bits.push_back(floatToNarrow(value, format));
+  return bits;
+}
+
+/// Sum of squared errors of a result, recomputed here.
+double sse(const std::vector<float> &values, const ScalarLut &lut) {
+  double total = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    double d = double(values[i]) - lut.lut[lut.indices[i]];
+    total += d * d;
+  }
+  return total;
+}
+
+/// The optimum of 1-D k-means over every contiguous partition of the sorted
+/// distinct values, weighted by multiplicity (tiny inputs only).
+double bruteForceOptimum(const std::vector<float> &values, size_t k) {
+  std::map<double, double> counts;
+  for (float value : values)
+    counts[value] += 1;
+  std::vector<double> x, w;
+  for (auto [value, count] : counts) {
+    x.push_back(value);
+    w.push_back(count);
+  }
+  const size_t m = x.size();
+  k = std::min(k, m);
+  double best = INFINITY;
+  for (uint32_t mask = 0; mask < (1u << (m - 1)); ++mask) {
+    if (size_t(__builtin_popcount(mask)) != k - 1)
+      continue;
+    double cost = 0;
+    size_t begin = 0;
+    for (size_t cut = 1; cut <= m; ++cut) {
+      if (cut != m && !((mask >> (cut - 1)) & 1))
+        continue;
+      double weight = 0, sum = 0;
+      for (size_t i = begin; i < cut; ++i) {
+        weight += w[i];
+        sum += w[i] * x[i];
+      }
+      for (size_t i = begin; i < cut; ++i)
+        cost += w[i] * (x[i] - sum / weight) * (x[i] - sum / weight);
+      begin = cut;
+    }
+    best = std::min(best, cost);
+  }
+  return best;
+}
+
+/// Checks the invariants every LUT must satisfy.
+void expectWellFormed(const ScalarLut &lut, size_t count) {
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  ASSERT_TRUE(isSupportedIndexBitWidth(lut.nbits));
+  ASSERT_EQ(lut.lut.size(), size_t(1) << lut.nbits);
+  ASSERT_EQ(lut.indices.size(), count);
+  for (uint8_t index : lut.indices)
+    ASSERT_LT(index, lut.lut.size());
+}
+
+/// Checks that every element maps to a nearest entry, the lower on ties.
+void expectNearest(const std::vector<double> &values, const ScalarLut &lut,
+                   size_t used) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    double chosen = std::fabs(values[i] - lut.lut[lut.indices[i]]);
+    for (size_t e = 0; e < used; ++e) {
+      double other = std::fabs(values[i] - lut.lut[e]);
+      ASSERT_LE(chosen, other) << "element " << i;
+      if (other == chosen) {
+        ASSERT_LE(lut.indices[i], e) << "tie must pick the lower index";
+      }
+    }
+  }
+}
+
+std::vector<float> gaussian(size_t n, unsigned seed, float sigma = 1) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0, sigma);
+  std::vector<float> values(n);
+  for (float &value : values)
+    value = dist(rng);
+  return values;
+}
+
+//===----------------------------------------------------------------------===//
+// kmeans
+//===----------------------------------------------------------------------===//
+
+TEST(KMeansLut, MatchesBruteForceOptimumF32) {
+  std::mt19937 rng(2);
+  std::uniform_int_distribution<int> level(-40, 40);
+  for (int trial = 0; trial < 200; ++trial) {
+    // Few distinct values with repeats, so the brute force stays tiny.
+    std::vector<float> values(30 + trial % 50);
+    for (float &value : values)
+      value = float(level(rng) % (4 + trial % 10)) * 0.37f;
+    for (unsigned nbits : {1u, 2u, 3u}) {
+      ScalarLut lut = buildScalarLut(kmeans(nbits), values);
+      expectWellFormed(lut, values.size());
+      double optimum = bruteForceOptimum(values, size_t(1) << nbits);
+      double actual = sse(values, lut);
+      // Centroids are rounded to f32, which perturbs the optimum by
+      // O(ulp^2) only.
+      EXPECT_NEAR(actual, optimum, 1e-9 * optimum + 1e-12)
+          << "trial " << trial << " nbits " << nbits;
+    }
+  }
+}
+
+TEST(KMeansLut, ArangeReconstructsExactlyAtEveryWidth) {
+  for (unsigned nbits : kSupportedIndexBitWidths) {
+    const size_t k = size_t(1) << nbits;
+    std::vector<float> values(4 * k);
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = float((i * 7) % k); // every level, shuffled, 4 times
+    for (LutConfig config : {kmeans(nbits), unique()}) {
+      ScalarLut lut32 = buildScalarLut(config, values);
+      expectWellFormed(lut32, values.size());
+      EXPECT_EQ(sse(values, lut32), 0.0) << nbits;
+      EXPECT_EQ(lut32.nbits, nbits);
+      for (FloatFormat format : {FloatFormat::F16, FloatFormat::BF16}) {
+        std::vector<uint16_t> bits = toHalf(values, format);
+        ScalarLut lut16 = buildScalarLut(config, bits, format);
+        expectWellFormed(lut16, values.size());
+        EXPECT_EQ(lut16.nbits, nbits);
+        for (size_t i = 0; i < bits.size(); ++i)
+          ASSERT_EQ(floatToNarrow(lut16.lut[lut16.indices[i]], format),
+                    bits[i]);
+      }
+    }
+  }
+}
+
+TEST(KMeansLut, FewDistinctValuesGiveZeroErrorAndZeroPadding) {
+  std::vector<float> values = {0.5f, -3.0f, 0.5f, 7.25f, -0.0f, 0.0f, -3.0f};
+  ScalarLut lut = buildScalarLut(kmeans(4), values);
+  expectWellFormed(lut, values.size());
+  EXPECT_EQ(lut.distinctCount, 5u);
+  // Ascending used entries (-0 before +0, bit for bit), zeros after.
+  EXPECT_EQ(floatToBits(lut.lut[1]), floatToBits(-0.0f));
+  EXPECT_EQ(floatToBits(lut.lut[2]), floatToBits(0.0f));
+  EXPECT_EQ((std::vector<float>(lut.lut.begin(), lut.lut.begin() + 5)),
+            (std::vector<float>{-3.0f, -0.0f, 0.0f, 0.5f, 7.25f}));
+  for (size_t e = 5; e < 16; ++e)
+    EXPECT_EQ(floatToBits(lut.lut[e]), 0u);
+  for (size_t i = 0; i < values.size(); ++i)
+    EXPECT_EQ(floatToBits(lut.lut[lut.indices[i]]), floatToBits(values[i]));
+}
+
+TEST(KMeansLut, LutAscendingAndElementsNearest) {
+  std::vector<float> values = gaussian(20000, 9);
+  for (unsigned nbits : {2u, 4u, 6u}) {
+    ScalarLut lut = buildScalarLut(kmeans(nbits), values);
+    expectWellFormed(lut, values.size());
+    EXPECT_TRUE(std::is_sorted(lut.lut.begin(), lut.lut.end()));
+    std::vector<double> asDouble(values.begin(), values.end());
+    expectNearest(asDouble, lut, lut.lut.size());
+  }
+}
+
+TEST(KMeansLut, PermutationInvariant) {
+  std::vector<float> values = gaussian(5000, 4);
+  for (float &value : values)
+    value = std::round(value * 50) / 50; // repeats
+  std::vector<size_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937(8));
+  std::vector<float> shuffled;
+  for (size_t i : order)
+    shuffled.push_back(values[i]);
+  for (FloatFormat format :
+       {FloatFormat::F32, FloatFormat::F16, FloatFormat::BF16}) {
+    ScalarLut a, b;
+    if (format == FloatFormat::F32) {
+      a = buildScalarLut(kmeans(4), values);
+      b = buildScalarLut(kmeans(4), shuffled);
+    } else {
+      a = buildScalarLut(kmeans(4), toHalf(values, format), format);
+      b = buildScalarLut(kmeans(4), toHalf(shuffled, format), format);
+    }
+    EXPECT_EQ(a.lut, b.lut);
+    for (size_t i = 0; i < order.size(); ++i)
+      ASSERT_EQ(b.indices[i], a.indices[order[i]]);
+  }
+}
+
+// The f16 histogram path and the f32 sort path cluster the same values the
+// same way: the f16 LUT is the f32 LUT rounded to f16.
+TEST(KMeansLut, HalfHistogramPathMatchesF32Path) {
+  std::mt19937 rng(12);
+  std::uniform_int_distribution<int> level(0, 300);
+  std::vector<float> values(30000);
+  for (float &value : values)
+    value = float(level(rng)) / 64; // exact in f16
+  std::vector<uint16_t> bits = toHalf(values, FloatFormat::F16);
+  for (unsigned nbits : {2u, 3u, 4u, 6u}) {
+    ScalarLut viaF32 = buildScalarLut(kmeans(nbits), values);
+    ScalarLut viaF16 = buildScalarLut(kmeans(nbits), bits, FloatFormat::F16);
+    ASSERT_EQ(viaF16.lut.size(), viaF32.lut.size());
+    for (size_t e = 0; e < viaF16.lut.size(); ++e)
+      EXPECT_EQ(viaF16.lut[e], roundToFormat(viaF32.lut[e], FloatFormat::F16))
+          << "entry " << e << " nbits " << nbits;
+    // Values sit on a 1/64 grid and entries are distinct, so indices agree
+    // except where rounding an entry to f16 moved a tie; compare errors.
+    double halfError = 0;
+    for (size_t i = 0; i < values.size(); ++i) {
+      double d = values[i] - viaF16.lut[viaF16.indices[i]];
+      halfError += d * d;
+    }
+    EXPECT_LE(halfError, sse(values, viaF32) * 1.01 + 1e-9);
+  }
+}
+
+TEST(KMeansLut, HalfMatchesBruteForceUpToRounding) {
+  std::mt19937 rng(21);
+  std::normal_distribution<float> dist(0, 0.05f);
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<float> values(200);
+    for (float &value : values)
+      value = std::round(dist(rng) * 40) / 40; // ~10-15 distinct values
+    std::vector<uint16_t> bits = toHalf(values, FloatFormat::F16);
+    std::vector<float> exact;
+    for (uint16_t b : bits)
+      exact.push_back(halfToFloat(b));
+    for (unsigned nbits : {1u, 2u, 3u}) {
+      ScalarLut lut = buildScalarLut(kmeans(nbits), bits, FloatFormat::F16);
+      expectWellFormed(lut, bits.size());
+      const double optimum = bruteForceOptimum(exact, size_t(1) << nbits);
+      const double actual = sse(exact, lut);
+      // Never better than the real-valued optimum; worse only by rounding
+      // each centroid to f16 (relative step 2^-11).
+      EXPECT_GE(actual, optimum * (1 - 1e-12));
+      EXPECT_LE(actual, optimum * 1.001 + 1e-9) << trial;
+    }
+  }
+}
+
+/// Exact optimum of a large f32 input through the library's exact DP (itself
+/// checked against brute force and the naive DP above).
+double exactOptimum(const std::vector<float> &values, unsigned nbits) {
+  std::map<float, double> counts;
+  for (float value : values)
+    counts[value] += 1;
+  std::vector<double> x, w;
+  for (auto [value, count] : counts) {
+    x.push_back(value);
+    w.push_back(count);
+  }
+  return optimalPartition1D(x, w, size_t(1) << nbits).cost;
+}
+
+std::vector<float> heavyTailed(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::student_t_distribution<float> dist(2.0f);
+  std::vector<float> values(n);
+  for (float &value : values)
+    value = dist(rng) * 0.02f;
+  return values;
+}
+
+std::vector<float> withOutliers(size_t n, unsigned seed) {
+  std::vector<float> values = gaussian(n, seed, 0.01f);
+  for (size_t i = 0; i < n; i += 997)
+    values[i] *= 300; // a few large magnitudes
+  return values;
+}
+
+std::vector<float> bimodal(size_t n, unsigned seed) {
+  std::vector<float> values = gaussian(n, seed, 0.3f);
+  for (size_t i = 0; i < n; i += 2)
+    values[i] += 5;
+  return values;
+}
+
+// f32 with more distinct values than the exact limit: within 0.1% of the
+// exact optimum (the default options) on several distributions.
+TEST(KMeansLut, BinnedF32WithinTenthOfAPercent) {
+  struct Case {
+    const char *name;
+    std::vector<float> values;
+  };
+  std::vector<Case> cases = {{"gaussian", gaussian(70000, 1)},
+                             {"heavy-tailed", heavyTailed(70000, 2)},
+                             {"outliers", withOutliers(70000, 3)},
+                             {"bimodal", bimodal(70000, 4)}};
+  for (const Case &c : cases) {
+    for (unsigned nbits : {2u, 4u, 6u, 8u}) {
+      ScalarLut lut = buildScalarLut(kmeans(nbits), c.values);
+      expectWellFormed(lut, c.values.size());
+      ASSERT_GT(lut.distinctCount, KMeansOptions().maxExactDistinct);
+      const double optimum = exactOptimum(c.values, nbits);
+      const double actual = sse(c.values, lut);
+      EXPECT_LE(actual, optimum * 1.001) << c.name << " nbits " << nbits;
+      EXPECT_GE(actual, optimum * (1 - 1e-9)) << c.name;
+    }
+  }
+}
+
+// The binned path forced on smaller inputs, with coarse and default bins.
+TEST(KMeansLut, BinnedPathOnSmallerInputs) {
+  for (size_t binCount : {64, 1024}) {
+    for (unsigned seed : {6u, 7u, 8u}) {
+      std::vector<float> values =
+          seed == 7 ? withOutliers(20000, seed) : heavyTailed(20000, seed);
+      for (unsigned nbits : {1u, 3u, 4u, 6u}) {
+        LutConfig binned = kmeans(nbits);
+        binned.kmeans.maxExactDistinct = 100;
+        binned.kmeans.binCount = binCount;
+        ScalarLut lut = buildScalarLut(binned, values);
+        expectWellFormed(lut, values.size());
+        const double optimum = exactOptimum(values, nbits);
+        EXPECT_LE(sse(values, lut), optimum * 1.001)
+            << "bins " << binCount << " seed " << seed << " nbits " << nbits;
+        EXPECT_GE(sse(values, lut), optimum * (1 - 1e-9));
+      }
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// uniform
+//===----------------------------------------------------------------------===//
+
+// lo = 0, hi = 3, n = 2: lut [0, 1, 2, 3]; (w - 0) / 3 * 3 = w, rounded half
+// to even: 0.5 -> 0, 1.5 -> 2, 2.5 -> 2, 2.6 -> 3.
+TEST(UniformLut, HandWorkedHalfwayCases) {
+  std::vector<float> values = {0.0f, 3.0f, 0.5f, 1.5f, 2.5f, 2.6f, 1.0f};
+  ScalarLut lut = buildScalarLut(uniform(2), values);
+  expectWellFormed(lut, values.size());
+  EXPECT_EQ(lut.lut, (std::vector<float>{0, 1, 2, 3}));
+  EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 3, 0, 2, 2, 3, 1}));
+}
+
+// lo = -1, hi = 2, n = 1: lut [-1, 2]; 0.5 is (0.5 + 1) / 3 = 0.5 -> 0.
+TEST(UniformLut, OneBitMidpoint) {
+  std::vector<float> values = {-1.0f, 2.0f, 0.5f, 0.6f};
+  ScalarLut lut = buildScalarLut(uniform(1), values);
+  EXPECT_EQ(lut.lut, (std::vector<float>{-1, 2}));
+  EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 1, 0, 1}));
+}
+
+TEST(UniformLut, MatchesFormulaAtEveryWidth) {
+  std::vector<float> values = gaussian(3000, 10);
+  const double lo = *std::min_element(values.begin(), values.end());
+  const double hi = *std::max_element(values.begin(), values.end());
+  for (unsigned nbits : kSupportedIndexBitWidths) {
+    const double levels = (1u << nbits) - 1;
+    ScalarLut lut = buildScalarLut(uniform(nbits), values);
+    expectWellFormed(lut, values.size());
+    for (unsigned i = 0; i <= levels; ++i)
+      EXPECT_EQ(lut.lut[i], float(lo + i * (hi - lo) / levels));
+    for (size_t i = 0; i < values.size(); ++i) {
+      double scaled = (values[i] - lo) / (hi - lo) * levels;
+      double expected = std::floor(scaled);
+      double fraction = scaled - expected;
+      if (fraction > 0.5 || (fraction == 0.5 && std::fmod(expected, 2) == 1))
+        expected += 1;
+      ASSERT_EQ(lut.indices[i], uint8_t(expected));
+    }
+  }
+}
+
+TEST(UniformLut, ConstantTensorMapsToZero) {
+  std::vector<float> values(100, 0.75f);
+  ScalarLut lut = buildScalarLut(uniform(4), values);
+  expectWellFormed(lut, values.size());
+  for (uint8_t index : lut.indices)
+    EXPECT_EQ(index, 0);
+  EXPECT_EQ(lut.lut[0], 0.75f);
+  std::vector<uint16_t> bits(50, floatToHalf(-2.0f));
+  ScalarLut half = buildScalarLut(uniform(2), bits, FloatFormat::F16);
+  EXPECT_EQ(half.lut[0], -2.0f);
+  EXPECT_EQ(half.indices, std::vector<uint8_t>(50, 0));
+}
+
+TEST(UniformLut, HalfAgreesWithF32OnExactValues) {
+  std::vector<float> values = {0.0f, 0.25f, 0.5f, 1.0f, 2.0f, 3.0f, 1.5f};
+  ScalarLut a = buildScalarLut(uniform(3), values);
+  ScalarLut b = buildScalarLut(uniform(3), toHalf(values, FloatFormat::F16),
+                               FloatFormat::F16);
+  EXPECT_EQ(a.indices, b.indices);
+  for (size_t e = 0; e < a.lut.size(); ++e)
+    EXPECT_EQ(b.lut[e], roundToFormat(a.lut[e], FloatFormat::F16));
+}
+
+//===----------------------------------------------------------------------===//
+// unique
+//===----------------------------------------------------------------------===//
+
+TEST(UniqueLut, ChoosesSmallestWidth) {
+  EXPECT_EQ(getSmallestBitWidthFor(1), 1u);
+  EXPECT_EQ(getSmallestBitWidthFor(2), 1u);
+  EXPECT_EQ(getSmallestBitWidthFor(5), 3u);
+  EXPECT_EQ(getSmallestBitWidthFor(8), 3u);
+  EXPECT_EQ(getSmallestBitWidthFor(17), 6u);
+  EXPECT_EQ(getSmallestBitWidthFor(65), 8u);
+  EXPECT_EQ(getSmallestBitWidthFor(256), 8u);
+  EXPECT_EQ(getSmallestBitWidthFor(257), 0u);
+  for (size_t distinct = 5; distinct <= 8; ++distinct) {
+    std::vector<float> values;
+    for (size_t i = 0; i < 40; ++i)
+      values.push_back(float(i % distinct) - 2.5f);
+    ScalarLut lut = buildScalarLut(unique(), values);
+    EXPECT_EQ(lut.nbits, 3u);
+    EXPECT_EQ(sse(values, lut), 0.0);
+  }
+  ScalarLut one = buildScalarLut(unique(), std::vector<float>(10, 4.0f));
+  EXPECT_EQ(one.nbits, 1u);
+  EXPECT_EQ(one.lut, (std::vector<float>{4.0f, 0.0f}));
+}
+
+TEST(UniqueLut, SortedDistinctBitExact) {
+  std::vector<float> values = {3.0f, -0.0f, 1e-40f, 0.0f, -7.5f, 3.0f};
+  for (FloatFormat format :
+       {FloatFormat::F32, FloatFormat::F16, FloatFormat::BF16}) {
+    ScalarLut lut;
+    std::vector<uint32_t> original;
+    if (format == FloatFormat::F32) {
+      lut = buildScalarLut(unique(), values);
+      for (float v : values)
+        original.push_back(floatToBits(v));
+    } else {
+      std::vector<uint16_t> bits = toHalf(values, format);
+      lut = buildScalarLut(unique(), bits, format);
+      for (uint16_t b : bits)
+        original.push_back(floatToBits(narrowToFloat(b, format)));
+    }
+    expectWellFormed(lut, values.size());
+    // f16 flushes 1e-40 to +0: four distinct values instead of five.
+    EXPECT_EQ(lut.nbits, format == FloatFormat::F16 ? 2u : 3u);
+    EXPECT_TRUE(
+        std::is_sorted(lut.lut.begin(), lut.lut.begin() + lut.distinctCount));
+    for (size_t i = 0; i < values.size(); ++i)
+      ASSERT_EQ(floatToBits(lut.lut[lut.indices[i]]), original[i]);
+  }
+}
+
+TEST(UniqueLut, TooManyDistinctValues) {
+  std::vector<float> values(300);
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = float(i);
+  EXPECT_EQ(buildScalarLut(unique(), values).status,
+            LutStatus::TooManyDistinctValues);
+  EXPECT_EQ(buildScalarLut(unique(), toHalf(values, FloatFormat::F16),
+                           FloatFormat::F16)
+                .status,
+            LutStatus::TooManyDistinctValues);
+  values.resize(256);
+  EXPECT_EQ(buildScalarLut(unique(), values).status, LutStatus::Success);
+}
+
+//===----------------------------------------------------------------------===//
+// Bad input
+//===----------------------------------------------------------------------===//
+
+TEST(LutBuilder, NonFiniteValuesAreReported) {
+  for (float bad : {NAN, INFINITY, -INFINITY}) {
+    std::vector<float> values = {1.0f, bad, 2.0f};
+    for (LutConfig config : {kmeans(2), uniform(2), unique()}) {
+      EXPECT_EQ(buildScalarLut(config, values).status,
+                LutStatus::NonFiniteValues);
+      for (FloatFormat format : {FloatFormat::F16, FloatFormat::BF16})
+        EXPECT_EQ(buildScalarLut(config, toHalf(values, format), format).status,
+                  LutStatus::NonFiniteValues);
+    }
+  }
+  // f16 overflow becomes infinity and is reported too.
+  std::vector<uint16_t> overflow = {floatToHalf(1e6f)};
+  EXPECT_EQ(buildScalarLut(kmeans(1), overflow, FloatFormat::F16).status,
+            LutStatus::NonFiniteValues);
+}
+
+TEST(LutBuilder, UnsupportedBitWidth) {
+  std::vector<float> values = {1.0f, 2.0f};
+  for (unsigned nbits : {0u, 5u, 7u, 9u}) {
+    EXPECT_EQ(buildScalarLut(kmeans(nbits), values).status,
+              LutStatus::UnsupportedBitWidth);
+    EXPECT_EQ(buildScalarLut(uniform(nbits), values).status,
+              LutStatus::UnsupportedBitWidth);
+  }
+}
+
+TEST(LutBuilder, EmptyTensor) {
+  for (LutConfig config : {kmeans(4), uniform(4), unique()}) {
+    ScalarLut lut = buildScalarLut(config, std::vector<float>{});
+    EXPECT_EQ(lut.status, LutStatus::Success);
+    EXPECT_TRUE(lut.indices.empty());
+    ScalarLut half =
+        buildScalarLut(config, std::vector<uint16_t>{}, FloatFormat::F16);
+    EXPECT_EQ(half.status, LutStatus::Success);
+  }
+}
+
+TEST(LutBuilder, RawEntryPointDispatchesByFormat) {
+  std::vector<float> values = {1.0f, 2.0f, 4.0f};
+  ScalarLut a =
+      buildScalarLut(unique(), values.data(), values.size(), FloatFormat::F32);
+  EXPECT_EQ(a.lut, (std::vector<float>{1, 2, 4, 0}));
+  std::vector<uint16_t> bits = toHalf(values, FloatFormat::BF16);
+  ScalarLut b =
+      buildScalarLut(unique(), bits.data(), bits.size(), FloatFormat::BF16);
+  EXPECT_EQ(b.lut, a.lut);
+}
+
+} // namespace
