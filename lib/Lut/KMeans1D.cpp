@@ -47,8 +47,10 @@ struct PrefixSums {
 template <typename Index> class LayerSolver {
 public:
   LayerSolver(const PrefixSums &sums, const std::vector<double> &previous,
-              std::vector<double> &current, Index *argmin)
-      : sums(sums), previous(previous), current(current), argmin(argmin) {}
+              std::vector<double> &current, Index *argmin,
+              const Index *previousArgmin)
+      : sums(sums), previous(previous), current(current), argmin(argmin),
+        previousArgmin(previousArgmin) {}
 
   /// Rows [iBegin, iEnd) with optimal splits known to lie in
   /// [lBegin, lEnd] (inclusive).
@@ -56,9 +58,14 @@ public:
     while (iBegin < iEnd) {
       const size_t i = iBegin + (iEnd - iBegin) / 2;
       const size_t lLast = std::min(lEnd, i - 1);
+      // With one cluster more, the last cluster of an optimal clustering of
+      // the first i points starts no earlier (the cost is Monge), so the
+      // previous layer's split bounds this one from below.
+      const size_t lFirst =
+          previousArgmin ? std::max<size_t>(lBegin, previousArgmin[i]) : lBegin;
       double best = std::numeric_limits<double>::infinity();
-      size_t bestL = lBegin;
-      for (size_t l = lBegin; l <= lLast; ++l) {
+      size_t bestL = lFirst;
+      for (size_t l = lFirst; l <= lLast; ++l) {
         const double candidate = previous[l] + sums.cost(l, i);
         if (candidate < best) {
           best = candidate;
@@ -85,6 +92,7 @@ private:
   const std::vector<double> &previous;
   std::vector<double> &current;
   Index *argmin;
+  const Index *previousArgmin;
 };
 
 template <typename Index>
@@ -104,7 +112,9 @@ Partition1D solve(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights,
     Index *argmin = argmins.data() + (j - 2) * (m + 1);
     // The last layer only needs the whole input.
     const size_t iBegin = j == k ? m : j, iEnd = m - (k - j) + 1;
-    LayerSolver<Index>(sums, previous, current, argmin)
+    const Index *previousArgmin =
+        j > 2 ? argmins.data() + (j - 3) * (m + 1) : nullptr;
+    LayerSolver<Index>(sums, previous, current, argmin, previousArgmin)
         .solve(iBegin, iEnd, j - 1, iEnd - 2);
     std::swap(previous, current);
   }

@@ -51,17 +51,35 @@ std::vector<float> padLut(std::vector<float> entries, unsigned nbits) {
 }
 
 /// For ascending distinct values, returns the nearest-entry index of each
-/// one. When every distinct value has an entry of its own, the i-th value
-/// takes entry i: that keeps -0 and +0 apart, which a comparison of values
-/// cannot.
+/// one. Values and entries both ascend, so the nearest entry only moves
+/// forward: one merge-like walk, O(distinct + entries). When every distinct
+/// value has an entry of its own, the i-th value takes entry i: that keeps
+/// -0 and +0 apart, which a comparison of values cannot.
 template <typename ValueAt>
 std::vector<uint8_t> assignDistinct(size_t distinctCount, ValueAt valueAt,
                                     llvm::ArrayRef<float> lut, size_t used) {
   std::vector<uint8_t> assignment(distinctCount);
-  for (size_t i = 0; i < distinctCount; ++i)
-    assignment[i] = used == distinctCount
-                        ? uint8_t(i)
-                        : uint8_t(findNearestEntry(lut, used, valueAt(i)));
+  if (used == distinctCount) {
+    for (size_t i = 0; i < distinctCount; ++i)
+      assignment[i] = uint8_t(i);
+    return assignment;
+  }
+  size_t entry = 0; // lowest index of the current entry's value
+  for (size_t i = 0; i < distinctCount; ++i) {
+    const double value = valueAt(i);
+    // Advance while the next distinct entry value is strictly nearer; equal
+    // entries are skipped so that ties keep the lower index.
+    while (true) {
+      size_t next = entry + 1;
+      while (next < used && lut[next] == lut[entry])
+        ++next;
+      if (next >= used ||
+          !(std::fabs(lut[next] - value) < std::fabs(value - lut[entry])))
+        break;
+      entry = next;
+    }
+    assignment[i] = uint8_t(entry);
+  }
   return assignment;
 }
 
@@ -297,6 +315,7 @@ struct Bins {
   std::vector<size_t> starts; // first distinct index of each bin
   std::vector<double> weights, sums, squares;
 
+  Bins() = default;
   Bins(const Distinct32 &distinct, size_t elementCount, size_t binCount,
        double shift) {
     const double weightLimit = double(elementCount) / double(binCount);
@@ -329,6 +348,38 @@ struct Bins {
   }
 
   size_t size() const { return starts.size(); }
+
+  /// Returns coarser bins made of runs of these, closed by the same rules
+  /// for `binCount` bins (so gaps between bins count towards the span).
+  Bins merged(const Distinct32 &distinct, size_t elementCount,
+              size_t binCount) const {
+    const double weightLimit = double(elementCount) / double(binCount);
+    const double spanLimit =
+        (distinct.value(distinct.size() - 1) - distinct.value(0)) /
+        double(binCount);
+    Bins result;
+    double groupWeight = 0;
+    for (size_t b = 0; b < size(); ++b) {
+      const size_t last =
+          (b + 1 < size() ? starts[b + 1] : distinct.size()) - 1;
+      const bool open =
+          !result.starts.empty() && groupWeight < weightLimit &&
+          distinct.value(last) - distinct.value(result.starts.back()) <=
+              spanLimit;
+      if (!open) {
+        result.starts.push_back(starts[b]);
+        result.weights.push_back(0);
+        result.sums.push_back(0);
+        result.squares.push_back(0);
+        groupWeight = 0;
+      }
+      groupWeight += weights[b];
+      result.weights.back() += weights[b];
+      result.sums.back() += sums[b];
+      result.squares.back() += squares[b];
+    }
+    return result;
+  }
 
   /// Index of the bin holding distinct index `index`.
   size_t binOf(size_t index) const {
@@ -518,11 +569,12 @@ std::vector<float> clusterF32(const Distinct32 &distinct, size_t elementCount,
   // each region gets. (3) On the true values, each boundary moves within the
   // fine bins around it.
   // With about 16 coarse bins per cluster the first level is already close;
-  // fewer would leave many rounds of reallocation to the second.
+  // fewer would leave many rounds of reallocation to the second. Coarse bins
+  // are runs of 16 fine bins.
   const double shift = distinct.value(m / 2);
   const size_t coarseCount = std::max(options.binCount, 16 * k);
-  Bins coarse(distinct, elementCount, coarseCount, shift);
   Bins fine(distinct, elementCount, coarseCount * 16, shift);
+  Bins coarse = fine.merged(distinct, elementCount, coarseCount);
   if (coarse.size() <= 2 * k || fine.size() <= 2 * k)
     return clusterAll();
 

@@ -1,0 +1,98 @@
+//===- LutTool.cpp - Build one LUT from a raw tensor file -----------------===//
+//
+//   palettize-lut FILE {f16|bf16|f32} {kmeans|uniform|unique} NBITS [REPEATS]
+//
+// Reads FILE as little-endian elements, builds the LUT REPEATS times (3 by
+// default) and prints one JSON line: the fastest wall time of the LUT
+// computation in seconds, the reconstruction's MSE, max error and SNR, the
+// number of distinct values and the status.
+//
+//===----------------------------------------------------------------------===//
+
+#include "palettize/Lut/LutBuilder.h"
+#include "palettize/Lut/Metrics.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+using namespace palettize;
+
+static int usage() {
+  std::fprintf(stderr, "usage: palettize-lut FILE {f16|bf16|f32} "
+                       "{kmeans|uniform|unique} NBITS [REPEATS]\n");
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 5 || argc > 6)
+    return usage();
+  const std::string type = argv[2], mode = argv[3];
+  FloatFormat format;
+  if (type == "f16")
+    format = FloatFormat::F16;
+  else if (type == "bf16")
+    format = FloatFormat::BF16;
+  else if (type == "f32")
+    format = FloatFormat::F32;
+  else
+    return usage();
+  LutConfig config;
+  if (mode == "kmeans")
+    config.mode = LutMode::KMeans;
+  else if (mode == "uniform")
+    config.mode = LutMode::Uniform;
+  else if (mode == "unique")
+    config.mode = LutMode::Unique;
+  else
+    return usage();
+  config.nbits = unsigned(std::atoi(argv[4]));
+  const int repeats = argc == 6 ? std::max(1, std::atoi(argv[5])) : 3;
+
+  std::ifstream file(argv[1], std::ios::binary);
+  if (!file) {
+    std::fprintf(stderr, "palettize-lut: cannot read %s\n", argv[1]);
+    return 1;
+  }
+  std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
+                          std::istreambuf_iterator<char>());
+  const size_t width = getByteWidth(format);
+  const size_t count = bytes.size() / width;
+
+  double best = 1e300;
+  ScalarLut lut;
+  for (int r = 0; r < repeats; ++r) {
+    auto start = std::chrono::steady_clock::now();
+    lut = buildScalarLut(config, bytes.data(), count, format);
+    std::chrono::duration<double> elapsed =
+        std::chrono::steady_clock::now() - start;
+    best = std::min(best, elapsed.count());
+  }
+  if (lut.status != LutStatus::Success) {
+    std::printf("{\"status\": \"failed\", \"code\": %d}\n", int(lut.status));
+    return 1;
+  }
+  ReconstructionError error;
+  if (format == FloatFormat::F32) {
+    error =
+        measureError(llvm::ArrayRef<float>(
+                         reinterpret_cast<const float *>(bytes.data()), count),
+                     lut.lut, lut.indices);
+  } else {
+    error = measureError(
+        llvm::ArrayRef<uint16_t>(
+            reinterpret_cast<const uint16_t *>(bytes.data()), count),
+        format, lut.lut, lut.indices);
+  }
+  std::printf("{\"status\": \"ok\", \"seconds\": %.9g, \"mse\": %.17g, "
+              "\"max_abs_error\": %.9g, \"snr_db\": %.6g, \"distinct\": %zu, "
+              "\"nbits\": %u}\n",
+              best, error.meanSquaredError, error.maxAbsError, error.snrDb,
+              lut.distinctCount, lut.nbits);
+  return 0;
+}
