@@ -560,7 +560,7 @@ std::vector<float> clusterF32(const Distinct32 &distinct, size_t elementCount,
     }
     return clusterExactly(values, weights, nbits, FloatFormat::F32);
   };
-  if (m <= options.maxExactDistinct)
+  if (m * k <= options.maxExactWork)
     return clusterAll();
 
   // Three levels, each seeding the next. (1) The exact DP on coarse bins

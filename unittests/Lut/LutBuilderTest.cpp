@@ -314,7 +314,7 @@ TEST(KMeansLut, BinnedF32WithinTenthOfAPercent) {
     for (unsigned nbits : {2u, 4u, 6u, 8u}) {
       ScalarLut lut = buildScalarLut(kmeans(nbits), c.values);
       expectWellFormed(lut, c.values.size());
-      ASSERT_GT(lut.distinctCount, KMeansOptions().maxExactDistinct);
+      ASSERT_GT(lut.distinctCount << nbits, KMeansOptions().maxExactWork);
       const double optimum = exactOptimum(c.values, nbits);
       const double actual = sse(c.values, lut);
       EXPECT_LE(actual, optimum * 1.001) << c.name << " nbits " << nbits;
@@ -331,7 +331,7 @@ TEST(KMeansLut, BinnedPathOnSmallerInputs) {
           seed == 7 ? withOutliers(20000, seed) : heavyTailed(20000, seed);
       for (unsigned nbits : {1u, 3u, 4u, 6u}) {
         LutConfig binned = kmeans(nbits);
-        binned.kmeans.maxExactDistinct = 100;
+        binned.kmeans.maxExactWork = 0;
         binned.kmeans.binCount = binCount;
         ScalarLut lut = buildScalarLut(binned, values);
         expectWellFormed(lut, values.size());

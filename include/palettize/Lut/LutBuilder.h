@@ -8,8 +8,8 @@
 //             k-means weighted by multiplicity. f16 and bf16 go through a
 //             65,536-bin histogram of bit patterns, so their clustering cost
 //             does not grow with the tensor: O(n) + O(k * 65536 * 16) at most.
-//             f32 values are sorted (radix sort, O(n)); with at most
-//             `maxExactDistinct` distinct values the clustering is exact,
+//             f32 values are sorted (radix sort, O(n)); when distinct values
+//             times 2^nbits is at most `maxExactWork` the clustering is exact,
 //             otherwise three levels of exact DP: on max(binCount, 16k) bins
 //             of adjacent values; on 16x finer bins with every boundary free
 //             to move between its neighbours (repeated until stable); on the
@@ -58,8 +58,9 @@ enum class LutStatus {
 
 /// Tuning of the f32 k-means path; the defaults meet the 0.1% bound.
 struct KMeansOptions {
-  /// Inputs with at most this many distinct values are clustered exactly.
-  size_t maxExactDistinct = 65536;
+  /// Inputs whose distinct values times palette size is at most this are
+  /// clustered exactly (the DP's cost grows with that product).
+  size_t maxExactWork = size_t(1) << 18;
   /// Least number of coarse bins the first, global DP runs on when there
   /// are more distinct values (at least 16 per cluster are used);
   /// refinement uses 16 times as many fine bins.

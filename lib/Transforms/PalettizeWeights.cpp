@@ -1,0 +1,352 @@
+//===- PalettizeWeights.cpp - Compress float constants into LUTs ----------===//
+//
+// Replaces large float constants with mil.constexpr_lut_to_dense: collect
+// the candidates, compute their LUTs in parallel, rewrite them in program
+// order, report.
+//
+//===----------------------------------------------------------------------===//
+
+#include "palettize/Dialect/MIL/ConstantData.h"
+#include "palettize/Dialect/MIL/MILOps.h"
+#include "palettize/Lut/BitPacking.h"
+#include "palettize/Lut/LutBuilder.h"
+#include "palettize/Lut/Metrics.h"
+#include "palettize/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Threading.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <optional>
+
+namespace palettize {
+#define GEN_PASS_DEF_PALETTIZEWEIGHTS
+#include "palettize/Transforms/Passes.h.inc"
+} // namespace palettize
+
+using namespace mlir;
+using namespace palettize;
+using namespace palettize::mil;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Policy: options and candidates
+//===----------------------------------------------------------------------===//
+
+/// Checks the pass options and turns them into a LUT configuration, or
+/// reports the first bad option at `anchor`.
+FailureOr<LutConfig> parseLutConfig(Operation *anchor, StringRef mode,
+                                    std::optional<int64_t> nbits,
+                                    int64_t weightThreshold) {
+  auto fail = [&]() { return anchor->emitError("palettize-weights: "); };
+  LutConfig config;
+  if (mode == "kmeans")
+    config.mode = LutMode::KMeans;
+  else if (mode == "uniform")
+    config.mode = LutMode::Uniform;
+  else if (mode == "unique")
+    config.mode = LutMode::Unique;
+  else
+    return fail() << "unknown mode '" << mode
+                  << "'; expected one of: kmeans, uniform, unique";
+
+  if (config.mode == LutMode::Unique) {
+    if (nbits)
+      return fail() << "nbits is not allowed with mode=unique, which picks "
+                       "the smallest of 1, 2, 3, 4, 6, 8 bits that holds the "
+                       "distinct values";
+  } else if (!nbits) {
+    return fail() << "mode=" << mode
+                  << " requires nbits, one of 1, 2, 3, 4, 6, 8";
+  } else if (*nbits < 0 || *nbits > 8 ||
+             !isSupportedIndexBitWidth(unsigned(*nbits))) {
+    return fail() << "nbits=" << *nbits
+                  << " is not supported; expected one of 1, 2, 3, 4, 6, 8";
+  } else {
+    config.nbits = unsigned(*nbits);
+  }
+  if (weightThreshold < 0)
+    return fail() << "weight-threshold=" << weightThreshold
+                  << " must be at least 0";
+  return config;
+}
+
+/// Returns the float format of a palettizable element type.
+std::optional<FloatFormat> getFloatFormat(Type type) {
+  if (type.isF16())
+    return FloatFormat::F16;
+  if (type.isBF16())
+    return FloatFormat::BF16;
+  if (type.isF32())
+    return FloatFormat::F32;
+  return std::nullopt;
+}
+
+/// Returns the value of a constant op this pass rewrites, or null.
+ElementsAttr getConstantValue(Operation *op) {
+  if (auto constant = dyn_cast<ConstOp>(op))
+    return constant.getValue();
+  if (auto constant = dyn_cast<arith::ConstantOp>(op))
+    return dyn_cast<ElementsAttr>(constant.getValue());
+  return nullptr;
+}
+
+/// Returns the constant's name: its `name` attribute, else its NameLoc.
+std::optional<std::string> getConstantName(Operation *op) {
+  if (auto constant = dyn_cast<ConstOp>(op))
+    if (std::optional<StringRef> name = constant.getName())
+      return name->str();
+  if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
+    return nameLoc.getName().str();
+  return std::nullopt;
+}
+
+/// A constant selected for palettization.
+struct Candidate {
+  Operation *op;
+  ElementsAttr value;
+  FloatFormat format;
+};
+
+/// What the parallel phase produced for one candidate.
+struct CompressedConstant {
+  RawDataError readError = RawDataError::None;
+  ScalarLut lut;
+  AsmResourceBlob packedIndices;
+  /// Reconstruction SNR in dB, when measured.
+  double snrDb = 0;
+};
+
+/// Builds the LUT of one candidate and packs its indices into a new blob;
+/// with `measure`, also the reconstruction's SNR. Runs on worker threads:
+/// reads the attribute's storage, touches no IR.
+CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
+                            bool measure) {
+  CompressedConstant result;
+  RawElementsData data = getRawElementsData(candidate.value);
+  if (!data.succeeded()) {
+    result.readError = data.error;
+    return result;
+  }
+  const size_t count = candidate.value.getNumElements();
+  result.lut =
+      buildScalarLut(config, data.bytes.data(), count, candidate.format);
+  if (result.lut.status != LutStatus::Success)
+    return result;
+  const uint64_t bytes = getPackedIndicesByteCount(count, result.lut.nbits);
+  result.packedIndices = HeapAsmResourceBlob::allocate(bytes, /*align=*/1);
+  MutableArrayRef<char> out = result.packedIndices.getMutableData();
+  packIndices(result.lut.indices, result.lut.nbits,
+              MutableArrayRef<uint8_t>(reinterpret_cast<uint8_t *>(out.data()),
+                                       out.size()));
+  if (measure) {
+    ReconstructionError error =
+        candidate.format == FloatFormat::F32
+            ? measureError(ArrayRef<float>(reinterpret_cast<const float *>(
+                                               data.bytes.data()),
+                                           count),
+                           result.lut.lut, result.lut.indices)
+            : measureError(
+                  ArrayRef<uint16_t>(
+                      reinterpret_cast<const uint16_t *>(data.bytes.data()),
+                      count),
+                  candidate.format, result.lut.lut, result.lut.indices);
+    result.snrDb = error.snrDb;
+  }
+  // The unpacked indices are no longer needed; free them early.
+  std::vector<uint8_t>().swap(result.lut.indices);
+  return result;
+}
+
+/// Returns the LUT as a dense attribute of the constant's element type.
+DenseElementsAttr getLutAttr(const ScalarLut &lut, Type elementType,
+                             FloatFormat format) {
+  auto type = RankedTensorType::get({int64_t(lut.lut.size())}, elementType);
+  std::vector<char> bytes(lut.lut.size() * getByteWidth(format));
+  for (size_t i = 0; i < lut.lut.size(); ++i) {
+    if (format == FloatFormat::F32) {
+      uint32_t bits = floatToBits(lut.lut[i]);
+      std::memcpy(bytes.data() + 4 * i, &bits, 4);
+    } else {
+      uint16_t bits = floatToNarrow(lut.lut[i], format);
+      std::memcpy(bytes.data() + 2 * i, &bits, 2);
+    }
+  }
+  return DenseElementsAttr::getFromRawBuffer(type, bytes);
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+struct PalettizeWeightsPass
+    : palettize::impl::PalettizeWeightsBase<PalettizeWeightsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    counts = Counts();
+    reportLines.clear();
+    std::optional<int64_t> bitWidth;
+    if (nbits.hasValue())
+      bitWidth = nbits;
+    FailureOr<LutConfig> config =
+        parseLutConfig(getOperation(), mode, bitWidth, weightThreshold);
+    if (failed(config))
+      return signalPassFailure();
+
+    std::vector<Candidate> candidates = collectCandidates();
+    std::vector<CompressedConstant> results(candidates.size());
+    parallelFor(&getContext(), 0, candidates.size(), [&](size_t i) {
+      results[i] = compress(candidates[i], *config, printStatistics);
+    });
+    for (size_t i = 0; i < candidates.size(); ++i)
+      rewrite(candidates[i], results[i]);
+    // Pass statistics are no-ops in MLIR builds without statistics, so the
+    // counts live here and are copied to them.
+    numConstantsSeen = counts.seen;
+    numPalettized = counts.palettized;
+    numSkippedSmall = counts.small;
+    numSkippedSplat = counts.splat;
+    numSkippedNonFinite = counts.nonFinite;
+    numSkippedTooManyDistinct = counts.tooManyDistinct;
+    numSkippedUnreadable = counts.unreadable;
+    bytesBefore = counts.bytesBefore;
+    bytesAfter = counts.bytesAfter;
+    if (printStatistics)
+      printReport();
+  }
+
+private:
+  /// Walks the IR in program order and keeps the constants to palettize.
+  std::vector<Candidate> collectCandidates() {
+    std::vector<Candidate> candidates;
+    getOperation()->walk([&](Operation *op) {
+      ElementsAttr value = getConstantValue(op);
+      if (!value)
+        return;
+      std::optional<FloatFormat> format =
+          getFloatFormat(value.getElementType());
+      auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+      if (!format || !type || type.getRank() < 2 || !type.hasStaticShape())
+        return;
+      ++counts.seen;
+      if (value.getNumElements() <= weightThreshold) {
+        ++counts.small;
+        return;
+      }
+      // A splat is stored as one value: palettizing it would grow it.
+      if (auto dense = dyn_cast<DenseElementsAttr>(value);
+          dense && dense.isSplat()) {
+        ++counts.splat;
+        return;
+      }
+      candidates.push_back({op, value, *format});
+    });
+    return candidates;
+  }
+
+  /// Replaces one constant by its palettized form, or says why not.
+  void rewrite(const Candidate &candidate, CompressedConstant &result) {
+    Operation *op = candidate.op;
+    std::optional<std::string> name = getConstantName(op);
+    auto leftUnchanged = [&]() {
+      InFlightDiagnostic diagnostic = op->emitWarning("palettize-weights: ");
+      diagnostic << "constant";
+      if (name)
+        diagnostic << " '" << *name << "'";
+      diagnostic << " left unchanged: ";
+      return diagnostic;
+    };
+    if (result.readError != RawDataError::None) {
+      ++counts.unreadable;
+      leftUnchanged() << "its value " << describe(result.readError);
+      return;
+    }
+    switch (result.lut.status) {
+    case LutStatus::Success:
+      break;
+    case LutStatus::NonFiniteValues:
+      ++counts.nonFinite;
+      leftUnchanged() << "it holds NaN or infinite values";
+      return;
+    case LutStatus::TooManyDistinctValues:
+      ++counts.tooManyDistinct;
+      leftUnchanged() << "it has more than 256 distinct values, too many "
+                         "for mode=unique";
+      return;
+    case LutStatus::UnsupportedBitWidth:
+      llvm_unreachable("options are validated before any LUT is built");
+    }
+
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    const unsigned width = getByteWidth(candidate.format);
+    const uint64_t indexBytes = result.packedIndices.getData().size();
+    auto indicesType = RankedTensorType::get(
+        {int64_t(indexBytes)},
+        IntegerType::get(&getContext(), 8, IntegerType::Unsigned));
+    ElementsAttr indices = DenseResourceElementsAttr::get(
+        indicesType, name.value_or("weight") + "_indices",
+        std::move(result.packedIndices));
+    DenseElementsAttr lut =
+        getLutAttr(result.lut, type.getElementType(), candidate.format);
+
+    OpBuilder builder(op);
+    StringAttr nameAttr = name ? builder.getStringAttr(*name) : StringAttr();
+    auto palettized =
+        ConstexprLutToDenseOp::create(builder, op->getLoc(), type, lut, indices,
+                                      /*vector_axis=*/nullptr, nameAttr);
+    op->getResult(0).replaceAllUsesWith(palettized.getResult());
+    op->erase();
+
+    const uint64_t before = uint64_t(type.getNumElements()) * width;
+    const uint64_t after = indexBytes + result.lut.lut.size() * width;
+    ++counts.palettized;
+    counts.bytesBefore += before;
+    counts.bytesAfter += after;
+    if (printStatistics) {
+      std::string shape;
+      llvm::raw_string_ostream os(shape);
+      os << type;
+      reportLines.push_back(
+          llvm::formatv("  {0}: {1}, {2} bits, {3} -> {4} bytes, SNR {5:F1} dB",
+                        name.value_or("(unnamed)"), shape, result.lut.nbits,
+                        before, after, result.snrDb));
+    }
+  }
+
+  /// Prints the counts and the per-constant lines to stderr.
+  void printReport() {
+    llvm::raw_ostream &os = llvm::errs();
+    os << "palettize-weights: mode=" << mode;
+    if (nbits.hasValue())
+      os << " nbits=" << nbits;
+    os << " weight-threshold=" << weightThreshold << "\n";
+    for (const std::string &line : reportLines)
+      os << line << "\n";
+    os << "  constants seen: " << counts.seen
+       << ", palettized: " << counts.palettized << "\n";
+    os << "  skipped: " << counts.small << " small, " << counts.splat
+       << " splat, " << counts.nonFinite << " non-finite, "
+       << counts.tooManyDistinct << " too many distinct, " << counts.unreadable
+       << " unreadable\n";
+    const uint64_t before = counts.bytesBefore, after = counts.bytesAfter;
+    os << "  bytes: " << before << " -> " << after;
+    if (after)
+      os << llvm::formatv(" ({0:F2}x smaller)", double(before) / double(after));
+    os << "\n";
+  }
+
+  /// What this run did.
+  struct Counts {
+    uint64_t seen = 0, palettized = 0, small = 0, splat = 0, nonFinite = 0,
+             tooManyDistinct = 0, unreadable = 0, bytesBefore = 0,
+             bytesAfter = 0;
+  } counts;
+  std::vector<std::string> reportLines;
+};
+
+} // namespace

@@ -1,0 +1,34 @@
+// Bad options fail the pass, before any change, with a message naming the
+// option and the allowed values.
+// RUN: not palettize-opt %s --palettize-weights="mode=foo nbits=4" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=MODE
+// RUN: not palettize-opt %s --palettize-weights="nbits=5" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NBITS
+// RUN: not palettize-opt %s --palettize-weights="nbits=0" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NBITS0
+// RUN: not palettize-opt %s --palettize-weights="mode=unique nbits=4" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=UNIQUE
+// RUN: not palettize-opt %s --palettize-weights="mode=kmeans" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=KMEANS
+// RUN: not palettize-opt %s --palettize-weights="mode=uniform" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=UNIFORM
+// RUN: not palettize-opt %s --palettize-weights="nbits=4 weight-threshold=-1" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=THRESHOLD
+// The default mode is kmeans, which needs nbits.
+// RUN: not palettize-opt %s --palettize-weights 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=KMEANS
+
+// MODE: error: palettize-weights: unknown mode 'foo'; expected one of: kmeans, uniform, unique
+// NBITS: error: palettize-weights: nbits=5 is not supported; expected one of 1, 2, 3, 4, 6, 8
+// NBITS0: error: palettize-weights: nbits=0 is not supported; expected one of 1, 2, 3, 4, 6, 8
+// UNIQUE: error: palettize-weights: nbits is not allowed with mode=unique, which picks the smallest of 1, 2, 3, 4, 6, 8 bits that holds the distinct values
+// KMEANS: error: palettize-weights: mode=kmeans requires nbits, one of 1, 2, 3, 4, 6, 8
+// UNIFORM: error: palettize-weights: mode=uniform requires nbits, one of 1, 2, 3, 4, 6, 8
+// THRESHOLD: error: palettize-weights: weight-threshold=-1 must be at least 0
+// MODE-NOT: mil.constexpr_lut_to_dense
+
+func.func @w() -> tensor<64x64xf32> {
+  %0 = arith.constant dense<[[1.0, 2.0]]> : tensor<1x2xf32>
+  %1 = tensor.empty() : tensor<64x64xf32>
+  return %1 : tensor<64x64xf32>
+}
