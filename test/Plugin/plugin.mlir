@@ -23,6 +23,17 @@
 // RUN:   -p 'builtin.module(mil-materialize-constexpr{max-dense-elements=2})' \
 // RUN:   | FileCheck %s --check-prefix=BLOB
 //
+// palettize-weights runs in the stock mlir-opt as in palettize-opt.
+// RUN: mlir-opt --load-dialect-plugin=%palettize_plugin \
+// RUN:   --load-pass-plugin=%palettize_plugin %s \
+// RUN:   -p 'builtin.module(palettize-weights{mode=unique weight-threshold=3})' \
+// RUN:   > %t.plugin.pal.mlir
+// RUN: palettize-opt %s \
+// RUN:   -p 'builtin.module(palettize-weights{mode=unique weight-threshold=3})' \
+// RUN:   > %t.driver.pal.mlir
+// RUN: diff %t.plugin.pal.mlir %t.driver.pal.mlir
+// RUN: FileCheck %s --check-prefix=PALETTIZE < %t.plugin.pal.mlir
+//
 // The plugin's passes are listed in mlir-opt's help.
 // RUN: mlir-opt --load-pass-plugin=%palettize_plugin --help \
 // RUN:   | FileCheck %s --check-prefix=HELP
@@ -37,12 +48,23 @@
 
 // BLOB: mil.const "w" dense_resource<w> : tensor<5xf32>
 
+// PALETTIZE-LABEL: func.func @weights
+// PALETTIZE: mil.constexpr_lut_to_dense "w"
+// PALETTIZE: %[[T:.*]] = mil.constexpr_lut_to_dense "table" lut(dense<[-1.000000e+00, 5.000000e-01, 2.000000e+00, 0.000000e+00]> : tensor<4xf32>) indices(dense_resource<table_indices> : tensor<1xui8>) : tensor<2x2xf32>
+// PALETTIZE: table_indices: "0x0100000091"
+
 // HELP: --mil-materialize-constexpr
 // HELP-NEXT: --max-dense-elements=
+// HELP: --palettize-weights
+// HELP-NEXT: --mode=
+// HELP-NEXT: --nbits=
+// HELP-NEXT: --print-statistics
+// HELP-NEXT: --weight-threshold=
 
-func.func @weights() -> (tensor<2xf32>, tensor<5xf32>) {
+func.func @weights() -> (tensor<2xf32>, tensor<5xf32>, tensor<2x2xf32>) {
   %b = mil.const "bias" dense<[0.5, -1.0]> : tensor<2xf32>
   %w = mil.constexpr_lut_to_dense "w" lut(dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>)
          indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
-  return %b, %w : tensor<2xf32>, tensor<5xf32>
+  %t = mil.const "table" dense<[[0.5, -1.0], [0.5, 2.0]]> : tensor<2x2xf32>
+  return %b, %w, %t : tensor<2xf32>, tensor<5xf32>, tensor<2x2xf32>
 }
