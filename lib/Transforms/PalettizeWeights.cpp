@@ -190,8 +190,9 @@ struct PalettizeWeightsPass
   void runOnOperation() override {
     counts = Counts();
     reportLines.clear();
+    // 0 is "not given": options built in C++ always have a value.
     std::optional<int64_t> bitWidth;
-    if (nbits.hasValue())
+    if (nbits != 0)
       bitWidth = nbits;
     FailureOr<LutConfig> config =
         parseLutConfig(getOperation(), mode, bitWidth, weightThreshold);
@@ -322,7 +323,7 @@ private:
   void printReport() {
     llvm::raw_ostream &os = llvm::errs();
     os << "palettize-weights: mode=" << mode;
-    if (nbits.hasValue())
+    if (nbits != 0)
       os << " nbits=" << nbits;
     os << " weight-threshold=" << weightThreshold << "\n";
     for (const std::string &line : reportLines)

@@ -4,8 +4,11 @@
 // RUN:   | FileCheck %s --check-prefix=MODE
 // RUN: not palettize-opt %s --palettize-weights="nbits=5" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NBITS
+// nbits=0 means "not given".
 // RUN: not palettize-opt %s --palettize-weights="nbits=0" 2>&1 \
-// RUN:   | FileCheck %s --check-prefix=NBITS0
+// RUN:   | FileCheck %s --check-prefix=KMEANS
+// RUN: not palettize-opt %s --palettize-weights="nbits=-2" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NEGATIVE
 // RUN: not palettize-opt %s --palettize-weights="mode=unique nbits=4" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=UNIQUE
 // RUN: not palettize-opt %s --palettize-weights="mode=kmeans" 2>&1 \
@@ -20,7 +23,7 @@
 
 // MODE: error: palettize-weights: unknown mode 'foo'; expected one of: kmeans, uniform, unique
 // NBITS: error: palettize-weights: nbits=5 is not supported; expected one of 1, 2, 3, 4, 6, 8
-// NBITS0: error: palettize-weights: nbits=0 is not supported; expected one of 1, 2, 3, 4, 6, 8
+// NEGATIVE: error: palettize-weights: nbits=-2 is not supported; expected one of 1, 2, 3, 4, 6, 8
 // UNIQUE: error: palettize-weights: nbits is not allowed with mode=unique, which picks the smallest of 1, 2, 3, 4, 6, 8 bits that holds the distinct values
 // KMEANS: error: palettize-weights: mode=kmeans requires nbits, one of 1, 2, 3, 4, 6, 8
 // UNIFORM: error: palettize-weights: mode=uniform requires nbits, one of 1, 2, 3, 4, 6, 8

@@ -114,7 +114,7 @@ def PalettizeWeights : Pass<"palettize-weights"> {
            "How the LUT is built: kmeans, uniform or unique">,
     Option<"nbits", "nbits", "int64_t", /*default=*/"0",
            "Index bit width, one of 1, 2, 3, 4, 6, 8 (kmeans and uniform; "
-           "not allowed for unique)">,
+           "not allowed for unique); 0 means not given">,
     Option<"weightThreshold", "weight-threshold", "int64_t",
            /*default=*/"2048",
            "Only constants with more than this many elements are "

@@ -24,6 +24,11 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
   mlir::PassManager pm(&context);
+  // Options built in C++: unique needs no nbits.
+  palettize::PalettizeWeightsOptions options;
+  options.mode = "unique";
+  options.weightThreshold = 3;
+  pm.addPass(palettize::createPalettizeWeights(options));
   pm.addPass(palettize::createMILMaterializeConstexpr());
   if (mlir::failed(pm.run(*module)))
     return 1;
