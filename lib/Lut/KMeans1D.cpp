@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -49,42 +48,9 @@ template <typename Index> class LayerSolver {
 public:
   LayerSolver(const PrefixSums &sums, const std::vector<double> &previous,
               std::vector<double> &current, Index *argmin,
-              const Index *previousArgmin, size_t previousLastRow)
+              const Index *previousArgmin)
       : sums(sums), previous(previous), current(current), argmin(argmin),
-        previousArgmin(previousArgmin), previousLastRow(previousLastRow) {}
-
-  /// A lower bound on the split of row i: the previous layer's split of row
-  /// i, or of the last row it solved (splits grow with i).
-  size_t lowerBound(size_t i, size_t lBegin) const {
-    if (!previousArgmin)
-      return lBegin;
-    return std::max<size_t>(lBegin,
-                            previousArgmin[std::min(i, previousLastRow)]);
-  }
-
-  /// Rows [iBegin, iEnd) by descending scan with both of Knuth's bounds:
-  /// previousArgmin[i] <= split(i) <= split(i + 1). A row costs the width
-  /// between the bounds, about m / j^2 in layer j, so this beats divide and
-  /// conquer once j^2 exceeds m / log m.
-  void solveDescending(size_t iBegin, size_t iEnd, size_t lBegin) {
-    size_t upper = iEnd - 2; // the top row may split anywhere below it
-    for (size_t i = iEnd; i-- > iBegin;) {
-      const size_t lFirst = lowerBound(i, lBegin);
-      const size_t lLast = std::min(upper, i - 1);
-      double best = std::numeric_limits<double>::infinity();
-      size_t bestL = lFirst;
-      for (size_t l = lFirst; l <= lLast; ++l) {
-        const double candidate = previous[l] + sums.cost(l, i);
-        if (candidate < best) {
-          best = candidate;
-          bestL = l;
-        }
-      }
-      current[i] = best;
-      argmin[i] = Index(bestL);
-      upper = bestL;
-    }
-  }
+        previousArgmin(previousArgmin) {}
 
   /// Rows [iBegin, iEnd) with optimal splits known to lie in
   /// [lBegin, lEnd] (inclusive).
@@ -95,7 +61,8 @@ public:
       // With one cluster more, the last cluster of an optimal clustering of
       // the first i points starts no earlier (the cost is Monge), so the
       // previous layer's split bounds this one from below.
-      const size_t lFirst = lowerBound(i, lBegin);
+      const size_t lFirst =
+          previousArgmin ? std::max<size_t>(lBegin, previousArgmin[i]) : lBegin;
       double best = std::numeric_limits<double>::infinity();
       size_t bestL = lFirst;
       for (size_t l = lFirst; l <= lLast; ++l) {
@@ -126,7 +93,6 @@ private:
   std::vector<double> &current;
   Index *argmin;
   const Index *previousArgmin;
-  size_t previousLastRow;
 };
 
 template <typename Index>
@@ -148,16 +114,8 @@ Partition1D solve(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights,
     const size_t iBegin = j == k ? m : j, iEnd = m - (k - j) + 1;
     const Index *previousArgmin =
         j > 2 ? argmins.data() + (j - 3) * (m + 1) : nullptr;
-    // The previous layer solved rows up to m - (k - j + 1).
-    LayerSolver<Index> layer(sums, previous, current, argmin, previousArgmin,
-                             m - (k - j + 1));
-    // Rows cost about m / j^2 candidates each when scanned between both
-    // bounds, about log2(m / j) + 2 under divide and conquer.
-    const double scanWidth = double(m) / (2.0 * double(j) * double(j));
-    if (previousArgmin && scanWidth < std::log2(double(m) / double(j)))
-      layer.solveDescending(iBegin, iEnd, j - 1);
-    else
-      layer.solve(iBegin, iEnd, j - 1, iEnd - 2);
+    LayerSolver<Index>(sums, previous, current, argmin, previousArgmin)
+        .solve(iBegin, iEnd, j - 1, iEnd - 2);
     std::swap(previous, current);
   }
 
