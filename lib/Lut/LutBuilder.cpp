@@ -692,7 +692,8 @@ ScalarLut buildUnique32(llvm::ArrayRef<float> values) {
   return result;
 }
 
-ScalarLut buildKMeans32(const LutConfig &config, llvm::ArrayRef<float> values) {
+ScalarLut buildKMeans32Sorted(const LutConfig &config,
+                              llvm::ArrayRef<float> values) {
   ScalarLut result;
   result.nbits = config.nbits;
   const size_t n = values.size();
@@ -741,6 +742,305 @@ ScalarLut buildKMeans32(const LutConfig &config, llvm::ArrayRef<float> values) {
   return result;
 }
 
+/// Thresholds for assignElements32 that map each value to its nearest LUT
+/// entry, the lower one on ties: entry e (e >= 1) starts at the first key
+/// whose value lies above the midpoint between e's value and the previous
+/// distinct entry's. Duplicated entries are never chosen, so they start
+/// where the next distinct entry starts.
+std::vector<uint64_t> thresholdsFromLut(llvm::ArrayRef<float> entries) {
+  const size_t k = entries.size();
+  constexpr uint64_t kNever = uint64_t(1) << 32;
+  std::vector<uint64_t> thresholds(k ? k - 1 : 0, kNever);
+  uint64_t next = kNever;
+  for (size_t e = k; e-- > 1;) {
+    if (entries[e] == entries[e - 1]) {
+      thresholds[e - 1] = next;
+      continue;
+    }
+    const double midpoint = (double(entries[e - 1]) + double(entries[e])) / 2;
+    float above = float(midpoint);
+    if (double(above) <= midpoint)
+      above = std::nextafter(above, std::numeric_limits<float>::infinity());
+    next = orderedKey32(floatToBits(above));
+    thresholds[e - 1] = next;
+  }
+  return thresholds;
+}
+
+/// The f32 histogram: 65,536 buckets over the top 16 bits of the ordered key
+/// (the values' sign, exponent and 7 mantissa bits), each with its count,
+/// its smallest and largest key, and the sum and sum of squares of
+/// (value - truncation of the value to its top 16 bits), a representative
+/// inside the bucket, so that sums keep full precision.
+struct Histogram32 {
+  std::vector<uint64_t> counts = std::vector<uint64_t>(65536, 0);
+  std::vector<double> sums = std::vector<double>(65536, 0);
+  std::vector<double> squares = std::vector<double>(65536, 0);
+  std::vector<uint32_t> minKeys = std::vector<uint32_t>(65536, ~0u);
+  std::vector<uint32_t> maxKeys = std::vector<uint32_t>(65536, 0);
+
+  explicit Histogram32(llvm::ArrayRef<float> values) {
+    for (float value : values) {
+      const uint32_t bits = floatToBits(value);
+      const uint32_t key = orderedKey32(bits);
+      const uint32_t bucket = key >> 16;
+      // Same sign and exponent: the difference is exact in float.
+      const double offset = value - bitsToFloat(bits & 0xFFFF0000u);
+      ++counts[bucket];
+      sums[bucket] += offset;
+      squares[bucket] += offset * offset;
+      minKeys[bucket] = std::min(minKeys[bucket], key);
+      maxKeys[bucket] = std::max(maxKeys[bucket], key);
+    }
+  }
+
+  /// The bucket's representative: its values truncated to 16 bits.
+  static double base(uint32_t bucket) {
+    return keyToFloat(bucket << 16 | (bucket & 0x8000 ? 0 : 0xFFFF));
+  }
+};
+
+/// The weighted units a clustering level works on: whole buckets, or single
+/// distinct values, in ascending order. Sums are of (value - shift).
+struct Units {
+  std::vector<double> weights, sums, squares;
+  /// Lowest and highest value in each unit.
+  std::vector<double> lows, highs;
+  /// First key of each unit.
+  std::vector<uint32_t> firstKeys;
+
+  void add(double weight, double sum, double square, double low, double high,
+           uint32_t firstKey) {
+    weights.push_back(weight);
+    sums.push_back(sum);
+    squares.push_back(square);
+    lows.push_back(low);
+    highs.push_back(high);
+    firstKeys.push_back(firstKey);
+  }
+  size_t size() const { return weights.size(); }
+  UnitSums at(size_t i) const { return {weights[i], sums[i], squares[i]}; }
+};
+
+/// Merges consecutive units into at most about 2 * binCount groups, closed
+/// by weight (1/binCount of the total) and by span (1/binCount of the
+/// range); returns each group's first unit.
+std::vector<size_t> groupUnits(const Units &units, double totalWeight,
+                               size_t binCount) {
+  const double weightLimit = totalWeight / double(binCount);
+  const double spanLimit =
+      (units.highs.back() - units.lows.front()) / double(binCount);
+  std::vector<size_t> starts;
+  double weight = 0;
+  for (size_t u = 0; u < units.size(); ++u) {
+    if (starts.empty() || weight >= weightLimit ||
+        units.highs[u] - units.lows[starts.back()] > spanLimit) {
+      starts.push_back(u);
+      weight = 0;
+    }
+    weight += units.weights[u];
+  }
+  return starts;
+}
+
+/// Optimal k-means over units: exact DP when small enough, else the DP on
+/// groups of units refined between neighbours on the units themselves.
+std::vector<size_t> clusterUnits(const Units &units, size_t k,
+                                 const KMeansOptions &options,
+                                 double totalWeight) {
+  auto exact = [&]() {
+    std::vector<double> means(units.size());
+    for (size_t u = 0; u < units.size(); ++u)
+      means[u] = units.sums[u] / units.weights[u];
+    return optimalPartition1D(means, units.weights, k).starts;
+  };
+  if (units.size() * k <= options.maxExactWork)
+    return exact();
+  std::vector<size_t> groupStarts =
+      groupUnits(units, totalWeight, std::max(options.binCount, 16 * k));
+  if (groupStarts.size() <= 2 * k)
+    return exact();
+  std::vector<double> means, weights;
+  for (size_t g = 0; g < groupStarts.size(); ++g) {
+    const size_t end =
+        g + 1 < groupStarts.size() ? groupStarts[g + 1] : units.size();
+    double w = 0, sum = 0;
+    for (size_t u = groupStarts[g]; u < end; ++u) {
+      w += units.weights[u];
+      sum += units.sums[u];
+    }
+    means.push_back(sum / w);
+    weights.push_back(w);
+  }
+  std::vector<size_t> starts;
+  for (size_t start : optimalPartition1D(means, weights, k).starts)
+    starts.push_back(groupStarts[start]);
+  refineBetweenNeighbours(
+      units.size(), [&](size_t u) { return units.at(u); }, starts,
+      options.maxRefinementRounds);
+  return starts;
+}
+
+/// Cluster centroids from unit sums (plus the shift back).
+std::vector<float> centroidsOfUnits(const Units &units,
+                                    const std::vector<size_t> &starts,
+                                    double shift) {
+  std::vector<float> entries;
+  for (size_t c = 0; c < starts.size(); ++c) {
+    const size_t end = c + 1 < starts.size() ? starts[c + 1] : units.size();
+    double weight = 0, sum = 0;
+    for (size_t u = starts[c]; u < end; ++u) {
+      weight += units.weights[u];
+      sum += units.sums[u];
+    }
+    const double centroid = std::clamp(
+        shift + sum / weight, units.lows[starts[c]], units.highs[end - 1]);
+    entries.push_back(float(centroid));
+  }
+  return entries;
+}
+
+ScalarLut buildKMeans32Sorted(const LutConfig &config,
+                              llvm::ArrayRef<float> values);
+
+/// k-means for f32 tensors too large to sort cheaply: everything goes
+/// through Histogram32, and only the buckets around cluster boundaries are
+/// expanded into their exact values (one more pass over the input).
+ScalarLut buildKMeans32Histogram(const LutConfig &config,
+                                 llvm::ArrayRef<float> values) {
+  ScalarLut result;
+  result.nbits = config.nbits;
+  const KMeansOptions &options = config.kmeans;
+  const size_t n = values.size();
+  Histogram32 histogram(values);
+
+  std::vector<uint32_t> buckets; // non-empty, ascending
+  bool singleValued = true;
+  // An upper bound on the distinct values: per bucket, the fewer of its
+  // count and its span of keys.
+  uint64_t distinctBound = 0;
+  for (uint32_t b = 0; b < 65536; ++b) {
+    if (!histogram.counts[b])
+      continue;
+    buckets.push_back(b);
+    singleValued &= histogram.minKeys[b] == histogram.maxKeys[b];
+    distinctBound +=
+        std::min<uint64_t>(histogram.counts[b], uint64_t(histogram.maxKeys[b]) -
+                                                    histogram.minKeys[b] + 1);
+  }
+  const size_t bucketCount = buckets.size();
+  const size_t k = std::min(bucketCount, size_t(1) << config.nbits);
+  // Possibly few distinct values, several per bucket: they may be few enough
+  // to cluster exactly, which only the sorted path can tell.
+  if (!singleValued &&
+      distinctBound * (size_t(1) << config.nbits) <= options.maxExactWork)
+    return buildKMeans32Sorted(config, values);
+
+  const double shift = Histogram32::base(buckets[bucketCount / 2]);
+  Units units;
+  for (uint32_t b : buckets) {
+    // Move the sums from the bucket's base to the common shift.
+    const double w = double(histogram.counts[b]);
+    const double delta = Histogram32::base(b) - shift;
+    const double sum = histogram.sums[b], square = histogram.squares[b];
+    units.add(w, sum + w * delta, square + 2 * delta * sum + w * delta * delta,
+              keyToFloat(histogram.minKeys[b]),
+              keyToFloat(histogram.maxKeys[b]), histogram.minKeys[b]);
+  }
+
+  if (singleValued) {
+    // Every bucket is one distinct value: the units are the exact input.
+    result.distinctCount = bucketCount;
+    std::vector<float> entries;
+    std::vector<uint64_t> thresholds;
+    if (bucketCount <= (size_t(1) << config.nbits)) {
+      for (size_t u = 0; u < bucketCount; ++u)
+        entries.push_back(keyToFloat(units.firstKeys[u]));
+      thresholds.assign(units.firstKeys.begin() + 1, units.firstKeys.end());
+    } else {
+      entries = centroidsOfUnits(
+          units, clusterUnits(units, k, options, double(n)), shift);
+      thresholds = thresholdsFromLut(entries);
+    }
+    assignElements32(values, thresholds, result.indices);
+    result.lut = padLut(std::move(entries), result.nbits);
+    return result;
+  }
+
+  // Clusters of whole buckets, then exact values in the buckets around each
+  // boundary (the boundary's bucket and its neighbours).
+  std::vector<size_t> bucketStarts = clusterUnits(units, k, options, double(n));
+  // Boundaries move at most one bucket below. Where clusters are only a few
+  // buckets wide and those buckets hold several values, buckets are too
+  // coarse for that: sort instead.
+  for (size_t c = 0; c < k; ++c) {
+    const size_t end = c + 1 < k ? bucketStarts[c + 1] : bucketCount;
+    if (end - bucketStarts[c] >= 4)
+      continue;
+    for (size_t u = bucketStarts[c]; u < end; ++u)
+      if (histogram.minKeys[buckets[u]] != histogram.maxKeys[buckets[u]])
+        return buildKMeans32Sorted(config, values);
+  }
+  // A boundary at the start of bucket u may belong anywhere in buckets u-1
+  // and u: those are expanded.
+  std::vector<uint8_t> expand(65536, 0);
+  for (size_t c = 1; c < k; ++c) {
+    expand[buckets[bucketStarts[c] - 1]] = 1;
+    expand[buckets[bucketStarts[c]]] = 1;
+  }
+  std::vector<uint32_t> expandedKeys;
+  for (float value : values) {
+    const uint32_t key = orderedKey32(floatToBits(value));
+    if (expand[key >> 16])
+      expandedKeys.push_back(key);
+  }
+  std::vector<uint32_t> scratch(expandedKeys.size());
+  radixSort(expandedKeys, scratch);
+
+  // The mixed sequence: expanded buckets become their distinct values.
+  Units mixed;
+  std::vector<size_t> firstUnitOfBucket(bucketCount);
+  size_t next = 0; // into expandedKeys
+  for (size_t u = 0; u < bucketCount; ++u) {
+    const uint32_t b = buckets[u];
+    firstUnitOfBucket[u] = mixed.size();
+    if (!expand[b]) {
+      mixed.add(units.weights[u], units.sums[u], units.squares[u],
+                units.lows[u], units.highs[u], units.firstKeys[u]);
+      continue;
+    }
+    while (next < expandedKeys.size() && (expandedKeys[next] >> 16) == b) {
+      size_t end = next + 1;
+      while (end < expandedKeys.size() &&
+             expandedKeys[end] == expandedKeys[next])
+        ++end;
+      const double value = keyToFloat(expandedKeys[next]);
+      const double w = double(end - next), x = value - shift;
+      mixed.add(w, w * x, w * x * x, value, value, expandedKeys[next]);
+      next = end;
+    }
+  }
+  std::vector<Window> windows;
+  for (size_t c = 1; c < k; ++c) {
+    const size_t u = bucketStarts[c];
+    size_t lo = firstUnitOfBucket[u - 1];
+    size_t hi =
+        u + 1 < bucketCount ? firstUnitOfBucket[u + 1] - 1 : mixed.size() - 1;
+    lo = std::max<size_t>(lo, 1);
+    if (!windows.empty()) {
+      lo = std::max(lo, windows.back().first);
+      hi = std::max(hi, windows.back().second);
+    }
+    windows.emplace_back(lo, hi);
+  }
+  std::vector<size_t> starts = solveInWindows(
+      mixed.size(), [&](size_t i) { return mixed.at(i); }, windows);
+  std::vector<float> entries = centroidsOfUnits(mixed, starts, shift);
+  assignElements32(values, thresholdsFromLut(entries), result.indices);
+  result.lut = padLut(std::move(entries), result.nbits);
+  return result;
+}
+
 bool allFinite(llvm::ArrayRef<float> values) {
   for (float value : values)
     if (!std::isfinite(value))
@@ -767,7 +1067,17 @@ ScalarLut palettize::buildScalarLut(const LutConfig &config,
   }
   if (config.mode == LutMode::Unique)
     return buildUnique32(values);
-  return buildKMeans32(config, values);
+  // Small tensors are sorted (exact whenever their distinct values allow).
+  // Large ones go through the histogram when it pays: always for small
+  // palettes, and for tensors whose sort would dominate; with 64 or more
+  // clusters on a moderate tensor, refining boundaries inside buckets costs
+  // about what the sort does.
+  const size_t n = values.size();
+  if (n * (size_t(1) << config.nbits) <= config.kmeans.maxExactWork)
+    return buildKMeans32Sorted(config, values);
+  if (config.nbits <= 4 || n > config.kmeans.minHistogramElements)
+    return buildKMeans32Histogram(config, values);
+  return buildKMeans32Sorted(config, values);
 }
 
 ScalarLut palettize::buildScalarLut(const LutConfig &config,

@@ -312,13 +312,23 @@ TEST(KMeansLut, BinnedF32WithinTenthOfAPercent) {
                              {"bimodal", bimodal(70000, 4)}};
   for (const Case &c : cases) {
     for (unsigned nbits : {2u, 4u, 6u, 8u}) {
-      ScalarLut lut = buildScalarLut(kmeans(nbits), c.values);
-      expectWellFormed(lut, c.values.size());
-      ASSERT_GT(lut.distinctCount << nbits, KMeansOptions().maxExactWork);
+      // Large enough for the approximate paths.
+      ASSERT_GT(c.values.size() << nbits, KMeansOptions().maxExactWork);
       const double optimum = exactOptimum(c.values, nbits);
-      const double actual = sse(c.values, lut);
-      EXPECT_LE(actual, optimum * 1.001) << c.name << " nbits " << nbits;
-      EXPECT_GE(actual, optimum * (1 - 1e-9)) << c.name;
+      // The default choice of path, then the histogram forced at every
+      // width (it is the default only for large tensors past 4 bits).
+      for (size_t minHistogramElements :
+           {KMeansOptions().minHistogramElements, size_t(0)}) {
+        LutConfig config = kmeans(nbits);
+        config.kmeans.minHistogramElements = minHistogramElements;
+        ScalarLut lut = buildScalarLut(config, c.values);
+        expectWellFormed(lut, c.values.size());
+        const double actual = sse(c.values, lut);
+        EXPECT_LE(actual, optimum * 1.001)
+            << c.name << " nbits " << nbits << " histogram from "
+            << minHistogramElements;
+        EXPECT_GE(actual, optimum * (1 - 1e-9)) << c.name;
+      }
     }
   }
 }

@@ -8,8 +8,11 @@
 //             k-means weighted by multiplicity. f16 and bf16 go through a
 //             65,536-bin histogram of bit patterns, so their clustering cost
 //             does not grow with the tensor: O(n) + O(k * 65536 * 16) at most.
-//             f32 values are sorted (radix sort, O(n)); when distinct values
-//             times 2^nbits is at most `maxExactWork` the clustering is exact,
+//             f32 tensors are sorted (radix sort, O(n)) or, when large,
+//             summarised by a 65,536-bucket histogram of their top 16 bits
+//             whose boundary buckets are then expanded into exact values.
+//             When distinct values times 2^nbits is at most `maxExactWork`
+//             the clustering is exact,
 //             otherwise three levels of exact DP: on max(binCount, 16k) bins
 //             of adjacent values; on 16x finer bins with every boundary free
 //             to move between its neighbours (repeated until stable); on the
@@ -67,6 +70,9 @@ struct KMeansOptions {
   size_t binCount = 1024;
   /// Upper bound on the rounds of each refinement level.
   unsigned maxRefinementRounds = 16;
+  /// f32 tensors with more elements than this are clustered through a
+  /// histogram instead of a sort at every nbits (at nbits <= 4 always).
+  size_t minHistogramElements = size_t(1) << 22;
 };
 
 struct LutConfig {
@@ -85,7 +91,8 @@ struct ScalarLut {
   std::vector<float> lut;
   /// One index per element, in element order.
   std::vector<uint8_t> indices;
-  /// Number of distinct bit patterns among the values (when computed).
+  /// Number of distinct bit patterns among the values, when computed (0 for
+  /// f32 k-means on large tensors, which never enumerates them).
   size_t distinctCount = 0;
 };
 
