@@ -98,7 +98,7 @@ def main():
                         ours = run_ours(args.tool, path, dtype, nbits)
                         theirs = run_sklearn(np, values, dtype, nbits)
                         print(f"| {dtype} | {distribution} | {size} | {nbits} "
-                              f"| {ours['distinct']} | {ours['seconds']:.4f} "
+                              f"| {ours['distinct'] or '-'} | {ours['seconds']:.4f} "
                               f"| {theirs['seconds']:.3f} "
                               f"| {ours['seconds'] / theirs['seconds']:.4f} "
                               f"| {ours['mse']:.4e} | {theirs['mse']:.4e} "
