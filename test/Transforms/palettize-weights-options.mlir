@@ -17,6 +17,8 @@
 // RUN:   | FileCheck %s --check-prefix=UNIFORM
 // RUN: not palettize-opt %s --palettize-weights="nbits=4 weight-threshold=-1" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=THRESHOLD
+// RUN: not palettize-opt %s --palettize-weights="nbits=4 progress=sometimes" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=PROGRESS
 // The default mode is kmeans, which needs nbits.
 // RUN: not palettize-opt %s --palettize-weights 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=KMEANS
@@ -28,6 +30,7 @@
 // KMEANS: error: palettize-weights: mode=kmeans requires nbits, one of 1, 2, 3, 4, 6, 8
 // UNIFORM: error: palettize-weights: mode=uniform requires nbits, one of 1, 2, 3, 4, 6, 8
 // THRESHOLD: error: palettize-weights: weight-threshold=-1 must be at least 0
+// PROGRESS: error: palettize-weights: unknown progress 'sometimes'; expected one of: auto, on, off
 // MODE-NOT: mil.constexpr_lut_to_dense
 
 func.func @w() -> tensor<64x64xf32> {

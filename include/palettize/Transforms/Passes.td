@@ -88,6 +88,9 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     rewritten sequentially in program order, so the output does not depend on
     the number of threads.
 
+    On long runs `progress` reports, on stderr, the constants and parameters
+    done and the elapsed time; by default only when stderr is a terminal.
+
     `print-statistics=true` prints, to stderr, the counts of constants seen,
     palettized and skipped (by reason), the bytes before and after, and for
     each palettized constant its shape, bits and reconstruction SNR. The same
@@ -119,6 +122,9 @@ def PalettizeWeights : Pass<"palettize-weights"> {
            /*default=*/"2048",
            "Only constants with more than this many elements are "
            "palettized">,
+    Option<"progress", "progress", "std::string", /*default=*/"\"auto\"",
+           "Print progress (constants and parameters done, elapsed time) "
+           "to stderr: auto (when stderr is a terminal), on or off">,
     Option<"printStatistics", "print-statistics", "bool",
            /*default=*/"false",
            "Print to stderr what was palettized, skipped and saved, with "
