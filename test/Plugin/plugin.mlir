@@ -59,6 +59,7 @@
 // HELP-NEXT: --mode=
 // HELP-NEXT: --nbits=
 // HELP-NEXT: --print-statistics
+// HELP-NEXT: --progress=
 // HELP-NEXT: --weight-threshold=
 
 func.func @weights() -> (tensor<2xf32>, tensor<5xf32>, tensor<2x2xf32>) {
