@@ -43,14 +43,10 @@ int main(int argc, char **argv) {
   else
     return usage();
   LutConfig config;
-  if (mode == "kmeans")
-    config.mode = LutMode::KMeans;
-  else if (mode == "uniform")
-    config.mode = LutMode::Uniform;
-  else if (mode == "unique")
-    config.mode = LutMode::Unique;
-  else
+  std::optional<LutMode> lutMode = parseLutMode(mode);
+  if (!lutMode)
     return usage();
+  config.mode = *lutMode;
   config.nbits = unsigned(std::atoi(argv[4]));
   const int repeats = argc == 6 ? std::max(1, std::atoi(argv[5])) : 3;
 

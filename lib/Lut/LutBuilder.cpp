@@ -22,20 +22,14 @@ unsigned palettize::getSmallestBitWidthFor(size_t distinct) {
   return 0;
 }
 
-unsigned palettize::findNearestEntry(llvm::ArrayRef<float> lut, size_t used,
-                                     double value) {
-  // First entry >= value; the nearest is it or the one before.
-  const float *first = lut.data(), *last = lut.data() + used;
-  const float *above = std::lower_bound(
-      first, last, value, [](float entry, double v) { return entry < v; });
-  if (above == first)
-    return 0;
-  if (above == last)
-    return unsigned(std::lower_bound(first, last, last[-1]) - first);
-  const float *below = std::lower_bound(first, above, above[-1]);
-  // Ties go to the lower index.
-  return value - *below <= *above - value ? unsigned(below - first)
-                                          : unsigned(above - first);
+std::optional<LutMode> palettize::parseLutMode(llvm::StringRef name) {
+  if (name == "kmeans")
+    return LutMode::KMeans;
+  if (name == "uniform")
+    return LutMode::Uniform;
+  if (name == "unique")
+    return LutMode::Unique;
+  return std::nullopt;
 }
 
 namespace {
@@ -43,6 +37,13 @@ namespace {
 //===----------------------------------------------------------------------===//
 // Shared pieces
 //===----------------------------------------------------------------------===//
+
+/// A result that only reports why no LUT was built.
+ScalarLut failedLut(LutStatus status) {
+  ScalarLut result;
+  result.status = status;
+  return result;
+}
 
 /// Pads `used` ascending LUT entries with zeros to 2^nbits entries.
 std::vector<float> padLut(std::vector<float> entries, unsigned nbits) {
@@ -1052,19 +1053,12 @@ bool allFinite(llvm::ArrayRef<float> values) {
 
 ScalarLut palettize::buildScalarLut(const LutConfig &config,
                                     llvm::ArrayRef<float> values) {
-  if (config.mode != LutMode::Unique &&
-      !isSupportedIndexBitWidth(config.nbits)) {
-    ScalarLut result;
-    result.status = LutStatus::UnsupportedBitWidth;
-    return result;
-  }
+  if (config.mode != LutMode::Unique && !isSupportedIndexBitWidth(config.nbits))
+    return failedLut(LutStatus::UnsupportedBitWidth);
   if (config.mode == LutMode::Uniform)
     return buildUniform32(config.nbits, values);
-  if (!allFinite(values)) {
-    ScalarLut result;
-    result.status = LutStatus::NonFiniteValues;
-    return result;
-  }
+  if (!allFinite(values))
+    return failedLut(LutStatus::NonFiniteValues);
   if (config.mode == LutMode::Unique)
     return buildUnique32(values);
   // Small tensors are sorted (exact whenever their distinct values allow).
@@ -1084,12 +1078,8 @@ ScalarLut palettize::buildScalarLut(const LutConfig &config,
                                     llvm::ArrayRef<uint16_t> values,
                                     FloatFormat format) {
   assert(format != FloatFormat::F32 && "16-bit formats only");
-  if (config.mode != LutMode::Unique &&
-      !isSupportedIndexBitWidth(config.nbits)) {
-    ScalarLut result;
-    result.status = LutStatus::UnsupportedBitWidth;
-    return result;
-  }
+  if (config.mode != LutMode::Unique && !isSupportedIndexBitWidth(config.nbits))
+    return failedLut(LutStatus::UnsupportedBitWidth);
   if (config.mode == LutMode::Uniform)
     return buildUniform16(config.nbits, values, format);
   return build16(config, values, format);

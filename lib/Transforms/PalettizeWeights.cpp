@@ -48,15 +48,11 @@ FailureOr<LutConfig> parseLutConfig(Operation *anchor, StringRef mode,
                                     int64_t weightThreshold) {
   auto fail = [&]() { return anchor->emitError("palettize-weights: "); };
   LutConfig config;
-  if (mode == "kmeans")
-    config.mode = LutMode::KMeans;
-  else if (mode == "uniform")
-    config.mode = LutMode::Uniform;
-  else if (mode == "unique")
-    config.mode = LutMode::Unique;
-  else
+  std::optional<LutMode> lutMode = parseLutMode(mode);
+  if (!lutMode)
     return fail() << "unknown mode '" << mode
                   << "'; expected one of: kmeans, uniform, unique";
+  config.mode = *lutMode;
 
   if (config.mode == LutMode::Unique) {
     if (nbits)

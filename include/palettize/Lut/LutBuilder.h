@@ -39,8 +39,10 @@
 #include "palettize/Lut/FloatFormats.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace palettize {
@@ -107,9 +109,8 @@ ScalarLut buildScalarLut(const LutConfig &config,
 ScalarLut buildScalarLut(const LutConfig &config, const void *data,
                          size_t count, FloatFormat format);
 
-/// Returns the index of the entry of `lut[0..used)` (ascending) nearest to
-/// `value`, the lower one on ties.
-unsigned findNearestEntry(llvm::ArrayRef<float> lut, size_t used, double value);
+/// Parses a mode name: "kmeans", "uniform" or "unique".
+std::optional<LutMode> parseLutMode(llvm::StringRef name);
 
 /// Returns the smallest supported index bit width whose palette holds
 /// `distinct` values, or 0 if none does (more than 256).
