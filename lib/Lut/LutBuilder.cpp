@@ -998,45 +998,106 @@ ScalarLut buildKMeans32Histogram(const LutConfig &config,
   std::vector<uint32_t> scratch(expandedKeys.size());
   radixSort(expandedKeys, scratch);
 
-  // The mixed sequence: expanded buckets become their distinct values.
-  Units mixed;
-  std::vector<size_t> firstUnitOfBucket(bucketCount);
+  // Two more levels on the sorted values of the expanded buckets: first
+  // each expanded bucket becomes its (up to 256) groups of equal key >> 8,
+  // then the groups around each boundary become their distinct values. Each
+  // level lets every boundary move within the two units around it.
+  struct Level {
+    Units units;
+    /// For each unit: the range of expandedKeys it covers, or begin == end
+    /// for a whole bucket.
+    std::vector<std::pair<size_t, size_t>> keyRanges;
+  };
+  // Appends the values expandedKeys[begin, end) grouped by key >> groupShift.
+  auto addGroups = [&](Level &level, size_t begin, size_t end,
+                       unsigned groupShift) {
+    while (begin < end) {
+      const uint32_t group = expandedKeys[begin] >> groupShift;
+      size_t stop = begin;
+      double w = 0, sum = 0, square = 0;
+      while (stop < end && (expandedKeys[stop] >> groupShift) == group) {
+        const double x = keyToFloat(expandedKeys[stop]) - shift;
+        w += 1;
+        sum += x;
+        square += x * x;
+        ++stop;
+      }
+      level.units.add(w, sum, square, keyToFloat(expandedKeys[begin]),
+                      keyToFloat(expandedKeys[stop - 1]), expandedKeys[begin]);
+      level.keyRanges.emplace_back(begin, stop);
+      begin = stop;
+    }
+  };
+  // Windows for boundaries that may move within units [first[c], last[c]].
+  auto makeWindows = [&](const std::vector<size_t> &first,
+                         const std::vector<size_t> &last, size_t unitCount) {
+    std::vector<Window> windows;
+    for (size_t c = 1; c < k; ++c) {
+      size_t lo = std::max<size_t>(first[c], 1);
+      size_t hi = std::min(last[c], unitCount - 1);
+      if (!windows.empty()) {
+        lo = std::max(lo, windows.back().first);
+        hi = std::max(hi, windows.back().second);
+      }
+      windows.emplace_back(lo, std::max(lo, hi));
+    }
+    return windows;
+  };
+
+  Level groups;
+  std::vector<size_t> firstGroupOfBucket(bucketCount + 1);
   size_t next = 0; // into expandedKeys
   for (size_t u = 0; u < bucketCount; ++u) {
-    const uint32_t b = buckets[u];
-    firstUnitOfBucket[u] = mixed.size();
-    if (!expand[b]) {
-      mixed.add(units.weights[u], units.sums[u], units.squares[u],
-                units.lows[u], units.highs[u], units.firstKeys[u]);
+    firstGroupOfBucket[u] = groups.units.size();
+    if (!expand[buckets[u]]) {
+      groups.units.add(units.weights[u], units.sums[u], units.squares[u],
+                       units.lows[u], units.highs[u], units.firstKeys[u]);
+      groups.keyRanges.emplace_back(0, 0);
       continue;
     }
-    while (next < expandedKeys.size() && (expandedKeys[next] >> 16) == b) {
-      size_t end = next + 1;
-      while (end < expandedKeys.size() &&
-             expandedKeys[end] == expandedKeys[next])
-        ++end;
-      const double value = keyToFloat(expandedKeys[next]);
-      const double w = double(end - next), x = value - shift;
-      mixed.add(w, w * x, w * x * x, value, value, expandedKeys[next]);
-      next = end;
-    }
+    size_t end = next;
+    while (end < expandedKeys.size() && (expandedKeys[end] >> 16) == buckets[u])
+      ++end;
+    addGroups(groups, next, end, 8);
+    next = end;
   }
-  std::vector<Window> windows;
+  firstGroupOfBucket[bucketCount] = groups.units.size();
+  std::vector<size_t> first(k), last(k);
   for (size_t c = 1; c < k; ++c) {
-    const size_t u = bucketStarts[c];
-    size_t lo = firstUnitOfBucket[u - 1];
-    size_t hi =
-        u + 1 < bucketCount ? firstUnitOfBucket[u + 1] - 1 : mixed.size() - 1;
-    lo = std::max<size_t>(lo, 1);
-    if (!windows.empty()) {
-      lo = std::max(lo, windows.back().first);
-      hi = std::max(hi, windows.back().second);
+    first[c] = firstGroupOfBucket[bucketStarts[c] - 1];
+    last[c] = firstGroupOfBucket[bucketStarts[c] + 1] - 1;
+  }
+  std::vector<size_t> groupStarts = solveInWindows(
+      groups.units.size(), [&](size_t i) { return groups.units.at(i); },
+      makeWindows(first, last, groups.units.size()));
+
+  // The groups on either side of each boundary become distinct values.
+  std::vector<uint8_t> exact(groups.units.size(), 0);
+  for (size_t c = 1; c < k; ++c)
+    exact[groupStarts[c] - 1] = exact[groupStarts[c]] = 1;
+  Level mixed;
+  std::vector<size_t> firstUnitOfGroup(groups.units.size() + 1);
+  for (size_t g = 0; g < groups.units.size(); ++g) {
+    firstUnitOfGroup[g] = mixed.units.size();
+    auto [begin, end] = groups.keyRanges[g];
+    if (exact[g] && begin < end) {
+      addGroups(mixed, begin, end, 0);
+      continue;
     }
-    windows.emplace_back(lo, hi);
+    const Units &from = groups.units;
+    mixed.units.add(from.weights[g], from.sums[g], from.squares[g],
+                    from.lows[g], from.highs[g], from.firstKeys[g]);
+    mixed.keyRanges.emplace_back(begin, end);
+  }
+  firstUnitOfGroup[groups.units.size()] = mixed.units.size();
+  for (size_t c = 1; c < k; ++c) {
+    first[c] = firstUnitOfGroup[groupStarts[c] - 1];
+    last[c] = firstUnitOfGroup[groupStarts[c] + 1] - 1;
   }
   std::vector<size_t> starts = solveInWindows(
-      mixed.size(), [&](size_t i) { return mixed.at(i); }, windows);
-  std::vector<float> entries = centroidsOfUnits(mixed, starts, shift);
+      mixed.units.size(), [&](size_t i) { return mixed.units.at(i); },
+      makeWindows(first, last, mixed.units.size()));
+  std::vector<float> entries = centroidsOfUnits(mixed.units, starts, shift);
   assignElements32(values, thresholdsFromLut(entries), result.indices);
   result.lut = padLut(std::move(entries), result.nbits);
   return result;
@@ -1062,14 +1123,14 @@ ScalarLut palettize::buildScalarLut(const LutConfig &config,
   if (config.mode == LutMode::Unique)
     return buildUnique32(values);
   // Small tensors are sorted (exact whenever their distinct values allow).
-  // Large ones go through the histogram when it pays: always for small
-  // palettes, and for tensors whose sort would dominate; with 64 or more
-  // clusters on a moderate tensor, refining boundaries inside buckets costs
-  // about what the sort does.
+  // Large ones go through the histogram when it pays: up to 64 clusters,
+  // and for tensors whose sort would dominate; with 256 clusters on a
+  // moderate tensor, clusters are only a few buckets wide and refining them
+  // costs about what the sort does.
   const size_t n = values.size();
   if (n * (size_t(1) << config.nbits) <= config.kmeans.maxExactWork)
     return buildKMeans32Sorted(config, values);
-  if (config.nbits <= 4 || n > config.kmeans.minHistogramElements)
+  if (config.nbits <= 6 || n > config.kmeans.minHistogramElements)
     return buildKMeans32Histogram(config, values);
   return buildKMeans32Sorted(config, values);
 }

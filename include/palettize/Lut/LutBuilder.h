@@ -73,7 +73,7 @@ struct KMeansOptions {
   /// Upper bound on the rounds of each refinement level.
   unsigned maxRefinementRounds = 16;
   /// f32 tensors with more elements than this are clustered through a
-  /// histogram instead of a sort at every nbits (at nbits <= 4 always).
+  /// histogram instead of a sort at every nbits (at nbits <= 6 always).
   size_t minHistogramElements = size_t(1) << 22;
 };
 
