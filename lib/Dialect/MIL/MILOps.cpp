@@ -18,6 +18,17 @@ using namespace palettize::mil;
 
 OpFoldResult ConstOp::fold(FoldAdaptor) { return getValueAttr(); }
 
+static LogicalResult verifyStorage(Operation *op, StringRef name,
+                                   ElementsAttr attr);
+
+LogicalResult ConstOp::verify() {
+  // Any elements attribute is a valid value; a blob must match its type.
+  if (!isa<DenseResourceElementsAttr>(getValue()) ||
+      getElementByteWidth(getValue().getElementType()) == 0)
+    return success();
+  return verifyStorage(*this, "value", getValue());
+}
+
 //===----------------------------------------------------------------------===//
 // ConstexprLutToDenseOp
 //===----------------------------------------------------------------------===//

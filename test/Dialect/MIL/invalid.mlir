@@ -237,3 +237,20 @@ func.func @indices_blob_size() -> tensor<4x1xf32> {
     }
   }
 #-}
+
+// -----
+
+// A constant's blob holds exactly its type's bytes.
+func.func @const_blob_size() -> tensor<2x2xf32> {
+  // expected-error @+1 {{'value' resource blob must hold 16 bytes for its type 'tensor<2x2xf32>', got 8}}
+  %0 = mil.const dense_resource<short_value> : tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      short_value: "0x040000000000803F00000040"
+    }
+  }
+#-}

@@ -28,7 +28,9 @@ def MIL_ConstOp : MIL_Op<"const",
     constant; passes use it to name what they derive from it.
 
     The op is `ConstantLike` and folds to its value, so canonicalization and
-    CSE treat it like `arith.constant`.
+    CSE treat it like `arith.constant`. The verifier checks that a
+    `dense_resource` blob, when its data is present, holds exactly the bytes
+    the type implies.
 
     Example:
 
@@ -43,6 +45,7 @@ def MIL_ConstOp : MIL_Op<"const",
 
   let assemblyFormat = "($name^)? attr-dict $value";
   let hasFolder = 1;
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
