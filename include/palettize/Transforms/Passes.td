@@ -64,7 +64,8 @@ def PalettizeWeights : Pass<"palettize-weights"> {
 
     * `kmeans` (default): the LUT that minimises the total squared error, an
       optimal 1-D k-means weighted by value multiplicity; exact for `f16` and
-      `bf16`, within 0.1% of the optimum for `f32`; deterministic.
+      `bf16`, and for `f32` exact when distinct values x 2^nbits <= 262,144,
+      otherwise within 0.1% of the optimum; deterministic.
     * `uniform`: `lut[i] = lo + i * (hi - lo) / (2^n - 1)` over the
       constant's range, each element rounded (half to even) to its level.
     * `unique`: the LUT is the constant's distinct values, with the smallest
@@ -106,10 +107,11 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     becomes
 
     ```mlir
-    %w = mil.constexpr_lut_to_dense "weight"
+    %w = mil.constexpr_lut_to_dense
            lut(dense<[-1.0, 0.5, 2.0, 0.0]> : tensor<4xf32>)
            indices(dense_resource<weight_indices> : tensor<1xui8>)
            : tensor<2x2xf32>
+    // weight_indices: "0x0100000091": indices [1, 0, 1, 2], 2 bits each
     ```
   }];
   let options = [
