@@ -1,16 +1,21 @@
 //===- LutTool.cpp - Build one LUT from a raw tensor file -----------------===//
 //
-//   palettize-lut FILE {f16|bf16|f32} {kmeans|uniform|unique} NBITS [REPEATS]
+//   palettize-lut FILE {f16|bf16|f32} {kmeans|uniform|unique} NBITS
+//                 [REPEATS [THREADS]]
 //
 // Reads FILE as little-endian elements, builds the LUT REPEATS times (3 by
-// default) and prints one JSON line: the fastest wall time of the LUT
-// computation in seconds, the reconstruction's MSE, max error and SNR, the
-// number of distinct values and the status.
+// default) with THREADS threads (1 by default: the calling thread only) and
+// prints one JSON line: the fastest wall time of the LUT computation in
+// seconds, the reconstruction's MSE, max error and SNR, the number of
+// distinct values and the status.
 //
 //===----------------------------------------------------------------------===//
 
 #include "palettize/Lut/LutBuilder.h"
 #include "palettize/Lut/Metrics.h"
+
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +23,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,12 +31,12 @@ using namespace palettize;
 
 static int usage() {
   std::fprintf(stderr, "usage: palettize-lut FILE {f16|bf16|f32} "
-                       "{kmeans|uniform|unique} NBITS [REPEATS]\n");
+                       "{kmeans|uniform|unique} NBITS [REPEATS [THREADS]]\n");
   return 2;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 5 || argc > 6)
+  if (argc < 5 || argc > 7)
     return usage();
   const std::string type = argv[2], mode = argv[3];
   FloatFormat format;
@@ -48,7 +54,20 @@ int main(int argc, char **argv) {
     return usage();
   config.mode = *lutMode;
   config.nbits = unsigned(std::atoi(argv[4]));
-  const int repeats = argc == 6 ? std::max(1, std::atoi(argv[5])) : 3;
+  const int repeats = argc >= 6 ? std::max(1, std::atoi(argv[5])) : 3;
+  const unsigned threads =
+      argc == 7 ? unsigned(std::max(1, std::atoi(argv[6]))) : 1;
+  std::optional<llvm::DefaultThreadPool> pool;
+  if (threads > 1) {
+    pool.emplace(llvm::hardware_concurrency(threads));
+    config.kmeans.parallelFor = [&](size_t count,
+                                    llvm::function_ref<void(size_t)> task) {
+      llvm::ThreadPoolTaskGroup group(*pool);
+      for (size_t i = 0; i < count; ++i)
+        group.async([task, i] { task(i); });
+      group.wait();
+    };
+  }
 
   std::ifstream file(argv[1], std::ios::binary);
   if (!file) {
@@ -87,8 +106,8 @@ int main(int argc, char **argv) {
   }
   std::printf("{\"status\": \"ok\", \"seconds\": %.9g, \"mse\": %.17g, "
               "\"max_abs_error\": %.9g, \"snr_db\": %.6g, \"distinct\": %zu, "
-              "\"nbits\": %u}\n",
+              "\"nbits\": %u, \"threads\": %u}\n",
               best, error.meanSquaredError, error.maxAbsError, error.snrDb,
-              lut.distinctCount, lut.nbits);
+              lut.distinctCount, lut.nbits, threads);
   return 0;
 }

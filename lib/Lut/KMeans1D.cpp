@@ -52,28 +52,41 @@ public:
       : sums(sums), previous(previous), current(current), argmin(argmin),
         previousArgmin(previousArgmin) {}
 
+  /// A subtree of the divide and conquer: rows [iBegin, iEnd) with splits
+  /// in [lBegin, lEnd].
+  struct Subtree {
+    size_t iBegin, iEnd, lBegin, lEnd;
+  };
+
+  /// Solves the rows like solve(), but first solves the top `depth` levels
+  /// here and then the 2^depth subtrees below them as parallel tasks.
+  void solveInParallel(size_t iBegin, size_t iEnd, size_t lBegin, size_t lEnd,
+                       unsigned depth, const ParallelFor &parallelFor) {
+    std::vector<Subtree> subtrees = {{iBegin, iEnd, lBegin, lEnd}};
+    for (unsigned level = 0; level < depth; ++level) {
+      std::vector<Subtree> next;
+      for (const Subtree &tree : subtrees) {
+        if (tree.iBegin >= tree.iEnd)
+          continue;
+        const size_t i = tree.iBegin + (tree.iEnd - tree.iBegin) / 2;
+        const size_t split = solveRow(i, tree.lBegin, tree.lEnd);
+        next.push_back({tree.iBegin, i, tree.lBegin, split});
+        next.push_back({i + 1, tree.iEnd, split, tree.lEnd});
+      }
+      subtrees = std::move(next);
+    }
+    runTasks(parallelFor, subtrees.size(), [&](size_t t) {
+      const Subtree &tree = subtrees[t];
+      solve(tree.iBegin, tree.iEnd, tree.lBegin, tree.lEnd);
+    });
+  }
+
   /// Rows [iBegin, iEnd) with optimal splits known to lie in
   /// [lBegin, lEnd] (inclusive).
   void solve(size_t iBegin, size_t iEnd, size_t lBegin, size_t lEnd) {
     while (iBegin < iEnd) {
       const size_t i = iBegin + (iEnd - iBegin) / 2;
-      const size_t lLast = std::min(lEnd, i - 1);
-      // With one cluster more, the last cluster of an optimal clustering of
-      // the first i points starts no earlier (the cost is Monge), so the
-      // previous layer's split bounds this one from below.
-      const size_t lFirst =
-          previousArgmin ? std::max<size_t>(lBegin, previousArgmin[i]) : lBegin;
-      double best = std::numeric_limits<double>::infinity();
-      size_t bestL = lFirst;
-      for (size_t l = lFirst; l <= lLast; ++l) {
-        const double candidate = previous[l] + sums.cost(l, i);
-        if (candidate < best) {
-          best = candidate;
-          bestL = l;
-        }
-      }
-      current[i] = best;
-      argmin[i] = Index(bestL);
+      const size_t bestL = solveRow(i, lBegin, lEnd);
       // Recurse on the smaller half, loop on the larger, to bound the stack.
       if (i - iBegin < iEnd - i - 1) {
         solve(iBegin, i, lBegin, bestL);
@@ -88,6 +101,28 @@ public:
   }
 
 private:
+  /// Solves row i with its split in [lBegin, lEnd]; returns the split.
+  size_t solveRow(size_t i, size_t lBegin, size_t lEnd) {
+    const size_t lLast = std::min(lEnd, i - 1);
+    // With one cluster more, the last cluster of an optimal clustering of
+    // the first i points starts no earlier (the cost is Monge), so the
+    // previous layer's split bounds this one from below.
+    const size_t lFirst =
+        previousArgmin ? std::max<size_t>(lBegin, previousArgmin[i]) : lBegin;
+    double best = std::numeric_limits<double>::infinity();
+    size_t bestL = lFirst;
+    for (size_t l = lFirst; l <= lLast; ++l) {
+      const double candidate = previous[l] + sums.cost(l, i);
+      if (candidate < best) {
+        best = candidate;
+        bestL = l;
+      }
+    }
+    current[i] = best;
+    argmin[i] = Index(bestL);
+    return bestL;
+  }
+
   const PrefixSums &sums;
   const std::vector<double> &previous;
   std::vector<double> &current;
@@ -97,7 +132,7 @@ private:
 
 template <typename Index>
 Partition1D solve(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights,
-                  size_t k) {
+                  size_t k, const ParallelFor &parallelFor) {
   const size_t m = values.size();
   PrefixSums sums(values, weights);
 
@@ -114,8 +149,13 @@ Partition1D solve(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights,
     const size_t iBegin = j == k ? m : j, iEnd = m - (k - j) + 1;
     const Index *previousArgmin =
         j > 2 ? argmins.data() + (j - 3) * (m + 1) : nullptr;
-    LayerSolver<Index>(sums, previous, current, argmin, previousArgmin)
-        .solve(iBegin, iEnd, j - 1, iEnd - 2);
+    LayerSolver<Index> layer(sums, previous, current, argmin, previousArgmin);
+    // Parallel tasks pay off only on long layers.
+    if (parallelFor && iEnd - iBegin >= 4096)
+      layer.solveInParallel(iBegin, iEnd, j - 1, iEnd - 2, /*depth=*/3,
+                            parallelFor);
+    else
+      layer.solve(iBegin, iEnd, j - 1, iEnd - 2);
     std::swap(previous, current);
   }
 
@@ -135,7 +175,8 @@ Partition1D solve(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights,
 
 Partition1D palettize::optimalPartition1D(llvm::ArrayRef<double> values,
                                           llvm::ArrayRef<double> weights,
-                                          size_t k) {
+                                          size_t k,
+                                          const ParallelFor &parallelFor) {
   assert(values.size() == weights.size() && "one weight per value");
   assert(std::is_sorted(values.begin(), values.end()) && "values unsorted");
   const size_t m = values.size();
@@ -150,8 +191,8 @@ Partition1D palettize::optimalPartition1D(llvm::ArrayRef<double> values,
     return partition;
   }
   if (m <= std::numeric_limits<uint16_t>::max())
-    return solve<uint16_t>(values, weights, k);
-  return solve<uint32_t>(values, weights, k);
+    return solve<uint16_t>(values, weights, k, parallelFor);
+  return solve<uint32_t>(values, weights, k, parallelFor);
 }
 
 std::vector<double> palettize::computeCentroids(llvm::ArrayRef<double> values,

@@ -38,6 +38,9 @@ namespace {
 // Shared pieces
 //===----------------------------------------------------------------------===//
 
+/// Elements below which a pass over the input is not worth splitting.
+constexpr size_t kParallelChunk = size_t(1) << 18;
+
 /// A result that only reports why no LUT was built.
 ScalarLut failedLut(LutStatus status) {
   ScalarLut result;
@@ -88,7 +91,8 @@ std::vector<uint8_t> assignDistinct(size_t distinctCount, ValueAt valueAt,
 /// 2^nbits entries rounded to `format`; returns the used entries.
 std::vector<float> clusterExactly(llvm::ArrayRef<double> values,
                                   llvm::ArrayRef<double> weights,
-                                  unsigned nbits, FloatFormat format) {
+                                  unsigned nbits, FloatFormat format,
+                                  const ParallelFor &parallelFor) {
   const size_t k = std::min(values.size(), size_t(1) << nbits);
   std::vector<float> entries;
   if (k == values.size()) {
@@ -97,7 +101,7 @@ std::vector<float> clusterExactly(llvm::ArrayRef<double> values,
       entries.push_back(float(value));
     return entries;
   }
-  Partition1D partition = optimalPartition1D(values, weights, k);
+  Partition1D partition = optimalPartition1D(values, weights, k, parallelFor);
   for (double centroid : computeCentroids(values, weights, partition))
     entries.push_back(roundToFormat(centroid, format));
   return entries;
@@ -113,11 +117,26 @@ struct Histogram16 {
   bool hasNonFinite = false;
   size_t distinct = 0;
 
-  Histogram16(llvm::ArrayRef<uint16_t> bits, FloatFormat format) {
+  Histogram16(llvm::ArrayRef<uint16_t> bits, FloatFormat format,
+              const ParallelFor &parallelFor) {
     // Indexing by raw bits is a plain gather; keys are derived per bucket.
-    std::vector<uint64_t> countByBits(65536, 0);
-    for (uint16_t pattern : bits)
-      ++countByBits[pattern];
+    // Large inputs are counted in chunks, one histogram each, then summed.
+    const size_t chunks =
+        parallelFor && bits.size() >= kParallelChunk
+            ? std::min<size_t>(8, bits.size() / kParallelChunk)
+            : 1;
+    std::vector<std::vector<uint64_t>> partial(chunks,
+                                               std::vector<uint64_t>(65536, 0));
+    runTasks(parallelFor, chunks, [&](size_t c) {
+      const size_t begin = bits.size() * c / chunks;
+      const size_t end = bits.size() * (c + 1) / chunks;
+      for (size_t i = begin; i < end; ++i)
+        ++partial[c][bits[i]];
+    });
+    std::vector<uint64_t> countByBits = std::move(partial[0]);
+    for (size_t c = 1; c < chunks; ++c)
+      for (uint32_t pattern = 0; pattern < 65536; ++pattern)
+        countByBits[pattern] += partial[c][pattern];
     for (uint32_t pattern = 0; pattern < 65536; ++pattern) {
       if (!countByBits[pattern])
         continue;
@@ -129,19 +148,27 @@ struct Histogram16 {
   }
 };
 
-/// Writes indices[i] = indexByBits[bits[i]].
+/// Writes indices[i] = indexByBits[bits[i]], in parallel chunks when large.
 void gatherIndices(llvm::ArrayRef<uint16_t> bits,
                    const std::vector<uint8_t> &indexByBits,
-                   std::vector<uint8_t> &indices) {
+                   std::vector<uint8_t> &indices,
+                   const ParallelFor &parallelFor) {
   indices.resize(bits.size());
-  for (size_t i = 0; i < bits.size(); ++i)
-    indices[i] = indexByBits[bits[i]];
+  const size_t chunks = parallelFor && bits.size() >= kParallelChunk
+                            ? std::min<size_t>(8, bits.size() / kParallelChunk)
+                            : 1;
+  runTasks(parallelFor, chunks, [&](size_t c) {
+    const size_t begin = bits.size() * c / chunks;
+    const size_t end = bits.size() * (c + 1) / chunks;
+    for (size_t i = begin; i < end; ++i)
+      indices[i] = indexByBits[bits[i]];
+  });
 }
 
 ScalarLut build16(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
                   FloatFormat format) {
   ScalarLut result;
-  Histogram16 histogram(bits, format);
+  Histogram16 histogram(bits, format, config.kmeans.parallelFor);
   result.distinctCount = histogram.distinct;
   if (histogram.hasNonFinite) {
     result.status = LutStatus::NonFiniteValues;
@@ -173,7 +200,8 @@ ScalarLut build16(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
     break;
   case LutMode::KMeans:
     result.nbits = config.nbits;
-    entries = clusterExactly(values, weights, config.nbits, format);
+    entries = clusterExactly(values, weights, config.nbits, format,
+                             config.kmeans.parallelFor);
     break;
   case LutMode::Uniform:
     llvm_unreachable("uniform is handled per element");
@@ -185,7 +213,7 @@ ScalarLut build16(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
   std::vector<uint8_t> indexByBits(65536, 0);
   for (size_t i = 0; i < distinctBits.size(); ++i)
     indexByBits[distinctBits[i]] = assignment[i];
-  gatherIndices(bits, indexByBits, result.indices);
+  gatherIndices(bits, indexByBits, result.indices, config.kmeans.parallelFor);
   result.lut = padLut(std::move(entries), result.nbits);
   return result;
 }
@@ -242,7 +270,7 @@ ScalarLut buildUniform16(unsigned nbits, llvm::ArrayRef<uint16_t> bits,
     if (present[pattern])
       indexByBits[pattern] =
           uint8_t(grid.indexOf(narrowToFloat(uint16_t(pattern), format)));
-  gatherIndices(bits, indexByBits, result.indices);
+  gatherIndices(bits, indexByBits, result.indices, {});
   result.lut = grid.lut(format);
   return result;
 }
@@ -559,7 +587,8 @@ std::vector<float> clusterF32(const Distinct32 &distinct, size_t elementCount,
       values[i] = distinct.value(i);
       weights[i] = distinct.counts[i];
     }
-    return clusterExactly(values, weights, nbits, FloatFormat::F32);
+    return clusterExactly(values, weights, nbits, FloatFormat::F32,
+                          options.parallelFor);
   };
   if (m * k <= options.maxExactWork)
     return clusterAll();
@@ -582,7 +611,8 @@ std::vector<float> clusterF32(const Distinct32 &distinct, size_t elementCount,
   std::vector<double> means(coarse.size());
   for (size_t b = 0; b < coarse.size(); ++b)
     means[b] = coarse.sums[b] / coarse.weights[b];
-  Partition1D partition = optimalPartition1D(means, coarse.weights, k);
+  Partition1D partition =
+      optimalPartition1D(means, coarse.weights, k, options.parallelFor);
 
   std::vector<size_t> fineStarts(k, 0);
   for (size_t c = 1; c < k; ++c)
@@ -853,7 +883,8 @@ std::vector<size_t> clusterUnits(const Units &units, size_t k,
     std::vector<double> means(units.size());
     for (size_t u = 0; u < units.size(); ++u)
       means[u] = units.sums[u] / units.weights[u];
-    return optimalPartition1D(means, units.weights, k).starts;
+    return optimalPartition1D(means, units.weights, k, options.parallelFor)
+        .starts;
   };
   if (units.size() * k <= options.maxExactWork)
     return exact();
@@ -874,7 +905,8 @@ std::vector<size_t> clusterUnits(const Units &units, size_t k,
     weights.push_back(w);
   }
   std::vector<size_t> starts;
-  for (size_t start : optimalPartition1D(means, weights, k).starts)
+  for (size_t start :
+       optimalPartition1D(means, weights, k, options.parallelFor).starts)
     starts.push_back(groupStarts[start]);
   refineBetweenNeighbours(
       units.size(), [&](size_t u) { return units.at(u); }, starts,

@@ -280,6 +280,13 @@ struct PalettizeWeightsPass
         parameters += candidate.value.getNumElements();
       reporter.emplace(candidates.size(), parameters, terminal);
     }
+    // Constants are compressed in parallel, and so are the DP layers and
+    // input passes within each one (MLIR's thread pool runs nested tasks).
+    MLIRContext *context = &getContext();
+    config->kmeans.parallelFor =
+        [context](size_t count, llvm::function_ref<void(size_t)> task) {
+          parallelFor(context, 0, count, [&](size_t i) { task(i); });
+        };
     std::vector<CompressedConstant> results(candidates.size());
     parallelFor(&getContext(), 0, candidates.size(), [&](size_t i) {
       results[i] = compress(candidates[i], *config, printStatistics);

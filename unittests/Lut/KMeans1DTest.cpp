@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -195,6 +196,32 @@ TEST(KMeans1D, LargeOffsetKeepsPrecision) {
   for (size_t k : {2, 5, 9})
     expectRelativelyEqual(optimalPartition1D(p.x, p.w, k).cost,
                           naiveDp(p.x, p.w, k), 1e-6, p);
+}
+
+} // namespace
+
+namespace {
+
+// The parallel layers (rows split into subtrees) find the same partition.
+TEST(KMeans1D, ParallelLayersMatchSerial) {
+  std::mt19937 rng(17);
+  WeightedPoints p = randomPoints(20000, rng, false);
+  std::atomic<size_t> tasks{0};
+  palettize::ParallelFor inOrder = [&](size_t count,
+                                       llvm::function_ref<void(size_t)> task) {
+    // Run in reverse order: any dependence between tasks would show.
+    for (size_t i = count; i-- > 0;) {
+      ++tasks;
+      task(i);
+    }
+  };
+  for (size_t k : {2, 16, 64}) {
+    Partition1D serial = optimalPartition1D(p.x, p.w, k);
+    Partition1D parallel = optimalPartition1D(p.x, p.w, k, inOrder);
+    EXPECT_EQ(serial.starts, parallel.starts) << k;
+    EXPECT_EQ(serial.cost, parallel.cost) << k;
+  }
+  EXPECT_GT(tasks.load(), 0u);
 }
 
 } // namespace

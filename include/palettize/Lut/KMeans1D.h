@@ -19,6 +19,8 @@
 #ifndef PALETTIZE_LUT_KMEANS1D_H
 #define PALETTIZE_LUT_KMEANS1D_H
 
+#include "palettize/Lut/Parallel.h"
+
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstddef>
@@ -36,8 +38,11 @@ struct Partition1D {
 
 /// Returns an optimal partition of `values` (sorted ascending; equal values
 /// allowed) with positive `weights` into min(k, values.size()) clusters.
+/// With `parallelFor`, each layer's rows are split into independent subtrees
+/// of the divide and conquer; the result is the same.
 Partition1D optimalPartition1D(llvm::ArrayRef<double> values,
-                               llvm::ArrayRef<double> weights, size_t k);
+                               llvm::ArrayRef<double> weights, size_t k,
+                               const ParallelFor &parallelFor = {});
 
 /// Returns the weighted mean of each cluster of `partition`, computed by
 /// direct summation (so a cluster of equal values has exactly that value as

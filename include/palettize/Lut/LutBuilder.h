@@ -37,6 +37,7 @@
 #define PALETTIZE_LUT_LUTBUILDER_H
 
 #include "palettize/Lut/FloatFormats.h"
+#include "palettize/Lut/Parallel.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -72,6 +73,9 @@ struct KMeansOptions {
   size_t binCount = 1024;
   /// Upper bound on the rounds of each refinement level.
   unsigned maxRefinementRounds = 16;
+  /// Optional executor for the DP's layers and the passes over large
+  /// inputs; results are identical with or without it.
+  ParallelFor parallelFor;
   /// f32 tensors with more elements than this are clustered through a
   /// histogram instead of a sort at every nbits (at nbits <= 6 always).
   size_t minHistogramElements = size_t(1) << 22;

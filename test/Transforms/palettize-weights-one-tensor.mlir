@@ -1,0 +1,13 @@
+// A single large tensor: with fewer constants than threads, the work inside
+// the constant (DP layers, histogram and gather passes) runs in parallel
+// tasks. The output must not change by a byte.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/Inputs/make_one_tensor.py 512 1024 5 > %t/one.mlir
+// RUN: palettize-opt %t/one.mlir --palettize-weights="nbits=6" \
+// RUN:   -emit-bytecode -o %t/threaded.mlirbc
+// RUN: palettize-opt %t/one.mlir --palettize-weights="nbits=6" \
+// RUN:   --mlir-disable-threading -emit-bytecode -o %t/single.mlirbc
+// RUN: cmp %t/threaded.mlirbc %t/single.mlirbc
+// RUN: palettize-opt %t/threaded.mlirbc | FileCheck %s
+
+// CHECK: mil.constexpr_lut_to_dense "big" lut({{.*}} : tensor<64xf16>) indices(dense_resource<big_indices> : tensor<393216xui8>) : tensor<512x1024xf16>
