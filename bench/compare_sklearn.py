@@ -3,7 +3,9 @@
 
 For each case (element type, distribution, size, nbits) this writes one
 seeded tensor to a file, then in the same run:
-  * ours:    build/bin/palettize-lut on the file (fastest of 3 runs),
+  * ours:    build/bin/palettize-lut on the file (fastest of 3 runs), on one
+             thread and on as many threads as cores (sklearn's OpenMP uses
+             every core too),
   * sklearn: KMeans(n_clusters=2^nbits, init="k-means++", n_init=1,
              tol=1e-2, random_state=0) fitted on all elements (default
              max_iter), as coremltools' palettizer configures it (one run),
@@ -42,8 +44,9 @@ def make_tensor(np, distribution, size, seed):
     return rng.standard_t(2.0, size) * 0.02
 
 
-def run_ours(tool, path, dtype, nbits):
-    out = subprocess.run([tool, path, dtype, "kmeans", str(nbits), "3"],
+def run_ours(tool, path, dtype, nbits, threads):
+    out = subprocess.run([tool, path, dtype, "kmeans", str(nbits), "3",
+                          str(threads)],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
@@ -80,10 +83,13 @@ def main():
 
     print(f"# sklearn {sklearn.__version__}, numpy {np.__version__}, "
           f"{os.cpu_count()} cores")
-    header = ("| type | distribution | n | nbits | distinct | ours (s) | "
-              "sklearn (s) | time ratio | ours MSE | sklearn MSE | MSE ratio |")
+    cores = os.cpu_count()
+    header = ("| type | distribution | n | nbits | distinct | ours 1 thread (s) "
+              f"| ours {cores} threads (s) | sklearn (s) | time ratio 1 thread "
+              f"| time ratio {cores} threads | ours MSE | sklearn MSE "
+              "| MSE ratio |")
     print(header)
-    print("|" + "---|" * 11)
+    print("|" + "---|" * 13)
     with tempfile.TemporaryDirectory() as tmp:
         for dtype in args.types.split(","):
             for distribution in args.distributions.split(","):
@@ -95,12 +101,18 @@ def main():
                     path = os.path.join(tmp, "tensor.bin")
                     values.tofile(path)
                     for nbits in map(int, args.nbits.split(",")):
-                        ours = run_ours(args.tool, path, dtype, nbits)
+                        ours = run_ours(args.tool, path, dtype, nbits, 1)
+                        threaded = run_ours(args.tool, path, dtype, nbits,
+                                            cores)
                         theirs = run_sklearn(np, values, dtype, nbits)
+                        assert threaded["mse"] == ours["mse"]
                         print(f"| {dtype} | {distribution} | {size} | {nbits} "
-                              f"| {ours['distinct'] or '-'} | {ours['seconds']:.4f} "
+                              f"| {ours['distinct'] or '-'} "
+                              f"| {ours['seconds']:.4f} "
+                              f"| {threaded['seconds']:.4f} "
                               f"| {theirs['seconds']:.3f} "
                               f"| {ours['seconds'] / theirs['seconds']:.4f} "
+                              f"| {threaded['seconds'] / theirs['seconds']:.4f} "
                               f"| {ours['mse']:.4e} | {theirs['mse']:.4e} "
                               f"| {ours['mse'] / theirs['mse']:.4f} |",
                               flush=True)

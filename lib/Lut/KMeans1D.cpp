@@ -150,8 +150,9 @@ Partition1D solve(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights,
     const Index *previousArgmin =
         j > 2 ? argmins.data() + (j - 3) * (m + 1) : nullptr;
     LayerSolver<Index> layer(sums, previous, current, argmin, previousArgmin);
-    // Parallel tasks pay off only on long layers.
-    if (parallelFor && iEnd - iBegin >= 4096)
+    // Parallel tasks pay off only on long layers, and with few layers the
+    // DP is too short to repay the synchronisation.
+    if (parallelFor && k >= 32 && iEnd - iBegin >= 4096)
       layer.solveInParallel(iBegin, iEnd, j - 1, iEnd - 2, /*depth=*/3,
                             parallelFor);
     else

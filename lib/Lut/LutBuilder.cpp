@@ -38,8 +38,10 @@ namespace {
 // Shared pieces
 //===----------------------------------------------------------------------===//
 
-/// Elements below which a pass over the input is not worth splitting.
-constexpr size_t kParallelChunk = size_t(1) << 18;
+/// Elements per task below which a pass over the input is not worth
+/// splitting (measured: at 1M elements the extra histograms cost more than
+/// the split saves).
+constexpr size_t kParallelChunk = size_t(1) << 21;
 
 /// A result that only reports why no LUT was built.
 ScalarLut failedLut(LutStatus status) {

@@ -574,6 +574,15 @@ TEST(LutBuilder, ParallelForGivesIdenticalResults) {
     EXPECT_EQ(c.lut, d.lut) << nbits;
     EXPECT_EQ(c.indices, d.indices) << nbits;
   }
+  // Large enough for chunked histogram and gather passes.
+  std::vector<uint16_t> large = toHalf(gaussian(4500000, 32, 0.02f),
+                                       FloatFormat::F16);
+  LutConfig serial = kmeans(6), parallel = kmeans(6);
+  parallel.kmeans.parallelFor = threadPerTask;
+  ScalarLut a = buildScalarLut(serial, large, FloatFormat::F16);
+  ScalarLut b = buildScalarLut(parallel, large, FloatFormat::F16);
+  EXPECT_EQ(a.lut, b.lut);
+  EXPECT_EQ(a.indices, b.indices);
 }
 
 } // namespace
