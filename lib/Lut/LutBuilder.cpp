@@ -10,6 +10,7 @@
 #include <array>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 
@@ -1189,4 +1190,69 @@ ScalarLut palettize::buildScalarLut(const LutConfig &config, const void *data,
       config,
       llvm::ArrayRef<uint16_t>(static_cast<const uint16_t *>(data), count),
       format);
+}
+
+GroupedLut palettize::buildGroupedLut(const LutConfig &config, const void *data,
+                                      llvm::ArrayRef<int64_t> shape,
+                                      unsigned axis, int64_t groupSize,
+                                      FloatFormat format) {
+  assert(axis < shape.size() && groupSize > 0 &&
+         shape[axis] % groupSize == 0 && "groups must tile the axis");
+  // Row-major: element (outer, channel, inner) with `inner` the product of
+  // the dimensions after the axis.
+  int64_t outer = 1, inner = 1;
+  for (unsigned d = 0; d < axis; ++d)
+    outer *= shape[d];
+  for (unsigned d = axis + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  const int64_t channels = shape[axis];
+  const size_t groups = size_t(channels / groupSize);
+  const unsigned width = getByteWidth(format);
+  const char *bytes = static_cast<const char *>(data);
+
+  // Each group's elements, gathered in element order, then clustered alone.
+  std::vector<ScalarLut> results(groups);
+  const size_t groupElements = size_t(outer * groupSize * inner);
+  auto forEachElement = [&](size_t group, auto &&visit) {
+    size_t position = 0;
+    for (int64_t o = 0; o < outer; ++o) {
+      const size_t rowStart =
+          size_t((o * channels + int64_t(group) * groupSize) * inner);
+      for (size_t e = 0; e < size_t(groupSize * inner); ++e)
+        visit(rowStart + e, position++);
+    }
+  };
+  LutConfig groupConfig = config;
+  groupConfig.kmeans.parallelFor = nullptr; // the groups are the tasks
+  runTasks(config.kmeans.parallelFor, groups, [&](size_t group) {
+    std::vector<char> gathered(groupElements * width);
+    forEachElement(group, [&](size_t element, size_t position) {
+      std::memcpy(gathered.data() + position * width, bytes + element * width,
+                  width);
+    });
+    results[group] =
+        buildScalarLut(groupConfig, gathered.data(), groupElements, format);
+  });
+
+  GroupedLut grouped;
+  grouped.groupCount = groups;
+  for (const ScalarLut &result : results) {
+    if (result.status != LutStatus::Success) {
+      grouped.status = result.status;
+      return grouped;
+    }
+    grouped.nbits = std::max(grouped.nbits, result.nbits);
+  }
+  const size_t paletteSize = size_t(1) << grouped.nbits;
+  grouped.luts.assign(groups * paletteSize, 0.0f);
+  grouped.indices.resize(size_t(outer * channels * inner));
+  for (size_t group = 0; group < groups; ++group) {
+    // unique picks each group's width; smaller palettes are zero-padded.
+    std::copy(results[group].lut.begin(), results[group].lut.end(),
+              grouped.luts.begin() + group * paletteSize);
+    forEachElement(group, [&](size_t element, size_t position) {
+      grouped.indices[element] = results[group].indices[position];
+    });
+  }
+  return grouped;
 }

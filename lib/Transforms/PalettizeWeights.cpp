@@ -23,6 +23,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <mutex>
 #include <optional>
 
@@ -110,12 +112,44 @@ struct Candidate {
   Operation *op;
   ElementsAttr value;
   FloatFormat format;
+  /// per-grouped-channel: the channel axis and the channels per group;
+  /// groupSize 0 means one LUT for the whole tensor.
+  unsigned channelAxis = 0;
+  int64_t groupSize = 0;
 };
+
+/// The channel axis the consumers of `value` imply for a rank-`rank`
+/// weight, or an error message when they disagree.
+FailureOr<unsigned> inferChannelAxis(Value value, unsigned rank,
+                                     std::string &disagreement) {
+  std::optional<unsigned> axis;
+  for (OpOperand &use : value.getUses()) {
+    StringRef consumer = use.getOwner()->getName().getStringRef();
+    const unsigned operand = use.getOperandNumber();
+    unsigned implied = 0; // [Cout, ...]: convolutions, fully connected
+    if ((consumer == "linalg.matmul" || consumer == "linalg.batch_matmul") &&
+        rank >= 2)
+      implied = operand == 1 ? rank - 1 : rank - 2; // [.., K, N] / [.., M, K]
+    else if (consumer == "linalg.conv_2d_nhwc_hwcf" && operand == 1)
+      implied = rank - 1; // [KH, KW, IC, OC]
+    if (axis && *axis != implied) {
+      disagreement =
+          llvm::formatv("its consumers disagree on the channel "
+                        "axis ({0} and {1})",
+                        std::min(*axis, implied), std::max(*axis, implied));
+      return failure();
+    }
+    axis = implied;
+  }
+  return axis.value_or(0);
+}
 
 /// What the parallel phase produced for one candidate.
 struct CompressedConstant {
   RawDataError readError = RawDataError::None;
+  /// The LUT; with groups, their palettes one after the other.
   ScalarLut lut;
+  size_t groupCount = 1;
   AsmResourceBlob packedIndices;
   /// Reconstruction SNR in dB, when measured.
   double snrDb = 0;
@@ -133,8 +167,20 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
     return result;
   }
   const size_t count = candidate.value.getNumElements();
-  result.lut =
-      buildScalarLut(config, data.bytes.data(), count, candidate.format);
+  ArrayRef<int64_t> shape = candidate.value.getShapedType().getShape();
+  if (candidate.groupSize > 0) {
+    GroupedLut grouped =
+        buildGroupedLut(config, data.bytes.data(), shape, candidate.channelAxis,
+                        candidate.groupSize, candidate.format);
+    result.lut.status = grouped.status;
+    result.lut.nbits = grouped.nbits;
+    result.lut.lut = std::move(grouped.luts);
+    result.lut.indices = std::move(grouped.indices);
+    result.groupCount = grouped.groupCount;
+  } else {
+    result.lut =
+        buildScalarLut(config, data.bytes.data(), count, candidate.format);
+  }
   if (result.lut.status != LutStatus::Success)
     return result;
   const uint64_t bytes = getPackedIndicesByteCount(count, result.lut.nbits);
@@ -144,28 +190,42 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
               MutableArrayRef<uint8_t>(reinterpret_cast<uint8_t *>(out.data()),
                                        out.size()));
   if (measure) {
-    ReconstructionError error =
-        candidate.format == FloatFormat::F32
-            ? measureError(ArrayRef<float>(reinterpret_cast<const float *>(
-                                               data.bytes.data()),
-                                           count),
-                           result.lut.lut, result.lut.indices)
-            : measureError(
-                  ArrayRef<uint16_t>(
-                      reinterpret_cast<const uint16_t *>(data.bytes.data()),
-                      count),
-                  candidate.format, result.lut.lut, result.lut.indices);
-    result.snrDb = error.snrDb;
+    // Element i's entry is lut[group(i) * paletteSize + index[i]].
+    const size_t paletteSize = size_t(1) << result.lut.nbits;
+    int64_t inner = 1;
+    for (size_t d = candidate.channelAxis + 1; d < shape.size(); ++d)
+      inner *= shape[d];
+    const int64_t channels = shape.empty() ? 1 : shape[candidate.channelAxis];
+    double signal = 0, noise = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const size_t group =
+          candidate.groupSize > 0
+              ? size_t((int64_t(i) / inner) % channels / candidate.groupSize)
+              : 0;
+      const double value =
+          candidate.format == FloatFormat::F32
+              ? double(reinterpret_cast<const float *>(data.bytes.data())[i])
+              : double(narrowToFloat(
+                    reinterpret_cast<const uint16_t *>(data.bytes.data())[i],
+                    candidate.format));
+      const double decoded =
+          result.lut.lut[group * paletteSize + result.lut.indices[i]];
+      signal += value * value;
+      noise += (value - decoded) * (value - decoded);
+    }
+    result.snrDb = noise == 0 ? std::numeric_limits<double>::infinity()
+                              : 10 * std::log10(signal / noise);
   }
   // The unpacked indices are no longer needed; free them early.
   std::vector<uint8_t>().swap(result.lut.indices);
   return result;
 }
 
-/// Returns the LUT as a dense attribute of the constant's element type.
-DenseElementsAttr getLutAttr(const ScalarLut &lut, Type elementType,
-                             FloatFormat format) {
-  auto type = RankedTensorType::get({int64_t(lut.lut.size())}, elementType);
+/// Returns the LUT as a dense attribute of the constant's element type and
+/// the given shape ([2^n], or [1, .., groups, .., 1, 2^n, 1]).
+DenseElementsAttr getLutAttr(const ScalarLut &lut, ArrayRef<int64_t> shape,
+                             Type elementType, FloatFormat format) {
+  auto type = RankedTensorType::get(shape, elementType);
   std::vector<char> bytes(lut.lut.size() * getByteWidth(format));
   for (size_t i = 0; i < lut.lut.size(); ++i) {
     if (format == FloatFormat::F32) {
@@ -259,6 +319,19 @@ struct PalettizeWeightsPass
         parseLutConfig(getOperation(), mode, bitWidth, weightThreshold);
     if (failed(config))
       return signalPassFailure();
+    if (granularity != "per-tensor" && granularity != "per-grouped-channel") {
+      getOperation()->emitError("palettize-weights: ")
+          << "unknown granularity '" << granularity
+          << "'; expected one of: per-tensor, per-grouped-channel";
+      return signalPassFailure();
+    }
+    perGroupedChannel = granularity == "per-grouped-channel";
+    if (groupSize < 0 || channelAxis < -1) {
+      getOperation()->emitError("palettize-weights: ")
+          << (groupSize < 0 ? "group-size must be at least 0"
+                            : "channel-axis must be -1 (inferred) or an axis");
+      return signalPassFailure();
+    }
     const bool terminal = llvm::sys::Process::StandardErrIsDisplayed();
     bool showProgress;
     if (progress == "auto") {
@@ -306,6 +379,7 @@ struct PalettizeWeightsPass
     numSkippedNonFinite = counts.nonFinite;
     numSkippedTooManyDistinct = counts.tooManyDistinct;
     numSkippedUnreadable = counts.unreadable;
+    numSkippedChannels = counts.channels;
     bytesBefore = counts.bytesBefore;
     bytesAfter = counts.bytesAfter;
     if (printStatistics)
@@ -336,23 +410,67 @@ private:
         ++counts.splat;
         return;
       }
-      candidates.push_back({op, value, *format});
+      Candidate candidate{op, value, *format};
+      if (perGroupedChannel) {
+        std::string problem;
+        if (failed(chooseGroups(candidate, type, problem))) {
+          ++counts.channels;
+          warnLeftUnchanged(op) << problem;
+          return;
+        }
+      }
+      candidates.push_back(candidate);
     });
     return candidates;
+  }
+
+  /// Sets the candidate's channel axis and group size, or says why the
+  /// constant cannot be split into groups of channels.
+  LogicalResult chooseGroups(Candidate &candidate, RankedTensorType type,
+                             std::string &problem) {
+    const unsigned rank = type.getRank();
+    if (channelAxis >= 0) {
+      if (channelAxis >= int64_t(rank)) {
+        problem = llvm::formatv("channel-axis={0} is out of range for its "
+                                "rank-{1} type",
+                                channelAxis, rank);
+        return failure();
+      }
+      candidate.channelAxis = unsigned(channelAxis);
+    } else {
+      FailureOr<unsigned> axis =
+          inferChannelAxis(candidate.op->getResult(0), rank, problem);
+      if (failed(axis))
+        return failure();
+      candidate.channelAxis = *axis;
+    }
+    const int64_t channels = type.getDimSize(candidate.channelAxis);
+    candidate.groupSize = groupSize == 0 ? channels : int64_t(groupSize);
+    if (channels % candidate.groupSize != 0) {
+      problem =
+          llvm::formatv("its {0} channels along axis {1} are not a "
+                        "multiple of group-size={2}",
+                        channels, candidate.channelAxis, candidate.groupSize);
+      return failure();
+    }
+    return success();
+  }
+
+  /// Starts the warning for a constant left as it was.
+  InFlightDiagnostic warnLeftUnchanged(Operation *op) {
+    InFlightDiagnostic diagnostic = op->emitWarning("palettize-weights: ");
+    diagnostic << "constant";
+    if (std::optional<std::string> name = getConstantName(op))
+      diagnostic << " '" << *name << "'";
+    diagnostic << " left unchanged: ";
+    return diagnostic;
   }
 
   /// Replaces one constant by its palettized form, or says why not.
   void rewrite(const Candidate &candidate, CompressedConstant &result) {
     Operation *op = candidate.op;
     std::optional<std::string> name = getConstantName(op);
-    auto leftUnchanged = [&]() {
-      InFlightDiagnostic diagnostic = op->emitWarning("palettize-weights: ");
-      diagnostic << "constant";
-      if (name)
-        diagnostic << " '" << *name << "'";
-      diagnostic << " left unchanged: ";
-      return diagnostic;
-    };
+    auto leftUnchanged = [&]() { return warnLeftUnchanged(op); };
     if (result.readError != RawDataError::None) {
       ++counts.unreadable;
       leftUnchanged() << "its value " << describe(result.readError);
@@ -383,8 +501,15 @@ private:
     ElementsAttr indices = DenseResourceElementsAttr::get(
         indicesType, name.value_or("weight") + "_indices",
         std::move(result.packedIndices));
-    DenseElementsAttr lut =
-        getLutAttr(result.lut, type.getElementType(), candidate.format);
+    SmallVector<int64_t> lutShape = {int64_t(result.lut.lut.size())};
+    if (candidate.groupSize > 0) {
+      lutShape.assign(type.getRank(), 1);
+      lutShape[candidate.channelAxis] = int64_t(result.groupCount);
+      lutShape.push_back(int64_t(1) << result.lut.nbits);
+      lutShape.push_back(1);
+    }
+    DenseElementsAttr lut = getLutAttr(result.lut, lutShape,
+                                       type.getElementType(), candidate.format);
 
     OpBuilder builder(op);
     StringAttr nameAttr = name ? builder.getStringAttr(*name) : StringAttr();
@@ -403,10 +528,18 @@ private:
       std::string shape;
       llvm::raw_string_ostream os(shape);
       os << type;
+      std::string groups;
+      if (candidate.groupSize > 0)
+        groups = llvm::formatv(" x {0} groups along axis {1}",
+                               result.groupCount, candidate.channelAxis);
+      std::string snr =
+          std::isinf(result.snrDb)
+              ? std::string("inf")
+              : std::string(llvm::formatv("{0:F1}", result.snrDb));
       reportLines.push_back(
-          llvm::formatv("  {0}: {1}, {2} bits, {3} -> {4} bytes, SNR {5:F1} dB",
+          llvm::formatv("  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, SNR {6} dB",
                         name.value_or("(unnamed)"), shape, result.lut.nbits,
-                        before, after, result.snrDb));
+                        groups, before, after, snr));
     }
   }
 
@@ -414,6 +547,8 @@ private:
   void printReport() {
     llvm::raw_ostream &os = llvm::errs();
     os << "palettize-weights: mode=" << mode;
+    if (perGroupedChannel)
+      os << " granularity=per-grouped-channel group-size=" << groupSize;
     if (nbits != 0)
       os << " nbits=" << nbits;
     os << " weight-threshold=" << weightThreshold << "\n";
@@ -424,20 +559,24 @@ private:
     os << "  skipped: " << counts.small << " small, " << counts.splat
        << " splat, " << counts.nonFinite << " non-finite, "
        << counts.tooManyDistinct << " too many distinct, " << counts.unreadable
-       << " unreadable\n";
+       << " unreadable, " << counts.channels << " without channel groups\n";
     const uint64_t before = counts.bytesBefore, after = counts.bytesAfter;
     os << "  bytes: " << before << " -> " << after;
-    if (after)
+    if (after && before >= after)
       os << llvm::formatv(" ({0:F2}x smaller)", double(before) / double(after));
+    else if (after)
+      os << llvm::formatv(" ({0:F2}x larger: LUTs outweigh the savings)",
+                          double(after) / double(before));
     os << "\n";
   }
 
   /// What this run did.
   struct Counts {
     uint64_t seen = 0, palettized = 0, small = 0, splat = 0, nonFinite = 0,
-             tooManyDistinct = 0, unreadable = 0, bytesBefore = 0,
+             tooManyDistinct = 0, unreadable = 0, channels = 0, bytesBefore = 0,
              bytesAfter = 0;
   } counts;
+  bool perGroupedChannel = false;
   std::vector<std::string> reportLines;
 };
 

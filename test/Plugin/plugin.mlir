@@ -56,6 +56,9 @@
 // HELP: --mil-materialize-constexpr
 // HELP-NEXT: --max-dense-elements=
 // HELP: --palettize-weights
+// HELP-NEXT: --channel-axis=
+// HELP-NEXT: --granularity=
+// HELP-NEXT: --group-size=
 // HELP-NEXT: --mode=
 // HELP-NEXT: --nbits=
 // HELP-NEXT: --print-statistics

@@ -586,3 +586,114 @@ TEST(LutBuilder, ParallelForGivesIdenticalResults) {
 }
 
 } // namespace
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Grouped-channel LUTs
+//===----------------------------------------------------------------------===//
+
+std::vector<float> arange16() {
+  std::vector<float> values(16);
+  for (size_t i = 0; i < 16; ++i)
+    values[i] = float(i);
+  return values;
+}
+
+// coremltools' case: arange(16).reshape(4, 4), unique, 2 groups along axis 0
+// (rows {0, 1} and {2, 3}): palettes [0..7] and [8..15], 3 bits, indices
+// [[0,1,2,3],[4,5,6,7],[0,1,2,3],[4,5,6,7]].
+TEST(GroupedLut, UniqueAlongAxisZero) {
+  std::vector<float> values = arange16();
+  GroupedLut lut = buildGroupedLut(unique(), values.data(), {4, 4}, 0, 2,
+                                   FloatFormat::F32);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  EXPECT_EQ(lut.nbits, 3u);
+  EXPECT_EQ(lut.groupCount, 2u);
+  EXPECT_EQ(lut.luts, (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                                          11, 12, 13, 14, 15}));
+  EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 1, 2, 3, 4, 5, 6, 7, 0, 1,
+                                               2, 3, 4, 5, 6, 7}));
+}
+
+// Along axis 1 (columns {0, 1} and {2, 3}): palettes
+// [0,1,4,5,8,9,12,13] and [2,3,6,7,10,11,14,15].
+TEST(GroupedLut, UniqueAlongAxisOne) {
+  std::vector<float> values = arange16();
+  GroupedLut lut = buildGroupedLut(unique(), values.data(), {4, 4}, 1, 2,
+                                   FloatFormat::F32);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  EXPECT_EQ(lut.nbits, 3u);
+  EXPECT_EQ(lut.luts, (std::vector<float>{0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6,
+                                          7, 10, 11, 14, 15}));
+  // Element (r, c) has value 4r + c, at position 2r + (c % 2) of its group.
+  for (size_t r = 0; r < 4; ++r)
+    for (size_t c = 0; c < 4; ++c)
+      EXPECT_EQ(lut.indices[4 * r + c], 2 * r + c % 2);
+}
+
+// Group size 1 on a 90-channel conv weight [90, 3, 3, 3]: 90 palettes, each
+// holding its channel's values; kmeans with enough entries is exact.
+TEST(GroupedLut, OneLutPerChannel) {
+  std::mt19937 rng(90);
+  std::uniform_int_distribution<int> level(0, 7);
+  std::vector<float> values(90 * 27);
+  for (float &value : values)
+    value = float(level(rng)) * 0.25f;
+  GroupedLut lut = buildGroupedLut(kmeans(3), values.data(), {90, 3, 3, 3}, 0,
+                                   1, FloatFormat::F32);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  EXPECT_EQ(lut.groupCount, 90u);
+  EXPECT_EQ(lut.luts.size(), 90u * 8);
+  for (size_t i = 0; i < values.size(); ++i)
+    ASSERT_EQ(lut.luts[(i / 27) * 8 + lut.indices[i]], values[i]) << i;
+}
+
+// Each group's LUT is what the per-tensor builder gives on that group's
+// elements alone (the reference gathers them independently).
+TEST(GroupedLut, GroupsMatchPerTensorOnTheirElements) {
+  std::vector<float> values = heavyTailed(6 * 8 * 5, 44);
+  const int64_t shape[] = {6, 8, 5};
+  for (unsigned axis = 0; axis < 3; ++axis) {
+    const int64_t groupSize = axis == 2 ? 5 : 2;
+    GroupedLut lut = buildGroupedLut(kmeans(2), values.data(), shape, axis,
+                                     groupSize, FloatFormat::F32);
+    ASSERT_EQ(lut.status, LutStatus::Success);
+    for (size_t group = 0; group < lut.groupCount; ++group) {
+      std::vector<float> members;
+      std::vector<size_t> where;
+      for (size_t i = 0; i < values.size(); ++i) {
+        const size_t coordinate[] = {i / 40, (i / 5) % 8, i % 5};
+        if (coordinate[axis] / size_t(groupSize) == group) {
+          members.push_back(values[i]);
+          where.push_back(i);
+        }
+      }
+      ScalarLut alone = buildScalarLut(kmeans(2), members);
+      EXPECT_EQ(std::vector<float>(lut.luts.begin() + group * 4,
+                                   lut.luts.begin() + group * 4 + 4),
+                alone.lut)
+          << "axis " << axis << " group " << group;
+      for (size_t m = 0; m < members.size(); ++m)
+        ASSERT_EQ(lut.indices[where[m]], alone.indices[m]);
+    }
+  }
+}
+
+TEST(GroupedLut, UniquePadsSmallerGroupsAndReportsFailures) {
+  // Group 0 has 2 distinct values, group 1 has 5: both use 3 bits.
+  std::vector<float> values = {1, 1, 2, 2, 1, 1, 2, 3, 4, 5};
+  GroupedLut lut = buildGroupedLut(unique(), values.data(), {2, 5}, 0, 1,
+                                   FloatFormat::F32);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  EXPECT_EQ(lut.nbits, 3u);
+  EXPECT_EQ(lut.luts, (std::vector<float>{1, 2, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4,
+                                          5, 0, 0, 0}));
+  values[7] = NAN;
+  EXPECT_EQ(buildGroupedLut(unique(), values.data(), {2, 5}, 0, 1,
+                            FloatFormat::F32)
+                .status,
+            LutStatus::NonFiniteValues);
+}
+
+} // namespace

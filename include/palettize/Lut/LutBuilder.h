@@ -113,6 +113,29 @@ ScalarLut buildScalarLut(const LutConfig &config,
 ScalarLut buildScalarLut(const LutConfig &config, const void *data,
                          size_t count, FloatFormat format);
 
+/// One LUT per group of channels (Core ML's per-grouped-channel
+/// granularity): the channels along `axis` are split into consecutive
+/// groups of `groupSize`, and each group's elements get their own palette.
+struct GroupedLut {
+  LutStatus status = LutStatus::Success;
+  /// Index bit width, common to all groups (for unique: the largest any
+  /// group needs).
+  unsigned nbits = 0;
+  /// groups x 2^nbits entries, group-major.
+  std::vector<float> luts;
+  /// One index per element, in element (row-major) order.
+  std::vector<uint8_t> indices;
+  size_t groupCount = 0;
+};
+
+/// Builds one LUT per group of `groupSize` consecutive channels along `axis`
+/// of a row-major tensor of `shape` (the axis size must be a multiple of
+/// `groupSize`). Groups are independent and run through
+/// config.kmeans.parallelFor when it is set.
+GroupedLut buildGroupedLut(const LutConfig &config, const void *data,
+                           llvm::ArrayRef<int64_t> shape, unsigned axis,
+                           int64_t groupSize, FloatFormat format);
+
 /// Parses a mode name: "kmeans", "uniform" or "unique".
 std::optional<LutMode> parseLutMode(llvm::StringRef name);
 

@@ -77,13 +77,28 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     attribute or `NameLoc`, else `weight`) with an `_indices` suffix; the
     LUT is an inline `dense` attribute.
 
+    **Granularity**: with `granularity=per-grouped-channel`, the channels
+    along the channel axis are split into groups of `group-size` (0: one
+    group of all channels) and each group gets its own LUT; the result uses
+    the grouped LUT form `[1, .., groups, .., 1, 2^nbits, 1]`. The axis is
+    `channel-axis`, or when that is -1 it is inferred from the consumers:
+    the last axis for the right-hand operand of `linalg.matmul` /
+    `linalg.batch_matmul` and for the filter of `linalg.conv_2d_nhwc_hwcf`
+    (`[KH, KW, IC, OC]`), the second to last for their left-hand operand,
+    and axis 0 otherwise (`[Cout, ...]` weights: convolutions,
+    fully-connected layers, `tosa.conv2d`). Constants whose consumers
+    disagree, or whose channel count is not a multiple of the group size,
+    are left unchanged with a warning. With `unique`, all groups use the
+    width the largest group needs.
+
     **Left unchanged, with a warning at the constant's location**: constants
     holding NaN or infinity (e.g. attention masks), and in `unique` mode
     constants with more than 256 distinct values.
 
-    **Errors**: an unknown `mode`, an `nbits` other than 1, 2, 3, 4, 6, 8, a
-    missing `nbits` for `kmeans`/`uniform`, an `nbits` given with `unique`
-    or a negative `weight-threshold` fail the pass before any change.
+    **Errors**: an unknown `mode` or `granularity`, an `nbits` other than
+    1, 2, 3, 4, 6, 8, a missing `nbits` for `kmeans`/`uniform`, an `nbits`
+    given with `unique`, a negative `weight-threshold` or `group-size`, or a
+    `channel-axis` below -1 fail the pass before any change.
 
     LUTs are computed in parallel on the context's thread pool and the IR is
     rewritten sequentially in program order, so the output does not depend on
@@ -124,6 +139,16 @@ def PalettizeWeights : Pass<"palettize-weights"> {
            /*default=*/"2048",
            "Only constants with more than this many elements are "
            "palettized">,
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"per-tensor\"",
+           "One LUT per tensor (per-tensor) or per group of output "
+           "channels (per-grouped-channel)">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"32",
+           "per-grouped-channel: channels per group; 0 means the whole "
+           "channel axis">,
+    Option<"channelAxis", "channel-axis", "int64_t", /*default=*/"-1",
+           "per-grouped-channel: the channel axis; -1 infers it from the "
+           "constant's consumers">,
     Option<"progress", "progress", "std::string", /*default=*/"\"auto\"",
            "Print progress (constants and parameters done, elapsed time) "
            "to stderr: auto (when stderr is a terminal), on or off">,
@@ -147,6 +172,9 @@ def PalettizeWeights : Pass<"palettize-weights"> {
               "unique mode: constants with more than 256 distinct values">,
     Statistic<"numSkippedUnreadable", "skipped-unreadable",
               "Constants whose data could not be read">,
+    Statistic<"numSkippedChannels", "skipped-channels",
+              "per-grouped-channel: constants whose channel axis is "
+              "ambiguous or not divisible into groups">,
     Statistic<"bytesBefore", "bytes-before",
               "Bytes of the palettized constants before">,
     Statistic<"bytesAfter", "bytes-after",
