@@ -40,17 +40,27 @@ double sse(const std::vector<float> &values, const ScalarLut &lut) {
   return total;
 }
 
-/// The optimum of 1-D k-means over every contiguous partition of the sorted
-/// distinct values, weighted by multiplicity (tiny inputs only).
-double bruteForceOptimum(const std::vector<float> &values, size_t k) {
+/// The sorted distinct values (x) and their multiplicities (w).
+struct WeightedValues {
+  std::vector<double> x, w;
+};
+
+WeightedValues countDistinct(const std::vector<float> &values) {
   std::map<double, double> counts;
   for (float value : values)
     counts[value] += 1;
-  std::vector<double> x, w;
+  WeightedValues distinct;
   for (auto [value, count] : counts) {
-    x.push_back(value);
-    w.push_back(count);
+    distinct.x.push_back(value);
+    distinct.w.push_back(count);
   }
+  return distinct;
+}
+
+/// The optimum of 1-D k-means over every contiguous partition of the sorted
+/// distinct values, weighted by multiplicity (tiny inputs only).
+double bruteForceOptimum(const std::vector<float> &values, size_t k) {
+  auto [x, w] = countDistinct(values);
   const size_t m = x.size();
   k = std::min(k, m);
   double best = INFINITY;
@@ -266,15 +276,8 @@ TEST(KMeansLut, HalfMatchesBruteForceUpToRounding) {
 /// Exact optimum of a large f32 input through the library's exact DP (itself
 /// checked against brute force and the naive DP above).
 double exactOptimum(const std::vector<float> &values, unsigned nbits) {
-  std::map<float, double> counts;
-  for (float value : values)
-    counts[value] += 1;
-  std::vector<double> x, w;
-  for (auto [value, count] : counts) {
-    x.push_back(value);
-    w.push_back(count);
-  }
-  return optimalPartition1D(x, w, size_t(1) << nbits).cost;
+  WeightedValues distinct = countDistinct(values);
+  return optimalPartition1D(distinct.x, distinct.w, size_t(1) << nbits).cost;
 }
 
 std::vector<float> heavyTailed(size_t n, unsigned seed) {
@@ -575,8 +578,8 @@ TEST(LutBuilder, ParallelForGivesIdenticalResults) {
     EXPECT_EQ(c.indices, d.indices) << nbits;
   }
   // Large enough for chunked histogram and gather passes.
-  std::vector<uint16_t> large = toHalf(gaussian(4500000, 32, 0.02f),
-                                       FloatFormat::F16);
+  std::vector<uint16_t> large =
+      toHalf(gaussian(4500000, 32, 0.02f), FloatFormat::F16);
   LutConfig serial = kmeans(6), parallel = kmeans(6);
   parallel.kmeans.parallelFor = threadPerTask;
   ScalarLut a = buildScalarLut(serial, large, FloatFormat::F16);
@@ -605,27 +608,27 @@ std::vector<float> arange16() {
 // [[0,1,2,3],[4,5,6,7],[0,1,2,3],[4,5,6,7]].
 TEST(GroupedLut, UniqueAlongAxisZero) {
   std::vector<float> values = arange16();
-  GroupedLut lut = buildGroupedLut(unique(), values.data(), {4, 4}, 0, 2,
-                                   FloatFormat::F32);
+  GroupedLut lut =
+      buildGroupedLut(unique(), values.data(), {4, 4}, 0, 2, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
   EXPECT_EQ(lut.nbits, 3u);
   EXPECT_EQ(lut.groupCount, 2u);
-  EXPECT_EQ(lut.luts, (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-                                          11, 12, 13, 14, 15}));
-  EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 1, 2, 3, 4, 5, 6, 7, 0, 1,
-                                               2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(lut.luts, (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+                                          12, 13, 14, 15}));
+  EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2,
+                                               3, 4, 5, 6, 7}));
 }
 
 // Along axis 1 (columns {0, 1} and {2, 3}): palettes
 // [0,1,4,5,8,9,12,13] and [2,3,6,7,10,11,14,15].
 TEST(GroupedLut, UniqueAlongAxisOne) {
   std::vector<float> values = arange16();
-  GroupedLut lut = buildGroupedLut(unique(), values.data(), {4, 4}, 1, 2,
-                                   FloatFormat::F32);
+  GroupedLut lut =
+      buildGroupedLut(unique(), values.data(), {4, 4}, 1, 2, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
   EXPECT_EQ(lut.nbits, 3u);
-  EXPECT_EQ(lut.luts, (std::vector<float>{0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6,
-                                          7, 10, 11, 14, 15}));
+  EXPECT_EQ(lut.luts, (std::vector<float>{0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7,
+                                          10, 11, 14, 15}));
   // Element (r, c) has value 4r + c, at position 2r + (c % 2) of its group.
   for (size_t r = 0; r < 4; ++r)
     for (size_t c = 0; c < 4; ++c)
@@ -683,17 +686,17 @@ TEST(GroupedLut, GroupsMatchPerTensorOnTheirElements) {
 TEST(GroupedLut, UniquePadsSmallerGroupsAndReportsFailures) {
   // Group 0 has 2 distinct values, group 1 has 5: both use 3 bits.
   std::vector<float> values = {1, 1, 2, 2, 1, 1, 2, 3, 4, 5};
-  GroupedLut lut = buildGroupedLut(unique(), values.data(), {2, 5}, 0, 1,
-                                   FloatFormat::F32);
+  GroupedLut lut =
+      buildGroupedLut(unique(), values.data(), {2, 5}, 0, 1, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
   EXPECT_EQ(lut.nbits, 3u);
-  EXPECT_EQ(lut.luts, (std::vector<float>{1, 2, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4,
-                                          5, 0, 0, 0}));
+  EXPECT_EQ(lut.luts, (std::vector<float>{1, 2, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5,
+                                          0, 0, 0}));
   values[7] = NAN;
-  EXPECT_EQ(buildGroupedLut(unique(), values.data(), {2, 5}, 0, 1,
-                            FloatFormat::F32)
-                .status,
-            LutStatus::NonFiniteValues);
+  EXPECT_EQ(
+      buildGroupedLut(unique(), values.data(), {2, 5}, 0, 1, FloatFormat::F32)
+          .status,
+      LutStatus::NonFiniteValues);
 }
 
 } // namespace
