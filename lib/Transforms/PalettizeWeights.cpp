@@ -559,7 +559,10 @@ private:
     os << "  skipped: " << counts.small << " small, " << counts.splat
        << " splat, " << counts.nonFinite << " non-finite, "
        << counts.tooManyDistinct << " too many distinct, " << counts.unreadable
-       << " unreadable, " << counts.channels << " without channel groups\n";
+       << " unreadable";
+    if (perGroupedChannel)
+      os << ", " << counts.channels << " without channel groups";
+    os << "\n";
     const uint64_t before = counts.bytesBefore, after = counts.bytesAfter;
     os << "  bytes: " << before << " -> " << after;
     if (after && before >= after)
