@@ -116,6 +116,8 @@ struct Candidate {
   /// groupSize 0 means one LUT for the whole tensor.
   unsigned channelAxis = 0;
   int64_t groupSize = 0;
+  /// cluster-dim: values per LUT row, along channelAxis (1: scalars).
+  int64_t vectorSize = 1;
 };
 
 /// The channel axis the consumers of `value` imply for a rank-`rank`
@@ -168,7 +170,15 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
   }
   const size_t count = candidate.value.getNumElements();
   ArrayRef<int64_t> shape = candidate.value.getShapedType().getShape();
-  if (candidate.groupSize > 0) {
+  if (candidate.vectorSize > 1) {
+    VectorLut vectors =
+        buildVectorLut(config, data.bytes.data(), shape, candidate.channelAxis,
+                       candidate.vectorSize, candidate.format);
+    result.lut.status = vectors.status;
+    result.lut.nbits = vectors.nbits;
+    result.lut.lut = std::move(vectors.lut);
+    result.lut.indices = std::move(vectors.indices);
+  } else if (candidate.groupSize > 0) {
     GroupedLut grouped =
         buildGroupedLut(config, data.bytes.data(), shape, candidate.channelAxis,
                         candidate.groupSize, candidate.format);
@@ -183,35 +193,38 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
   }
   if (result.lut.status != LutStatus::Success)
     return result;
-  const uint64_t bytes = getPackedIndicesByteCount(count, result.lut.nbits);
+  const uint64_t bytes =
+      getPackedIndicesByteCount(result.lut.indices.size(), result.lut.nbits);
   result.packedIndices = HeapAsmResourceBlob::allocate(bytes, /*align=*/1);
   MutableArrayRef<char> out = result.packedIndices.getMutableData();
   packIndices(result.lut.indices, result.lut.nbits,
               MutableArrayRef<uint8_t>(reinterpret_cast<uint8_t *>(out.data()),
                                        out.size()));
   if (measure) {
-    // Element i's entry is lut[group(i) * paletteSize + index[i]].
-    const size_t paletteSize = size_t(1) << result.lut.nbits;
-    int64_t inner = 1;
-    for (size_t d = candidate.channelAxis + 1; d < shape.size(); ++d)
-      inner *= shape[d];
-    const int64_t channels = shape.empty() ? 1 : shape[candidate.channelAxis];
+    // Decode with the shared decoder (in f32) and compare with the input.
+    LutLayout layout;
+    layout.resultShape.assign(shape.begin(), shape.end());
+    layout.groupCounts.assign(shape.size(), 1);
+    if (candidate.groupSize > 0)
+      layout.groupCounts[candidate.channelAxis] = int64_t(result.groupCount);
+    layout.indexBitWidth = result.lut.nbits;
+    layout.vectorSize = candidate.vectorSize;
+    layout.vectorAxis = candidate.channelAxis;
+    std::vector<float> decoded(count);
+    decodeLut(layout,
+              ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(out.data()),
+                                out.size()),
+              result.lut.lut.data(), sizeof(float), decoded.data());
     double signal = 0, noise = 0;
     for (size_t i = 0; i < count; ++i) {
-      const size_t group =
-          candidate.groupSize > 0
-              ? size_t((int64_t(i) / inner) % channels / candidate.groupSize)
-              : 0;
       const double value =
           candidate.format == FloatFormat::F32
               ? double(reinterpret_cast<const float *>(data.bytes.data())[i])
               : double(narrowToFloat(
                     reinterpret_cast<const uint16_t *>(data.bytes.data())[i],
                     candidate.format));
-      const double decoded =
-          result.lut.lut[group * paletteSize + result.lut.indices[i]];
       signal += value * value;
-      noise += (value - decoded) * (value - decoded);
+      noise += (value - decoded[i]) * (value - decoded[i]);
     }
     result.snrDb = noise == 0 ? std::numeric_limits<double>::infinity()
                               : 10 * std::log10(signal / noise);
@@ -326,6 +339,24 @@ struct PalettizeWeightsPass
       return signalPassFailure();
     }
     perGroupedChannel = granularity == "per-grouped-channel";
+    if (clusterDim < 1) {
+      getOperation()->emitError("palettize-weights: ")
+          << "cluster-dim=" << int64_t(clusterDim) << " must be at least 1";
+      return signalPassFailure();
+    }
+    if (clusterDim > 1 && mode == "uniform") {
+      getOperation()->emitError("palettize-weights: ")
+          << "cluster-dim=" << int64_t(clusterDim)
+          << " is not supported with mode=uniform, which has no vector form; "
+             "use kmeans or unique";
+      return signalPassFailure();
+    }
+    if (clusterDim > 1 && perGroupedChannel) {
+      getOperation()->emitError("palettize-weights: ")
+          << "cluster-dim > 1 with granularity=per-grouped-channel is not "
+             "supported yet; use one of them";
+      return signalPassFailure();
+    }
     if (groupSize < 0 || channelAxis < -1) {
       getOperation()->emitError("palettize-weights: ")
           << (groupSize < 0 ? "group-size must be at least 0"
@@ -411,7 +442,14 @@ private:
         return;
       }
       Candidate candidate{op, value, *format};
-      if (perGroupedChannel) {
+      if (clusterDim > 1) {
+        std::string problem;
+        if (failed(chooseVectors(candidate, type, problem))) {
+          ++counts.channels;
+          warnLeftUnchanged(op) << problem;
+          return;
+        }
+      } else if (perGroupedChannel) {
         std::string problem;
         if (failed(chooseGroups(candidate, type, problem))) {
           ++counts.channels;
@@ -424,10 +462,10 @@ private:
     return candidates;
   }
 
-  /// Sets the candidate's channel axis and group size, or says why the
-  /// constant cannot be split into groups of channels.
-  LogicalResult chooseGroups(Candidate &candidate, RankedTensorType type,
-                             std::string &problem) {
+  /// Sets the candidate's channel axis: channel-axis, or inferred from the
+  /// consumers.
+  LogicalResult chooseAxis(Candidate &candidate, RankedTensorType type,
+                           std::string &problem) {
     const unsigned rank = type.getRank();
     if (channelAxis >= 0) {
       if (channelAxis >= int64_t(rank)) {
@@ -437,13 +475,22 @@ private:
         return failure();
       }
       candidate.channelAxis = unsigned(channelAxis);
-    } else {
-      FailureOr<unsigned> axis =
-          inferChannelAxis(candidate.op->getResult(0), rank, problem);
-      if (failed(axis))
-        return failure();
-      candidate.channelAxis = *axis;
+      return success();
     }
+    FailureOr<unsigned> axis =
+        inferChannelAxis(candidate.op->getResult(0), rank, problem);
+    if (failed(axis))
+      return failure();
+    candidate.channelAxis = *axis;
+    return success();
+  }
+
+  /// Sets the candidate's channel axis and group size, or says why the
+  /// constant cannot be split into groups of channels.
+  LogicalResult chooseGroups(Candidate &candidate, RankedTensorType type,
+                             std::string &problem) {
+    if (failed(chooseAxis(candidate, type, problem)))
+      return failure();
     const int64_t channels = type.getDimSize(candidate.channelAxis);
     candidate.groupSize = groupSize == 0 ? channels : int64_t(groupSize);
     if (channels % candidate.groupSize != 0) {
@@ -453,6 +500,23 @@ private:
                         channels, candidate.channelAxis, candidate.groupSize);
       return failure();
     }
+    return success();
+  }
+
+  /// Sets the candidate's vector axis (the channel axis, given or inferred)
+  /// and size, or says why its vectors cannot tile that axis.
+  LogicalResult chooseVectors(Candidate &candidate, RankedTensorType type,
+                              std::string &problem) {
+    if (failed(chooseAxis(candidate, type, problem)))
+      return failure();
+    const int64_t size = type.getDimSize(candidate.channelAxis);
+    if (size % int64_t(clusterDim) != 0) {
+      problem = llvm::formatv("its axis {0} of size {1} is not a multiple of "
+                              "cluster-dim={2}",
+                              candidate.channelAxis, size, int64_t(clusterDim));
+      return failure();
+    }
+    candidate.vectorSize = int64_t(clusterDim);
     return success();
   }
 
@@ -489,6 +553,7 @@ private:
                          "for mode=unique";
       return;
     case LutStatus::UnsupportedBitWidth:
+    case LutStatus::UnsupportedMode:
       llvm_unreachable("options are validated before any LUT is built");
     }
 
@@ -502,7 +567,11 @@ private:
         indicesType, name.value_or("weight") + "_indices",
         std::move(result.packedIndices));
     SmallVector<int64_t> lutShape = {int64_t(result.lut.lut.size())};
-    if (candidate.groupSize > 0) {
+    if (candidate.vectorSize > 1) {
+      lutShape.assign(type.getRank(), 1);
+      lutShape.push_back(int64_t(1) << result.lut.nbits);
+      lutShape.push_back(candidate.vectorSize);
+    } else if (candidate.groupSize > 0) {
       lutShape.assign(type.getRank(), 1);
       lutShape[candidate.channelAxis] = int64_t(result.groupCount);
       lutShape.push_back(int64_t(1) << result.lut.nbits);
@@ -513,9 +582,12 @@ private:
 
     OpBuilder builder(op);
     StringAttr nameAttr = name ? builder.getStringAttr(*name) : StringAttr();
-    auto palettized =
-        ConstexprLutToDenseOp::create(builder, op->getLoc(), type, lut, indices,
-                                      /*vector_axis=*/nullptr, nameAttr);
+    IntegerAttr vectorAxis =
+        candidate.vectorSize > 1
+            ? builder.getI64IntegerAttr(candidate.channelAxis)
+            : IntegerAttr();
+    auto palettized = ConstexprLutToDenseOp::create(
+        builder, op->getLoc(), type, lut, indices, vectorAxis, nameAttr);
     op->getResult(0).replaceAllUsesWith(palettized.getResult());
     op->erase();
 
@@ -529,7 +601,10 @@ private:
       llvm::raw_string_ostream os(shape);
       os << type;
       std::string groups;
-      if (candidate.groupSize > 0)
+      if (candidate.vectorSize > 1)
+        groups = llvm::formatv(" x vectors of {0} along axis {1}",
+                               candidate.vectorSize, candidate.channelAxis);
+      else if (candidate.groupSize > 0)
         groups = llvm::formatv(" x {0} groups along axis {1}",
                                result.groupCount, candidate.channelAxis);
       std::string snr =
@@ -549,6 +624,8 @@ private:
     os << "palettize-weights: mode=" << mode;
     if (perGroupedChannel)
       os << " granularity=per-grouped-channel group-size=" << groupSize;
+    if (clusterDim > 1)
+      os << " cluster-dim=" << int64_t(clusterDim);
     if (nbits != 0)
       os << " nbits=" << nbits;
     os << " weight-threshold=" << weightThreshold << "\n";
@@ -560,8 +637,8 @@ private:
        << " splat, " << counts.nonFinite << " non-finite, "
        << counts.tooManyDistinct << " too many distinct, " << counts.unreadable
        << " unreadable";
-    if (perGroupedChannel)
-      os << ", " << counts.channels << " without channel groups";
+    if (perGroupedChannel || clusterDim > 1)
+      os << ", " << counts.channels << " without channel groups or vectors";
     os << "\n";
     const uint64_t before = counts.bytesBefore, after = counts.bytesAfter;
     os << "  bytes: " << before << " -> " << after;

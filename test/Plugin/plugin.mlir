@@ -57,6 +57,7 @@
 // HELP-NEXT: --max-dense-elements=
 // HELP: --palettize-weights
 // HELP-NEXT: --channel-axis=
+// HELP-NEXT: --cluster-dim=
 // HELP-NEXT: --granularity=
 // HELP-NEXT: --group-size=
 // HELP-NEXT: --mode=

@@ -700,3 +700,141 @@ TEST(GroupedLut, UniquePadsSmallerGroupsAndReportsFailures) {
 }
 
 } // namespace
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Vector LUTs
+//===----------------------------------------------------------------------===//
+
+/// Sum of squared errors of a vector LUT against the input, recomputed from
+/// the definition: vector q of the grid takes row indices[q].
+double vectorError(const std::vector<float> &values,
+                   const std::vector<int64_t> &shape, unsigned axis,
+                   int64_t size, const VectorLut &lut) {
+  int64_t outer = 1, inner = 1;
+  for (unsigned a = 0; a < axis; ++a)
+    outer *= shape[a];
+  for (unsigned a = axis + 1; a < shape.size(); ++a)
+    inner *= shape[a];
+  double total = 0;
+  size_t q = 0;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t b = 0; b < shape[axis] / size; ++b)
+      for (int64_t i = 0; i < inner; ++i, ++q)
+        for (int64_t t = 0; t < size; ++t) {
+          const double x =
+              values[size_t((o * shape[axis] + b * size + t) * inner + i)];
+          const double y = lut.lut[lut.indices[q] * size_t(size) + size_t(t)];
+          total += (x - y) * (x - y);
+        }
+  return total;
+}
+
+// Vectors of 2 along axis 1 of [[1,2,1,2],[3,4,1,2]]: distinct vectors
+// (1,2) and (3,4). unique: rows sorted, indices [[0,0],[1,0]] in grid order.
+TEST(VectorLut, UniqueDistinctVectors) {
+  std::vector<float> values = {1, 2, 1, 2, 3, 4, 1, 2};
+  VectorLut lut =
+      buildVectorLut(unique(), values.data(), {2, 4}, 1, 2, FloatFormat::F32);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  EXPECT_EQ(lut.nbits, 1u);
+  EXPECT_EQ(lut.lut, (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 0, 1, 0}));
+}
+
+// Along axis 0 of a 4x2 tensor: vector (r, c) = (x[2r][c], x[2r+1][c]).
+TEST(VectorLut, AlongFirstAxis) {
+  std::vector<float> values = {1, 5, 2, 6, 1, 5, 2, 6};
+  VectorLut lut =
+      buildVectorLut(unique(), values.data(), {4, 2}, 0, 2, FloatFormat::F32);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  EXPECT_EQ(lut.lut, (std::vector<float>{1, 2, 5, 6}));
+  EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 1, 0, 1}));
+}
+
+// Fewer distinct vectors than rows: exact, never more clusters than
+// vectors (coremltools caps by the scalar count instead).
+TEST(VectorLut, KMeansExactWithFewVectors) {
+  std::vector<float> values = {1, 2, 3, 4, 1, 2};
+  VectorLut lut =
+      buildVectorLut(kmeans(4), values.data(), {3, 2}, 1, 2, FloatFormat::F32);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  EXPECT_EQ(vectorError(values, {3, 2}, 1, 2, lut), 0.0);
+  for (size_t r = 2; r < 16; ++r)
+    EXPECT_EQ(lut.lut[2 * r], 0.0f);
+}
+
+// Two well separated groups of vectors, k = 2: the centres are the groups'
+// means, whatever the seed.
+TEST(VectorLut, KMeansFindsSeparatedClusters) {
+  std::vector<float> values;
+  for (int i = 0; i < 50; ++i) {
+    values.push_back(float(i % 5) * 0.01f); // near (0, 0)
+    values.push_back(float(i % 3) * 0.01f);
+    values.push_back(10 + float(i % 5) * 0.01f); // near (10, 10)
+    values.push_back(10 + float(i % 3) * 0.01f);
+  }
+  VectorLut lut = buildVectorLut(kmeans(1), values.data(), {100, 2}, 1, 2,
+                                 FloatFormat::F32);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  std::vector<float> rows = lut.lut;
+  if (rows[0] > rows[2]) {
+    std::swap(rows[0], rows[2]);
+    std::swap(rows[1], rows[3]);
+  }
+  // Means of i % 5 * 0.01 (0.02) and of i % 3 * 0.01 over 50 values.
+  double meanMod3 = 0;
+  for (int i = 0; i < 50; ++i)
+    meanMod3 += (i % 3) * 0.01 / 50;
+  EXPECT_NEAR(rows[0], 0.02, 1e-6);
+  EXPECT_NEAR(rows[1], meanMod3, 1e-6);
+  EXPECT_NEAR(rows[2], 10.02, 1e-5);
+  EXPECT_NEAR(rows[3], 10 + meanMod3, 1e-5);
+}
+
+// Lloyd's output is a fixed point: every vector maps to its nearest row and
+// every used row is the mean of its vectors (f32 rounding aside).
+TEST(VectorLut, KMeansIsLloydFixedPoint) {
+  std::vector<float> values = gaussian(3000, 77);
+  const std::vector<int64_t> shape = {1000, 3};
+  VectorLut lut =
+      buildVectorLut(kmeans(4), values.data(), shape, 1, 3, FloatFormat::F32);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  std::vector<double> sums(16 * 3, 0), counts(16, 0);
+  for (size_t q = 0; q < 1000; ++q) {
+    double best = INFINITY;
+    size_t bestRow = 0;
+    for (size_t r = 0; r < 16; ++r) {
+      double distance = 0;
+      for (size_t t = 0; t < 3; ++t)
+        distance += std::pow(values[q * 3 + t] - lut.lut[r * 3 + t], 2);
+      if (distance < best) {
+        best = distance;
+        bestRow = r;
+      }
+    }
+    ASSERT_EQ(lut.indices[q], bestRow) << q;
+    counts[bestRow] += 1;
+    for (size_t t = 0; t < 3; ++t)
+      sums[bestRow * 3 + t] += values[q * 3 + t];
+  }
+  for (size_t r = 0; r < 16; ++r)
+    for (size_t t = 0; t < 3 && counts[r] > 0; ++t)
+      EXPECT_NEAR(lut.lut[r * 3 + t], sums[r * 3 + t] / counts[r], 1e-5);
+}
+
+TEST(VectorLut, RejectsUniformAndNonFinite) {
+  std::vector<float> values = {1, 2, 3, 4};
+  EXPECT_EQ(
+      buildVectorLut(uniform(2), values.data(), {2, 2}, 1, 2, FloatFormat::F32)
+          .status,
+      LutStatus::UnsupportedMode);
+  values[3] = INFINITY;
+  EXPECT_EQ(
+      buildVectorLut(kmeans(2), values.data(), {2, 2}, 1, 2, FloatFormat::F32)
+          .status,
+      LutStatus::NonFiniteValues);
+}
+
+} // namespace

@@ -60,6 +60,8 @@ enum class LutStatus {
   TooManyDistinctValues,
   /// nbits is not one of 1, 2, 3, 4, 6, 8 (kmeans, uniform).
   UnsupportedBitWidth,
+  /// The mode cannot build this kind of LUT (uniform with vectors).
+  UnsupportedMode,
 };
 
 /// Tuning of the f32 k-means path; the defaults meet the 0.1% bound.
@@ -135,6 +137,29 @@ struct GroupedLut {
 GroupedLut buildGroupedLut(const LutConfig &config, const void *data,
                            llvm::ArrayRef<int64_t> shape, unsigned axis,
                            int64_t groupSize, FloatFormat format);
+
+/// Vector palettization: every `vectorSize` consecutive elements along
+/// `axis` form one point, and the points are clustered together (kmeans in
+/// vectorSize dimensions, or unique over distinct vectors; uniform has no
+/// vector form).
+struct VectorLut {
+  LutStatus status = LutStatus::Success;
+  unsigned nbits = 0;
+  /// 2^nbits rows of vectorSize values, row-major; unused rows are 0.
+  std::vector<float> lut;
+  /// One index per vector, in row-major order of the index grid (the shape
+  /// with `axis` divided by vectorSize).
+  std::vector<uint8_t> indices;
+};
+
+/// Builds a vector LUT for a row-major tensor of `shape`; shape[axis] must
+/// be a multiple of `vectorSize`. kmeans dedupes the vectors, seeds with
+/// greedy k-means++ (as scikit-learn does, from a fixed seed), runs Lloyd
+/// iterations to convergence and keeps the best of up to three seeds; it
+/// never makes more clusters than distinct vectors. Deterministic.
+VectorLut buildVectorLut(const LutConfig &config, const void *data,
+                         llvm::ArrayRef<int64_t> shape, unsigned axis,
+                         int64_t vectorSize, FloatFormat format);
 
 /// Parses a mode name: "kmeans", "uniform" or "unique".
 std::optional<LutMode> parseLutMode(llvm::StringRef name);

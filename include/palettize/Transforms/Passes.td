@@ -91,14 +91,24 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     are left unchanged with a warning. With `unique`, all groups use the
     width the largest group needs.
 
+    **Vector palettization**: with `cluster-dim=d` (d > 1), every d
+    consecutive values along the channel axis (given or inferred as above)
+    form one point; `kmeans` clusters the points in d dimensions (greedy
+    k-means++ from a fixed seed, Lloyd iterations to convergence, best of up
+    to three seeds, never more clusters than distinct vectors) and `unique`
+    takes the distinct vectors. The result has a `[1, .., 1, 2^nbits, d]`
+    LUT and `vector_axis` set. `uniform` has no vector form and is rejected;
+    combining it with `per-grouped-channel` is not supported yet.
+
     **Left unchanged, with a warning at the constant's location**: constants
     holding NaN or infinity (e.g. attention masks), and in `unique` mode
     constants with more than 256 distinct values.
 
     **Errors**: an unknown `mode` or `granularity`, an `nbits` other than
     1, 2, 3, 4, 6, 8, a missing `nbits` for `kmeans`/`uniform`, an `nbits`
-    given with `unique`, a negative `weight-threshold` or `group-size`, or a
-    `channel-axis` below -1 fail the pass before any change.
+    given with `unique`, a negative `weight-threshold` or `group-size`, a
+    `channel-axis` below -1, a `cluster-dim` below 1 or above 1 with
+    `uniform` or `per-grouped-channel` fail the pass before any change.
 
     LUTs are computed in parallel on the context's thread pool and the IR is
     rewritten sequentially in program order, so the output does not depend on
@@ -149,6 +159,9 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     Option<"channelAxis", "channel-axis", "int64_t", /*default=*/"-1",
            "per-grouped-channel: the channel axis; -1 infers it from the "
            "constant's consumers">,
+    Option<"clusterDim", "cluster-dim", "int64_t", /*default=*/"1",
+           "Vector palettization: values per LUT row, consecutive along the "
+           "channel axis (kmeans and unique; 1 = scalars)">,
     Option<"progress", "progress", "std::string", /*default=*/"\"auto\"",
            "Print progress (constants and parameters done, elapsed time) "
            "to stderr: auto (when stderr is a terminal), on or off">,
