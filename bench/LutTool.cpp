@@ -1,10 +1,11 @@
 //===- LutTool.cpp - Build one LUT from a raw tensor file -----------------===//
 //
 //   palettize-lut FILE {f16|bf16|f32} {kmeans|uniform|unique} NBITS
-//                 [REPEATS [THREADS]]
+//                 [REPEATS [THREADS [CLUSTER_DIM]]]
 //
 // Reads FILE as little-endian elements, builds the LUT REPEATS times (3 by
-// default) with THREADS threads (1 by default: the calling thread only) and
+// default) with THREADS threads (1 by default: the calling thread only) and,
+// with CLUSTER_DIM > 1, as vectors of that many consecutive values, and
 // prints one JSON line: the fastest wall time of the LUT computation in
 // seconds, the reconstruction's MSE, max error and SNR, the number of
 // distinct values and the status.
@@ -31,12 +32,13 @@ using namespace palettize;
 
 static int usage() {
   std::fprintf(stderr, "usage: palettize-lut FILE {f16|bf16|f32} "
-                       "{kmeans|uniform|unique} NBITS [REPEATS [THREADS]]\n");
+                       "{kmeans|uniform|unique} NBITS [REPEATS [THREADS "
+                       "[CLUSTER_DIM]]]\n");
   return 2;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 5 || argc > 7)
+  if (argc < 5 || argc > 8)
     return usage();
   const std::string type = argv[2], mode = argv[3];
   FloatFormat format;
@@ -56,7 +58,8 @@ int main(int argc, char **argv) {
   config.nbits = unsigned(std::atoi(argv[4]));
   const int repeats = argc >= 6 ? std::max(1, std::atoi(argv[5])) : 3;
   const unsigned threads =
-      argc == 7 ? unsigned(std::max(1, std::atoi(argv[6]))) : 1;
+      argc >= 7 ? unsigned(std::max(1, std::atoi(argv[6]))) : 1;
+  const int64_t clusterDim = argc == 8 ? std::max(1, std::atoi(argv[7])) : 1;
   std::optional<llvm::DefaultThreadPool> pool;
   if (threads > 1) {
     pool.emplace(llvm::hardware_concurrency(threads));
@@ -80,6 +83,42 @@ int main(int argc, char **argv) {
   const size_t count = bytes.size() / width;
 
   double best = 1e300;
+  if (clusterDim > 1) {
+    // The file as [count / d, d] vectors.
+    const int64_t shape[] = {int64_t(count) / clusterDim, clusterDim};
+    VectorLut vectors;
+    for (int r = 0; r < repeats; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      vectors =
+          buildVectorLut(config, bytes.data(), shape, 1, clusterDim, format);
+      std::chrono::duration<double> elapsed =
+          std::chrono::steady_clock::now() - start;
+      best = std::min(best, elapsed.count());
+    }
+    if (vectors.status != LutStatus::Success) {
+      std::printf("{\"status\": \"failed\", \"code\": %d}\n",
+                  int(vectors.status));
+      return 1;
+    }
+    double squared = 0;
+    const size_t used = size_t(shape[0] * clusterDim);
+    for (size_t e = 0; e < used; ++e) {
+      const double value =
+          format == FloatFormat::F32
+              ? double(reinterpret_cast<const float *>(bytes.data())[e])
+              : double(narrowToFloat(
+                    reinterpret_cast<const uint16_t *>(bytes.data())[e],
+                    format));
+      const double decoded =
+          vectors.lut[vectors.indices[e / clusterDim] * clusterDim +
+                      e % clusterDim];
+      squared += (value - decoded) * (value - decoded);
+    }
+    std::printf("{\"status\": \"ok\", \"seconds\": %.9g, \"mse\": %.17g, "
+                "\"distinct\": 0, \"nbits\": %u, \"threads\": %u}\n",
+                best, squared / double(used), vectors.nbits, threads);
+    return 0;
+  }
   ScalarLut lut;
   for (int r = 0; r < repeats; ++r) {
     auto start = std::chrono::steady_clock::now();

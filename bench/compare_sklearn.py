@@ -14,7 +14,7 @@ sklearn). sklearn's centroids are rounded to the tensor's element type, as
 a LUT stores them. Installs Debian's python3-sklearn when it is missing.
 
     bench/compare_sklearn.py [--sizes 65536,1048576] [--nbits 4,6,8]
-                             [--types f16,f32] [--markdown]
+                             [--types f16,f32] [--cluster-dim D]
 """
 
 import argparse
@@ -44,23 +44,23 @@ def make_tensor(np, distribution, size, seed):
     return rng.standard_t(2.0, size) * 0.02
 
 
-def run_ours(tool, path, dtype, nbits, threads):
+def run_ours(tool, path, dtype, nbits, threads, cluster_dim=1):
     out = subprocess.run([tool, path, dtype, "kmeans", str(nbits), "3",
-                          str(threads)],
+                          str(threads), str(cluster_dim)],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
 
-def run_sklearn(np, values, dtype, nbits):
+def run_sklearn(np, values, dtype, nbits, cluster_dim=1):
     from sklearn.cluster import KMeans
-    data = values.astype(np.float32).reshape(-1, 1)
+    data = values.astype(np.float32).reshape(-1, cluster_dim)
     start = time.perf_counter()
     kmeans = KMeans(n_clusters=2 ** nbits, init="k-means++", n_init=1,
                     tol=1e-2, random_state=0).fit(data)
     seconds = time.perf_counter() - start
-    lut = kmeans.cluster_centers_[:, 0].astype(np.float16 if dtype == "f16"
-                                               else np.float32)
-    reconstruction = lut[kmeans.labels_].astype(np.float64)
+    lut = kmeans.cluster_centers_.astype(np.float16 if dtype == "f16"
+                                         else np.float32)
+    reconstruction = lut[kmeans.labels_].reshape(-1).astype(np.float64)
     mse = float(np.mean((values.astype(np.float64) - reconstruction) ** 2))
     return {"seconds": seconds, "mse": mse}
 
@@ -73,7 +73,9 @@ def main():
     parser.add_argument("--distributions", default="gaussian,heavy")
     parser.add_argument("--tool", default=os.path.join(ROOT, "build", "bin",
                                                        "palettize-lut"))
-    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--cluster-dim", type=int, default=1,
+                        help="cluster vectors of this many consecutive "
+                        "values (vector palettization)")
     args = parser.parse_args()
 
     ensure_sklearn()
@@ -101,10 +103,11 @@ def main():
                     path = os.path.join(tmp, "tensor.bin")
                     values.tofile(path)
                     for nbits in map(int, args.nbits.split(",")):
-                        ours = run_ours(args.tool, path, dtype, nbits, 1)
+                        dim = args.cluster_dim
+                        ours = run_ours(args.tool, path, dtype, nbits, 1, dim)
                         threaded = run_ours(args.tool, path, dtype, nbits,
-                                            cores)
-                        theirs = run_sklearn(np, values, dtype, nbits)
+                                            cores, dim)
+                        theirs = run_sklearn(np, values, dtype, nbits, dim)
                         assert threaded["mse"] == ours["mse"]
                         print(f"| {dtype} | {distribution} | {size} | {nbits} "
                               f"| {ours['distinct'] or '-'} "
