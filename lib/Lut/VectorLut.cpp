@@ -125,34 +125,106 @@ std::vector<double> seedCentres(const DistinctVectors &points, size_t k,
 
 /// Lloyd iterations until no point changes cluster (or 300 rounds); returns
 /// the weighted squared error. Empty clusters keep their centre.
+///
+/// Hamerly's bounds skip the scan of a point whose centre is provably still
+/// strictly the nearest: an upper bound on the distance to its centre and a
+/// lower bound on the distance to every other centre, both kept up to date
+/// with how far the centres move, and half the distance from its centre to
+/// the next centre. A skipped point keeps exactly the assignment a full scan
+/// would give, so the iterations are those of plain Lloyd.
 double lloyd(const DistinctVectors &points, std::vector<double> &centres) {
   const size_t m = points.size(), d = points.dimension;
   const size_t k = centres.size() / d;
-  std::vector<size_t> assignment(m, k);
-  double error = 0;
-  for (unsigned round = 0; round < 300; ++round) {
-    bool changed = false;
-    error = 0;
-    for (size_t i = 0; i < m; ++i) {
-      double distance;
-      const size_t c = nearest(points.at(i), centres, k, d, &distance);
-      error += points.weights[i] * distance;
-      changed |= c != assignment[i];
-      assignment[i] = c;
+  // Bounds are compared with a relative margin so that rounding in them can
+  // only make a point be scanned, never skipped wrongly.
+  constexpr double kMargin = 1 + 1e-9;
+  std::vector<size_t> assignment(m);
+  std::vector<double> upper(m), lower(m);
+  auto scan = [&](size_t i) {
+    double first = std::numeric_limits<double>::infinity(), second = first;
+    size_t best = 0;
+    for (size_t c = 0; c < k; ++c) {
+      const double distance =
+          squaredDistance(points.at(i), centres.data() + c * d, d);
+      if (distance < first) {
+        second = first;
+        first = distance;
+        best = c;
+      } else if (distance < second) {
+        second = distance;
+      }
     }
-    if (!changed)
-      break;
-    std::vector<double> sums(k * d, 0), weights(k, 0);
+    assignment[i] = best;
+    upper[i] = std::sqrt(first);
+    lower[i] = std::sqrt(second);
+  };
+  for (size_t i = 0; i < m; ++i)
+    scan(i);
+
+  std::vector<double> halfGap(k), moved(k), sums(k * d), weights(k);
+  for (unsigned round = 0; round < 300; ++round) {
+    // New centres from the current assignment.
+    std::fill(sums.begin(), sums.end(), 0);
+    std::fill(weights.begin(), weights.end(), 0);
     for (size_t i = 0; i < m; ++i) {
       weights[assignment[i]] += points.weights[i];
       for (size_t t = 0; t < d; ++t)
         sums[assignment[i] * d + t] += points.weights[i] * points.at(i)[t];
     }
-    for (size_t c = 0; c < k; ++c)
-      if (weights[c] > 0)
+    double largestMove = 0, secondMove = 0;
+    size_t largestMover = 0;
+    for (size_t c = 0; c < k; ++c) {
+      double move = 0;
+      if (weights[c] > 0) {
+        std::vector<double> previous(centres.begin() + c * d,
+                                     centres.begin() + (c + 1) * d);
         for (size_t t = 0; t < d; ++t)
           centres[c * d + t] = sums[c * d + t] / weights[c];
+        move = std::sqrt(
+            squaredDistance(previous.data(), centres.data() + c * d, d));
+      }
+      moved[c] = move;
+      if (move > largestMove) {
+        secondMove = largestMove;
+        largestMove = move;
+        largestMover = c;
+      } else if (move > secondMove) {
+        secondMove = move;
+      }
+    }
+    for (size_t c = 0; c < k; ++c) {
+      double gap = std::numeric_limits<double>::infinity();
+      for (size_t other = 0; other < k; ++other)
+        if (other != c)
+          gap = std::min(gap, squaredDistance(centres.data() + c * d,
+                                              centres.data() + other * d, d));
+      halfGap[c] = std::sqrt(gap) / 2;
+    }
+
+    bool changed = false;
+    for (size_t i = 0; i < m; ++i) {
+      const size_t a = assignment[i];
+      upper[i] += moved[a];
+      lower[i] -= a == largestMover ? secondMove : largestMove;
+      const double bound = std::max(halfGap[a], lower[i]);
+      if (upper[i] * kMargin < bound)
+        continue;
+      upper[i] =
+          std::sqrt(squaredDistance(points.at(i), centres.data() + a * d, d));
+      if (upper[i] * kMargin < bound)
+        continue;
+      scan(i);
+      changed |= assignment[i] != a;
+    }
+    if (!changed)
+      break;
   }
+
+  double error = 0;
+  for (size_t i = 0; i < m; ++i)
+    error +=
+        points.weights[i] *
+        squaredDistance(points.at(i), centres.data() + assignment[i] * d, d);
   return error;
 }
 
