@@ -23,6 +23,17 @@ unsigned palettize::getSmallestBitWidthFor(size_t distinct) {
   return 0;
 }
 
+AxisSplit palettize::splitAroundAxis(llvm::ArrayRef<int64_t> shape,
+                                     unsigned axis) {
+  AxisSplit split;
+  for (unsigned d = 0; d < axis; ++d)
+    split.outer *= shape[d];
+  split.channels = shape[axis];
+  for (unsigned d = axis + 1; d < shape.size(); ++d)
+    split.inner *= shape[d];
+  return split;
+}
+
 std::optional<LutMode> palettize::parseLutMode(llvm::StringRef name) {
   if (name == "kmeans")
     return LutMode::KMeans;
@@ -1196,16 +1207,12 @@ GroupedLut palettize::buildGroupedLut(const LutConfig &config, const void *data,
                                       llvm::ArrayRef<int64_t> shape,
                                       unsigned axis, int64_t groupSize,
                                       FloatFormat format) {
-  assert(axis < shape.size() && groupSize > 0 &&
-         shape[axis] % groupSize == 0 && "groups must tile the axis");
-  // Row-major: element (outer, channel, inner) with `inner` the product of
-  // the dimensions after the axis.
-  int64_t outer = 1, inner = 1;
-  for (unsigned d = 0; d < axis; ++d)
-    outer *= shape[d];
-  for (unsigned d = axis + 1; d < shape.size(); ++d)
-    inner *= shape[d];
-  const int64_t channels = shape[axis];
+  assert(axis < shape.size() && groupSize > 0 && shape[axis] % groupSize == 0 &&
+         "groups must tile the axis");
+  // Plain variables: lambdas below capture them.
+  const AxisSplit split = splitAroundAxis(shape, axis);
+  const int64_t outer = split.outer, channels = split.channels,
+                inner = split.inner;
   const size_t groups = size_t(channels / groupSize);
   const unsigned width = getByteWidth(format);
   const char *bytes = static_cast<const char *>(data);

@@ -247,12 +247,10 @@ VectorLut palettize::buildVectorLut(const LutConfig &config, const void *data,
     return result;
   }
   const size_t d = size_t(vectorSize);
-  int64_t outer = 1, inner = 1;
-  for (unsigned a = 0; a < axis; ++a)
-    outer *= shape[a];
-  for (unsigned a = axis + 1; a < shape.size(); ++a)
-    inner *= shape[a];
-  const int64_t blocks = shape[axis] / vectorSize;
+  const AxisSplit split = splitAroundAxis(shape, axis);
+  const int64_t outer = split.outer, channels = split.channels,
+                inner = split.inner;
+  const int64_t blocks = channels / vectorSize;
   const size_t vectorCount = size_t(outer * blocks * inner);
 
   // The vectors, in index-grid order, as raw bits for exact deduplication.
@@ -264,8 +262,8 @@ VectorLut palettize::buildVectorLut(const LutConfig &config, const void *data,
     for (int64_t b = 0; b < blocks; ++b)
       for (int64_t i = 0; i < inner; ++i, ++v)
         for (size_t t = 0; t < d; ++t) {
-          const size_t element = size_t(
-              (o * shape[axis] + b * vectorSize + int64_t(t)) * inner + i);
+          const size_t element =
+              size_t((o * channels + b * vectorSize + int64_t(t)) * inner + i);
           uint32_t raw = 0;
           std::memcpy(&raw, bytes + element * width, width);
           const float value = format == FloatFormat::F32

@@ -442,16 +442,9 @@ private:
         return;
       }
       Candidate candidate{op, value, *format};
-      if (clusterDim > 1) {
+      if (clusterDim > 1 || perGroupedChannel) {
         std::string problem;
-        if (failed(chooseVectors(candidate, type, problem))) {
-          ++counts.channels;
-          warnLeftUnchanged(op) << problem;
-          return;
-        }
-      } else if (perGroupedChannel) {
-        std::string problem;
-        if (failed(chooseGroups(candidate, type, problem))) {
+        if (failed(chooseChannels(candidate, type, problem))) {
           ++counts.channels;
           warnLeftUnchanged(op) << problem;
           return;
@@ -485,38 +478,31 @@ private:
     return success();
   }
 
-  /// Sets the candidate's channel axis and group size, or says why the
-  /// constant cannot be split into groups of channels.
-  LogicalResult chooseGroups(Candidate &candidate, RankedTensorType type,
-                             std::string &problem) {
-    if (failed(chooseAxis(candidate, type, problem)))
-      return failure();
-    const int64_t channels = type.getDimSize(candidate.channelAxis);
-    candidate.groupSize = groupSize == 0 ? channels : int64_t(groupSize);
-    if (channels % candidate.groupSize != 0) {
-      problem =
-          llvm::formatv("its {0} channels along axis {1} are not a "
-                        "multiple of group-size={2}",
-                        channels, candidate.channelAxis, candidate.groupSize);
-      return failure();
-    }
-    return success();
-  }
-
-  /// Sets the candidate's vector axis (the channel axis, given or inferred)
-  /// and size, or says why its vectors cannot tile that axis.
-  LogicalResult chooseVectors(Candidate &candidate, RankedTensorType type,
-                              std::string &problem) {
+  /// Chooses the candidate's channel axis (given or inferred) and how it is
+  /// cut: into groups of group-size channels (per-grouped-channel) or into
+  /// vectors of cluster-dim values. Says why when the cut does not tile the
+  /// axis.
+  LogicalResult chooseChannels(Candidate &candidate, RankedTensorType type,
+                               std::string &problem) {
     if (failed(chooseAxis(candidate, type, problem)))
       return failure();
     const int64_t size = type.getDimSize(candidate.channelAxis);
-    if (size % int64_t(clusterDim) != 0) {
-      problem = llvm::formatv("its axis {0} of size {1} is not a multiple of "
-                              "cluster-dim={2}",
-                              candidate.channelAxis, size, int64_t(clusterDim));
+    const bool vectors = clusterDim > 1;
+    const int64_t span = vectors          ? int64_t(clusterDim)
+                         : groupSize == 0 ? size
+                                          : int64_t(groupSize);
+    if (size % span != 0) {
+      if (vectors)
+        problem = llvm::formatv("its axis {0} of size {1} is not a multiple "
+                                "of cluster-dim={2}",
+                                candidate.channelAxis, size, span);
+      else
+        problem = llvm::formatv("its {0} channels along axis {1} are not a "
+                                "multiple of group-size={2}",
+                                size, candidate.channelAxis, span);
       return failure();
     }
-    candidate.vectorSize = int64_t(clusterDim);
+    (vectors ? candidate.vectorSize : candidate.groupSize) = span;
     return success();
   }
 

@@ -161,6 +161,15 @@ VectorLut buildVectorLut(const LutConfig &config, const void *data,
                          llvm::ArrayRef<int64_t> shape, unsigned axis,
                          int64_t vectorSize, FloatFormat format);
 
+/// A row-major tensor seen around one axis: element (o, c, i) is at
+/// (o * channels + c) * inner + i.
+struct AxisSplit {
+  int64_t outer = 1, channels = 1, inner = 1;
+};
+
+/// Splits `shape` around `axis`.
+AxisSplit splitAroundAxis(llvm::ArrayRef<int64_t> shape, unsigned axis);
+
 /// Parses a mode name: "kmeans", "uniform" or "unique".
 std::optional<LutMode> parseLutMode(llvm::StringRef name);
 
