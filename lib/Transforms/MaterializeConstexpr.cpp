@@ -1,7 +1,8 @@
 //===- MaterializeConstexpr.cpp - Decode constexpr ops into constants -----===//
 //
-// Replaces each mil.constexpr_lut_to_dense with a mil.const of its decoded
-// value, using the same decoder as the op's folder.
+// Replaces each mil constexpr op (constexpr_lut_to_dense,
+// constexpr_blockwise_shift_scale) with a mil.const of its decoded value,
+// using the same decoders as the library and the LUT op's folder.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +11,8 @@
 #include "palettize/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 namespace palettize {
 #define GEN_PASS_DEF_MILMATERIALIZECONSTEXPR
@@ -22,32 +25,110 @@ using namespace palettize::mil;
 
 namespace {
 
-/// Decodes `op` into a new mil.const placed before it, or reports why its
-/// data cannot be read.
+/// Returns the value of `operand`, which must have been materialized: the
+/// ops are decoded in program order, so producers come first.
+FailureOr<ElementsAttr> getOperandValue(Operation *op, StringRef name,
+                                        Value operand) {
+  Attribute value;
+  if (matchPattern(operand, m_Constant(&value)))
+    if (auto elements = dyn_cast<ElementsAttr>(value))
+      return elements;
+  return op->emitOpError("'")
+         << name << "' has no constant value to decode (its producer could "
+         << "not be decoded)";
+}
+
+/// Returns the shift-scale data type of `type`.
+ShiftScaleDataType getShiftScaleDataType(Type type) {
+  if (type.isUnsignedInteger(8))
+    return ShiftScaleDataType::UInt8;
+  if (type.isInteger(8))
+    return ShiftScaleDataType::Int8;
+  if (type.isF16())
+    return ShiftScaleDataType::F16;
+  if (type.isBF16())
+    return ShiftScaleDataType::BF16;
+  return ShiftScaleDataType::F32;
+}
+
+/// Returns the float format of a verified op's float element type.
+FloatFormat getFloatFormat(Type type) {
+  return type.isF16()    ? FloatFormat::F16
+         : type.isBF16() ? FloatFormat::BF16
+                         : FloatFormat::F32;
+}
+
+/// Creates the mil.const that replaces `op`, holding what `decode` writes.
+ConstOp
+createDecodedConst(Operation *op, StringAttr name, int64_t maxDenseElements,
+                   llvm::function_ref<void(MutableArrayRef<char>)> decode) {
+  auto resultType = cast<ShapedType>(op->getResult(0).getType());
+  StringRef blobName = name ? name.getValue() : StringRef("mil_decoded");
+  ElementsAttr value =
+      createElementsAttr(resultType, blobName, maxDenseElements, decode);
+  OpBuilder builder(op);
+  return ConstOp::create(builder, op->getLoc(), resultType, value, name);
+}
+
+/// Decodes a LUT op into a new mil.const placed before it, or reports why
+/// its data cannot be read.
 FailureOr<ConstOp> materialize(ConstexprLutToDenseOp op,
                                int64_t maxDenseElements) {
-  RawElementsData lutData = getRawElementsData(op.getLut());
+  ElementsAttr lut = op.getLutAttr();
+  if (!lut) {
+    FailureOr<ElementsAttr> value =
+        getOperandValue(op, "lut", op.getLutOperand());
+    if (failed(value))
+      return failure();
+    lut = *value;
+  }
+  RawElementsData lutData = getRawElementsData(lut);
   if (!lutData.succeeded())
     return op.emitOpError("'lut' ") << describe(lutData.error);
   RawElementsData indexData = getRawElementsData(op.getIndices());
   if (!indexData.succeeded())
     return op.emitOpError("'indices' ") << describe(indexData.error);
 
-  auto resultType = cast<ShapedType>(op.getType());
   LutLayout layout = op.getLutLayout();
-  unsigned width = getElementByteWidth(resultType.getElementType());
+  unsigned width = getElementByteWidth(op.getType().getElementType());
   ArrayRef<uint8_t> packed(
       reinterpret_cast<const uint8_t *>(indexData.bytes.data()),
       indexData.bytes.size());
-  StringRef blobName = op.getName().value_or("mil_decoded");
-  ElementsAttr value = createElementsAttr(
-      resultType, blobName, maxDenseElements, [&](MutableArrayRef<char> out) {
+  return createDecodedConst(
+      op, op.getNameAttr(), maxDenseElements, [&](MutableArrayRef<char> out) {
         decodeLut(layout, packed, lutData.bytes.data(), width, out.data());
       });
+}
 
-  OpBuilder builder(op);
-  return ConstOp::create(builder, op.getLoc(), resultType, value,
-                         op.getNameAttr());
+/// Decodes a shift-scale op into a new mil.const placed before it.
+FailureOr<ConstOp> materialize(ConstexprBlockwiseShiftScaleOp op,
+                               int64_t maxDenseElements) {
+  FailureOr<ElementsAttr> data = getOperandValue(op, "data", op.getData());
+  if (failed(data))
+    return failure();
+  RawElementsData dataBytes = getRawElementsData(*data);
+  if (!dataBytes.succeeded())
+    return op.emitOpError("'data' ") << describe(dataBytes.error);
+  RawElementsData scaleBytes = getRawElementsData(op.getScale());
+  if (!scaleBytes.succeeded())
+    return op.emitOpError("'scale' ") << describe(scaleBytes.error);
+  RawElementsData offsetBytes;
+  if (ElementsAttr offset = op.getOffsetAttr()) {
+    offsetBytes = getRawElementsData(offset);
+    if (!offsetBytes.succeeded())
+      return op.emitOpError("'offset' ") << describe(offsetBytes.error);
+  }
+
+  BlockwiseLayout layout = op.getBlockwiseLayout();
+  ShiftScaleDataType dataType = getShiftScaleDataType(data->getElementType());
+  FloatFormat scaleFormat = getFloatFormat(op.getType().getElementType());
+  const void *offset = op.getOffsetAttr() ? offsetBytes.bytes.data() : nullptr;
+  return createDecodedConst(
+      op, op.getNameAttr(), maxDenseElements, [&](MutableArrayRef<char> out) {
+        decodeBlockwiseShiftScale(layout, dataBytes.bytes.data(), dataType,
+                                  scaleBytes.bytes.data(), offset, scaleFormat,
+                                  out.data());
+      });
 }
 
 struct MILMaterializeConstexprPass
@@ -56,17 +137,26 @@ struct MILMaterializeConstexprPass
   using Base::Base;
 
   void runOnOperation() override {
-    SmallVector<ConstexprLutToDenseOp> ops;
-    getOperation()->walk([&](ConstexprLutToDenseOp op) { ops.push_back(op); });
+    // Program order: a constexpr op that feeds another is decoded first.
+    SmallVector<Operation *> ops;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<ConstexprLutToDenseOp, ConstexprBlockwiseShiftScaleOp>(op))
+        ops.push_back(op);
+    });
     bool anyFailed = false;
-    for (ConstexprLutToDenseOp op : ops) {
-      FailureOr<ConstOp> decoded = materialize(op, maxDenseElements);
+    for (Operation *op : ops) {
+      FailureOr<ConstOp> decoded =
+          TypeSwitch<Operation *, FailureOr<ConstOp>>(op)
+              .Case<ConstexprLutToDenseOp, ConstexprBlockwiseShiftScaleOp>(
+                  [&](auto constexprOp) {
+                    return materialize(constexprOp, maxDenseElements);
+                  });
       if (failed(decoded)) {
         anyFailed = true;
         continue;
       }
-      op.replaceAllUsesWith(decoded->getResult());
-      op.erase();
+      op->replaceAllUsesWith(decoded->getOperation());
+      op->erase();
     }
     if (anyFailed)
       signalPassFailure();

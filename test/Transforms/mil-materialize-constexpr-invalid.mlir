@@ -18,3 +18,17 @@ func.func @missing_lut_blob() -> tensor<4xf32> {
          indices(dense<5> : tensor<1xui8>) : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// A shift-scale over a LUT op that cannot be decoded fails too, with its own
+// error, instead of decoding from nothing.
+func.func @producer_failed() -> tensor<4xf32> {
+  // expected-error @+1 {{'indices' refers to a resource blob that has no data}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0]> : tensor<2xf32>)
+         indices(dense_resource<nowhere_either> : tensor<1xui8>) : tensor<4xf32>
+  // expected-error @+1 {{'data' has no constant value to decode (its producer could not be decoded)}}
+  %1 = mil.constexpr_blockwise_shift_scale %0 scale(dense<2.0> : tensor<1xf32>)
+         : tensor<4xf32> -> tensor<4xf32>
+  return %1 : tensor<4xf32>
+}

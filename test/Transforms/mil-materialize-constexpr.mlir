@@ -134,3 +134,79 @@ func.func @nested() -> tensor<2xf32> {
   }
   return %r : tensor<2xf32>
 }
+
+// -----
+
+// An int8 LUT: [-2, 0, 2, 4] * 0.5 = [-1, 0, 1, 2]; indices [2, 2, 0, 0, 0].
+// CHECK-LABEL: func.func @int8_lut
+// CHECK-NOT: mil.constexpr
+// CHECK: %[[C:.*]] = mil.const "w" dense<[1.000000e+00, 1.000000e+00, -1.000000e+00, -1.000000e+00, -1.000000e+00]> : tensor<5xf32>
+// CHECK: return %[[C]]
+func.func @int8_lut() -> tensor<5xf32> {
+  %q = mil.const dense<[-2, 0, 2, 4]> : tensor<4xi8>
+  %l = mil.constexpr_blockwise_shift_scale %q scale(dense<0.5> : tensor<1xf32>)
+         : tensor<4xi8> -> tensor<4xf32>
+  %w = mil.constexpr_lut_to_dense "w" lut(%l : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %w : tensor<5xf32>
+}
+
+// -----
+
+// Per-row scales on a 1-bit LUT: byte 165 = 0b10100101 holds the indices
+// [1, 0, 1, 0, 0, 1, 0, 1] (LSB first), so the LUT op decodes to
+// [[1, 0, 1, 0], [0, 1, 0, 1]], then rows scale by 0.5 and 2.
+// CHECK-LABEL: func.func @per_channel_scale
+// CHECK-NOT: mil.constexpr
+// CHECK: mil.const "w" dense<{{\[}}[5.000000e-01, 0.000000e+00, 5.000000e-01, 0.000000e+00], [0.000000e+00, 2.000000e+00, 0.000000e+00, 2.000000e+00]]> : tensor<2x4xf16>
+func.func @per_channel_scale() -> tensor<2x4xf16> {
+  %w = mil.constexpr_lut_to_dense lut(dense<[0.0, 1.0]> : tensor<2xf16>)
+         indices(dense<[165]> : tensor<1xui8>) : tensor<2x4xf16>
+  %s = mil.constexpr_blockwise_shift_scale "w" %w
+         scale(dense<[[0.5], [2.0]]> : tensor<2x1xf16>)
+         : tensor<2x4xf16> -> tensor<2x4xf16>
+  return %s : tensor<2x4xf16>
+}
+
+// -----
+
+// uint8 with one offset per row: 0.25 * ([[1, 2], [3, 4]] - [[1], [3]]).
+// CHECK-LABEL: func.func @uint8_offset
+// CHECK: mil.const dense<{{\[}}[0.000000e+00, 2.500000e-01], [0.000000e+00, 2.500000e-01]]> : tensor<2x2xbf16>
+func.func @uint8_offset() -> tensor<2x2xbf16> {
+  %u = mil.const dense<[[1, 2], [3, 4]]> : tensor<2x2xui8>
+  %v = mil.constexpr_blockwise_shift_scale %u
+         scale(dense<0.25> : tensor<2x1xbf16>)
+         offset(dense<[[1], [3]]> : tensor<2x1xui8>)
+         : tensor<2x2xui8> -> tensor<2x2xbf16>
+  return %v : tensor<2x2xbf16>
+}
+
+// -----
+
+// Blocks of two along the last axis, signed data with signed offsets:
+// [[2 * (4 - 1), 2 * (-4 - 1), 3 * (0 - -2), 3 * (1 - -2)]].
+// CHECK-LABEL: func.func @blocks_of_two
+// CHECK: mil.const dense<{{\[}}[6.000000e+00, -1.000000e+01, 6.000000e+00, 9.000000e+00]]> : tensor<1x4xf32>
+func.func @blocks_of_two() -> tensor<1x4xf32> {
+  %d = arith.constant dense<[[4, -4, 0, 1]]> : tensor<1x4xi8>
+  %v = mil.constexpr_blockwise_shift_scale %d
+         scale(dense<[[2.0, 3.0]]> : tensor<1x2xf32>)
+         offset(dense<[[1, -2]]> : tensor<1x2xi8>)
+         : tensor<1x4xi8> -> tensor<1x4xf32>
+  return %v : tensor<1x4xf32>
+}
+
+// -----
+
+// The product is rounded once to f16: f16(0.1) = 0.0999755859375, and
+// 127 times that, 12.6968994140625, rounds to the f16 grid of 2^-7 at
+// 12.6953125.
+// CHECK-LABEL: func.func @rounds_to_f16
+// CHECK: mil.const dense<1.269530e+01> : tensor<1xf16>
+func.func @rounds_to_f16() -> tensor<1xf16> {
+  %d = mil.const dense<127> : tensor<1xi8>
+  %v = mil.constexpr_blockwise_shift_scale %d scale(dense<0.1> : tensor<1xf16>)
+         : tensor<1xi8> -> tensor<1xf16>
+  return %v : tensor<1xf16>
+}

@@ -6,12 +6,17 @@
 include "mlir/Pass/PassBase.td"
 
 def MILMaterializeConstexpr : Pass<"mil-materialize-constexpr"> {
-  let summary = "Decode every mil.constexpr_lut_to_dense into a mil.const";
+  let summary = "Decode every mil constexpr op into a mil.const";
   let description = [{
-    Replaces each `mil.constexpr_lut_to_dense` with a `mil.const` holding its
-    decoded value, `lut[index]` for every element, copied bit for bit from
-    the LUT. This is the inverse of palettization (coremltools'
-    `decompress_weights`) and lets any consumer see plain constants.
+    Replaces each `mil.constexpr_lut_to_dense` and
+    `mil.constexpr_blockwise_shift_scale` with a `mil.const` holding its
+    decoded value: `lut[index]` for every element, copied bit for bit from
+    the LUT, and `scale * (data - offset)` per block, computed as that op
+    documents. Ops that feed each other (an 8-bit LUT dequantized by a
+    shift-scale, a LUT op rescaled per channel) are decoded in program
+    order, producers first. This is the inverse of palettization
+    (coremltools' `decompress_weights`) and lets any consumer see plain
+    constants.
 
     Results with more than `max-dense-elements` elements are stored as a new
     `dense_resource` blob (named after the op's `name`, or `mil_decoded`),

@@ -5,6 +5,7 @@
 #include "palettize/Lut/BitPacking.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -60,15 +61,72 @@ static LogicalResult verifyStorage(Operation *op, StringRef name,
   return success();
 }
 
+/// Checks that `value`, operand `name` of `op`, is known at compile time:
+/// defined by a constant op or by another constexpr op of this dialect.
+static LogicalResult verifyCompileTimeOperand(Operation *op, StringRef name,
+                                              Value value) {
+  Operation *producer = value.getDefiningOp();
+  if (producer &&
+      (producer->hasTrait<OpTrait::ConstantLike>() ||
+       isa<ConstexprLutToDenseOp, ConstexprBlockwiseShiftScaleOp>(producer)))
+    return success();
+  return op->emitOpError("'")
+         << name
+         << "' must be a compile-time constant, defined by a constant op or "
+            "a mil constexpr op";
+}
+
+/// Parses the LUT of a constexpr_lut_to_dense: an elements attribute, or
+/// `%value : type`.
+static ParseResult
+parseLutSource(OpAsmParser &parser, ElementsAttr &lut,
+               std::optional<OpAsmParser::UnresolvedOperand> &lutOperand,
+               Type &lutOperandType) {
+  OpAsmParser::UnresolvedOperand operand;
+  OptionalParseResult parsedOperand = parser.parseOptionalOperand(operand);
+  if (parsedOperand.has_value()) {
+    if (failed(*parsedOperand) || parser.parseColonType(lutOperandType))
+      return failure();
+    lutOperand = operand;
+    return success();
+  }
+  SMLoc loc = parser.getCurrentLocation();
+  Attribute attr;
+  if (parser.parseAttribute(attr))
+    return failure();
+  lut = dyn_cast<ElementsAttr>(attr);
+  if (!lut)
+    return parser.emitError(loc, "expected an elements attribute or an SSA "
+                                 "value for 'lut'");
+  return success();
+}
+
+static void printLutSource(OpAsmPrinter &printer, Operation *, ElementsAttr lut,
+                           Value lutOperand, Type lutOperandType) {
+  if (lutOperand) {
+    printer << lutOperand << " : " << lutOperandType;
+    return;
+  }
+  printer.printAttribute(lut);
+}
+
+ShapedType ConstexprLutToDenseOp::getLutType() {
+  if (Value operand = getLutOperand())
+    return cast<ShapedType>(operand.getType());
+  return getLutAttr().getShapedType();
+}
+
 LogicalResult ConstexprLutToDenseOp::verify() {
   auto resultType = cast<RankedTensorType>(getType());
   Type elementType = resultType.getElementType();
   ArrayRef<int64_t> resultShape = resultType.getShape();
   const int64_t rank = resultType.getRank();
 
-  // The LUT: element type, storage and shape.
-  ElementsAttr lut = getLut();
-  Type lutElementType = lut.getElementType();
+  // The LUT: exactly one source, its element type, storage and shape.
+  if (bool(getLutAttr()) == bool(getLutOperand()))
+    return emitOpError("needs exactly one 'lut': an attribute or an operand");
+  ShapedType lutType = getLutType();
+  Type lutElementType = lutType.getElementType();
   if (!isa<Float16Type, BFloat16Type, Float32Type>(lutElementType))
     return emitOpError("'lut' element type must be f16, bf16 or f32, got ")
            << lutElementType;
@@ -76,10 +134,14 @@ LogicalResult ConstexprLutToDenseOp::verify() {
     return emitOpError("'lut' element type ")
            << lutElementType << " must match the result element type "
            << elementType;
-  if (failed(verifyStorage(*this, "lut", lut)))
+  if (ElementsAttr lut = getLutAttr()) {
+    if (failed(verifyStorage(*this, "lut", lut)))
+      return failure();
+  } else if (failed(verifyCompileTimeOperand(*this, "lut", getLutOperand()))) {
     return failure();
+  }
 
-  ArrayRef<int64_t> lutShape = lut.getShapedType().getShape();
+  ArrayRef<int64_t> lutShape = lutType.getShape();
   int64_t paletteSize = 0, vectorSize = 1;
   SmallVector<int64_t> groupCounts(rank, 1);
   if (lutShape.size() == 1) {
@@ -160,7 +222,7 @@ LogicalResult ConstexprLutToDenseOp::verify() {
 
 LutLayout ConstexprLutToDenseOp::getLutLayout() {
   auto resultType = cast<RankedTensorType>(getType());
-  ArrayRef<int64_t> lutShape = getLut().getShapedType().getShape();
+  ArrayRef<int64_t> lutShape = getLutType().getShape();
   const int64_t rank = resultType.getRank();
 
   LutLayout layout;
@@ -178,11 +240,17 @@ LutLayout ConstexprLutToDenseOp::getLutLayout() {
   return layout;
 }
 
-OpFoldResult ConstexprLutToDenseOp::fold(FoldAdaptor) {
+OpFoldResult ConstexprLutToDenseOp::fold(FoldAdaptor adaptor) {
   auto resultType = cast<ShapedType>(getType());
   if (resultType.getNumElements() > kMaxFoldedElements)
     return {};
-  RawElementsData lutData = getRawElementsData(getLut());
+  // The LUT attribute, or the folded value of the LUT operand.
+  ElementsAttr lut = getLutAttr();
+  if (!lut)
+    lut = dyn_cast_or_null<ElementsAttr>(adaptor.getLutOperand());
+  if (!lut)
+    return {};
+  RawElementsData lutData = getRawElementsData(lut);
   RawElementsData indexData = getRawElementsData(getIndices());
   if (!lutData.succeeded() || !indexData.succeeded())
     return {};
@@ -194,6 +262,72 @@ OpFoldResult ConstexprLutToDenseOp::fold(FoldAdaptor) {
       indexData.bytes.size());
   decodeLut(layout, packed, lutData.bytes.data(), width, decoded.data());
   return DenseElementsAttr::getFromRawBuffer(resultType, decoded);
+}
+
+//===----------------------------------------------------------------------===//
+// ConstexprBlockwiseShiftScaleOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstexprBlockwiseShiftScaleOp::verify() {
+  auto dataType = cast<RankedTensorType>(getData().getType());
+  auto resultType = cast<RankedTensorType>(getType());
+  Type dataElementType = dataType.getElementType();
+  if (!dataElementType.isInteger(8) &&
+      !isa<Float16Type, BFloat16Type, Float32Type>(dataElementType))
+    return emitOpError("'data' element type must be i8, si8, ui8, f16, bf16 "
+                       "or f32, got ")
+           << dataElementType;
+  if (failed(verifyCompileTimeOperand(*this, "data", getData())))
+    return failure();
+  if (resultType.getShape() != dataType.getShape())
+    return emitOpError("result shape must equal the 'data' shape ") << dataType;
+
+  ElementsAttr scale = getScale();
+  Type scaleElementType = scale.getElementType();
+  if (!isa<Float16Type, BFloat16Type, Float32Type>(scaleElementType))
+    return emitOpError("'scale' element type must be f16, bf16 or f32, got ")
+           << scaleElementType;
+  if (scaleElementType != resultType.getElementType())
+    return emitOpError("'scale' element type ")
+           << scaleElementType << " must match the result element type "
+           << resultType.getElementType();
+  if (failed(verifyStorage(*this, "scale", scale)))
+    return failure();
+  ArrayRef<int64_t> scaleShape = scale.getShapedType().getShape();
+  if (scaleShape.size() != dataType.getShape().size())
+    return emitOpError("'scale' must have the rank of 'data' (")
+           << dataType.getRank() << "), got rank " << scaleShape.size();
+  for (auto [dim, sizes] :
+       llvm::enumerate(llvm::zip_equal(scaleShape, dataType.getShape()))) {
+    auto [scaleSize, dataSize] = sizes;
+    if (scaleSize < 1 || dataSize % scaleSize != 0)
+      return emitOpError("'scale' dimension ")
+             << dim << " (size " << scaleSize
+             << ") must divide the 'data' dimension (size " << dataSize << ")";
+  }
+
+  if (ElementsAttr offset = getOffsetAttr()) {
+    if (offset.getShapedType().getShape() != scaleShape)
+      return emitOpError("'offset' must have the shape of 'scale' ")
+             << scale.getShapedType() << ", got " << offset.getShapedType();
+    if (offset.getElementType() != dataElementType)
+      return emitOpError("'offset' element type ")
+             << offset.getElementType()
+             << " must match the 'data' element type " << dataElementType;
+    if (failed(verifyStorage(*this, "offset", offset)))
+      return failure();
+  }
+  return success();
+}
+
+BlockwiseLayout ConstexprBlockwiseShiftScaleOp::getBlockwiseLayout() {
+  ArrayRef<int64_t> dataShape =
+      cast<ShapedType>(getData().getType()).getShape();
+  ArrayRef<int64_t> scaleShape = getScale().getShapedType().getShape();
+  BlockwiseLayout layout;
+  layout.dataShape.assign(dataShape.begin(), dataShape.end());
+  layout.scaleShape.assign(scaleShape.begin(), scaleShape.end());
+  return layout;
 }
 
 #define GET_OP_CLASSES

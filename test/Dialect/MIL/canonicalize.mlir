@@ -35,3 +35,26 @@ func.func @keep_large() -> tensor<16x17xf32> {
          indices(dense<0> : tensor<34xui8>) : tensor<16x17xf32>
   return %0 : tensor<16x17xf32>
 }
+
+// -----
+
+// A small LUT op whose LUT operand is a constant folds like the attribute
+// form; a shift-scale never folds (it is how 8-bit LUTs are stored), so
+// neither does the LUT op it feeds.
+// CHECK-LABEL: func.func @fold_lut_operand
+// CHECK-DAG: %[[A:.*]] = mil.const dense<[3.000000e+00, 3.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00]> : tensor<5xf32>
+// CHECK-DAG: %[[Q:.*]] = mil.const dense<[-2, 0, 2, 4]> : tensor<4xi8>
+// CHECK: %[[L:.*]] = mil.constexpr_blockwise_shift_scale %[[Q]]
+// CHECK: %[[B:.*]] = mil.constexpr_lut_to_dense lut(%[[L]] : tensor<4xf32>)
+// CHECK: return %[[A]], %[[B]]
+func.func @fold_lut_operand() -> (tensor<5xf32>, tensor<5xf32>) {
+  %c = mil.const dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %0 = mil.constexpr_lut_to_dense lut(%c : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  %q = mil.const dense<[-2, 0, 2, 4]> : tensor<4xi8>
+  %l = mil.constexpr_blockwise_shift_scale %q scale(dense<0.5> : tensor<1xf32>)
+         : tensor<4xi8> -> tensor<4xf32>
+  %1 = mil.constexpr_lut_to_dense lut(%l : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0, %1 : tensor<5xf32>, tensor<5xf32>
+}

@@ -254,3 +254,168 @@ func.func @const_blob_size() -> tensor<2x2xf32> {
     }
   }
 #-}
+
+// -----
+
+// A LUT operand must be known at compile time.
+func.func @lut_operand_not_constant(%lut: tensor<4xf32>) -> tensor<5xf32> {
+  // expected-error @+1 {{'lut' must be a compile-time constant, defined by a constant op or a mil constexpr op}}
+  %0 = mil.constexpr_lut_to_dense lut(%lut : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @lut_operand_element_type() -> tensor<5xf32> {
+  %lut = mil.const dense<[1, 2, 3, 4]> : tensor<4xi8>
+  // expected-error @+1 {{'lut' element type must be f16, bf16 or f32, got 'i8'}}
+  %0 = mil.constexpr_lut_to_dense lut(%lut : tensor<4xi8>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @lut_operand_palette() -> tensor<5xf32> {
+  %lut = mil.const dense<1.0> : tensor<5xf32>
+  // expected-error @+1 {{'lut' palette size must be 2^n with n in {1, 2, 3, 4, 6, 8}, got 5}}
+  %0 = mil.constexpr_lut_to_dense lut(%lut : tensor<5xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+// The generic form can state both LUT sources, or neither.
+func.func @lut_both_sources() -> tensor<5xf32> {
+  %lut = mil.const dense<1.0> : tensor<4xf32>
+  // expected-error @+1 {{needs exactly one 'lut': an attribute or an operand}}
+  %0 = "mil.constexpr_lut_to_dense"(%lut) <{lut = dense<1.0> : tensor<4xf32>, indices = dense<[10, 4]> : tensor<2xui8>}> : (tensor<4xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @lut_no_source() -> tensor<5xf32> {
+  // expected-error @+1 {{needs exactly one 'lut': an attribute or an operand}}
+  %0 = "mil.constexpr_lut_to_dense"() <{indices = dense<[10, 4]> : tensor<2xui8>}> : () -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @lut_source_not_elements() -> tensor<5xf32> {
+  // expected-error @+1 {{expected an elements attribute or an SSA value for 'lut'}}
+  %0 = mil.constexpr_lut_to_dense lut(1.0 : f32)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @shift_scale_data_not_constant(%d: tensor<4xi8>) -> tensor<4xf32> {
+  // expected-error @+1 {{'data' must be a compile-time constant, defined by a constant op or a mil constexpr op}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<1xf32>)
+         : tensor<4xi8> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @shift_scale_data_type() -> tensor<4xf32> {
+  %d = mil.const dense<1> : tensor<4xi16>
+  // expected-error @+1 {{'data' element type must be i8, si8, ui8, f16, bf16 or f32, got 'i16'}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<1xf32>)
+         : tensor<4xi16> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @shift_scale_result_shape() -> tensor<2x2xf32> {
+  %d = mil.const dense<1> : tensor<4xi8>
+  // expected-error @+1 {{result shape must equal the 'data' shape 'tensor<4xi8>'}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<1xf32>)
+         : tensor<4xi8> -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @shift_scale_scale_type() -> tensor<4xf32> {
+  %d = mil.const dense<1> : tensor<4xi8>
+  // expected-error @+1 {{'scale' element type must be f16, bf16 or f32, got 'i8'}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1> : tensor<1xi8>)
+         : tensor<4xi8> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @shift_scale_scale_result_mismatch() -> tensor<4xf32> {
+  %d = mil.const dense<1> : tensor<4xi8>
+  // expected-error @+1 {{'scale' element type 'f16' must match the result element type 'f32'}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<1xf16>)
+         : tensor<4xi8> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @shift_scale_scale_rank() -> tensor<2x4xf32> {
+  %d = mil.const dense<1> : tensor<2x4xi8>
+  // expected-error @+1 {{'scale' must have the rank of 'data' (2), got rank 1}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<2xf32>)
+         : tensor<2x4xi8> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @shift_scale_block_divisibility() -> tensor<2x4xf32> {
+  %d = mil.const dense<1> : tensor<2x4xi8>
+  // expected-error @+1 {{'scale' dimension 1 (size 3) must divide the 'data' dimension (size 4)}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<2x3xf32>)
+         : tensor<2x4xi8> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @shift_scale_offset_shape() -> tensor<2x4xf32> {
+  %d = mil.const dense<1> : tensor<2x4xi8>
+  // expected-error @+1 {{'offset' must have the shape of 'scale' 'tensor<2x1xf32>', got 'tensor<1x1xi8>'}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<2x1xf32>)
+         offset(dense<0> : tensor<1x1xi8>) : tensor<2x4xi8> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @shift_scale_offset_type() -> tensor<2x4xf32> {
+  %d = mil.const dense<1> : tensor<2x4xi8>
+  // expected-error @+1 {{'offset' element type 'ui8' must match the 'data' element type 'i8'}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<2x1xf32>)
+         offset(dense<0> : tensor<2x1xui8>) : tensor<2x4xi8> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @shift_scale_scale_blob_size() -> tensor<4xf32> {
+  %d = mil.const dense<1> : tensor<4xi8>
+  // expected-error @+1 {{'scale' resource blob must hold 8 bytes for its type 'tensor<2xf32>', got 4}}
+  %0 = mil.constexpr_blockwise_shift_scale %d
+         scale(dense_resource<short_scale> : tensor<2xf32>)
+         : tensor<4xi8> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      short_scale: "0x040000000000803F"
+    }
+  }
+#-}

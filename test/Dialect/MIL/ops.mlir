@@ -98,3 +98,42 @@ func.func @cse() -> (tensor<2x16xf32>, tensor<2x16xf32>) {
          indices(dense<[1, 2, 3, 4]> : tensor<4xui8>) : tensor<2x16xf32>
   return %0, %1 : tensor<2x16xf32>, tensor<2x16xf32>
 }
+
+// -----
+
+// A LUT given as an operand: an int8 LUT dequantized by a shift-scale.
+// CHECK-LABEL: func.func @lut_operand
+// CHECK: %[[Q:.*]] = mil.const "w_lut" dense<[-2, 0, 2, 4]> : tensor<4xi8>
+// CHECK: %[[L:.*]] = mil.constexpr_blockwise_shift_scale %[[Q]] scale(dense<5.000000e-01> : tensor<1xf32>) : tensor<4xi8> -> tensor<4xf32>
+// CHECK: mil.constexpr_lut_to_dense "w" lut(%[[L]] : tensor<4xf32>) indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+func.func @lut_operand() -> tensor<5xf32> {
+  %q = mil.const "w_lut" dense<[-2, 0, 2, 4]> : tensor<4xi8>
+  %l = mil.constexpr_blockwise_shift_scale %q scale(dense<0.5> : tensor<1xf32>)
+         : tensor<4xi8> -> tensor<4xf32>
+  %w = mil.constexpr_lut_to_dense "w" lut(%l : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %w : tensor<5xf32>
+}
+
+// -----
+
+// Per-channel scales on top of a LUT op, and a uint8 shift-scale with an
+// offset per row.
+// CHECK-LABEL: func.func @shift_scale_forms
+// CHECK: %[[W:.*]] = mil.constexpr_lut_to_dense
+// CHECK: mil.constexpr_blockwise_shift_scale "w" %[[W]] scale(dense<{{\[}}[5.000000e-01], [2.000000e+00]]> : tensor<2x1xf16>) : tensor<2x4xf16> -> tensor<2x4xf16>
+// CHECK: %[[U:.*]] = mil.const dense<{{\[}}[1, 2], [3, 4]]> : tensor<2x2xui8>
+// CHECK: mil.constexpr_blockwise_shift_scale %[[U]] scale(dense<2.500000e-01> : tensor<2x1xbf16>) offset(dense<[{{\[}}1], [3]]> : tensor<2x1xui8>) : tensor<2x2xui8> -> tensor<2x2xbf16>
+func.func @shift_scale_forms() -> (tensor<2x4xf16>, tensor<2x2xbf16>) {
+  %w = mil.constexpr_lut_to_dense lut(dense<[0.0, 1.0]> : tensor<2xf16>)
+         indices(dense<[165]> : tensor<1xui8>) : tensor<2x4xf16>
+  %s = mil.constexpr_blockwise_shift_scale "w" %w
+         scale(dense<[[0.5], [2.0]]> : tensor<2x1xf16>)
+         : tensor<2x4xf16> -> tensor<2x4xf16>
+  %u = mil.const dense<[[1, 2], [3, 4]]> : tensor<2x2xui8>
+  %v = mil.constexpr_blockwise_shift_scale %u
+         scale(dense<0.25> : tensor<2x1xbf16>)
+         offset(dense<[[1], [3]]> : tensor<2x1xui8>)
+         : tensor<2x2xui8> -> tensor<2x2xbf16>
+  return %s, %v : tensor<2x4xf16>, tensor<2x2xbf16>
+}

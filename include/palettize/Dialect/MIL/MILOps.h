@@ -11,6 +11,7 @@
 
 #include "palettize/Dialect/MIL/MILDialect.h"
 #include "palettize/Lut/LutDecode.h"
+#include "palettize/Lut/ShiftScale.h"
 
 #define GET_OP_CLASSES
 #include "palettize/Dialect/MIL/MILOps.h.inc"

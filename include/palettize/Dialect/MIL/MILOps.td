@@ -1,7 +1,7 @@
 //===- MILOps.td - mil dialect operations ------------------*- tablegen -*-===//
 //
-// Operation definitions of the `mil` dialect: Core ML's `const` and
-// `constexpr_lut_to_dense`.
+// Operation definitions of the `mil` dialect: Core ML's `const`,
+// `constexpr_lut_to_dense` and `constexpr_blockwise_shift_scale`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -61,8 +61,12 @@ def MIL_ConstexprLutToDenseOp : MIL_Op<"constexpr_lut_to_dense", [Pure]> {
     element; the result type is the decoded tensor. Core ML's
     `constexpr_lut_to_dense`.
 
-    **`lut`** is an `f16`, `bf16` or `f32` tensor, dense or `dense_resource`,
-    whose element type equals the result's. Two forms:
+    **`lut`** is an `f16`, `bf16` or `f32` tensor whose element type equals
+    the result's: either an attribute, dense or `dense_resource`, or an SSA
+    value computed at compile time, `lut(%v : tensor<...>)`, where `%v` is
+    defined by a constant op (`mil.const`, `arith.constant`) or by another
+    `mil` constexpr op, such as a `mil.constexpr_blockwise_shift_scale` that
+    dequantizes an 8-bit LUT (Core ML's joint compression). Two forms:
 
     * per-tensor (Core ML iOS16): rank 1, shape `[2^n]`;
     * grouped or vector (Core ML iOS18): rank `R + 2` for a rank-`R` result,
@@ -84,8 +88,9 @@ def MIL_ConstexprLutToDenseOp : MIL_Op<"constexpr_lut_to_dense", [Pure]> {
     that lie contiguously along this result axis, whose size must then be a
     multiple of `V`.
 
-    The op has no side effects and is self-contained; it folds to its decoded
-    value only when the result is small (at most 256 elements), because
+    The op has no side effects; it folds to its decoded value only when its
+    LUT is a known constant and the result is small (at most 256 elements),
+    because
     decoding a large weight into a uniqued `DenseElementsAttr` would undo the
     compression. Use `mil-materialize-constexpr` to decode every op.
 
@@ -108,10 +113,22 @@ def MIL_ConstexprLutToDenseOp : MIL_Op<"constexpr_lut_to_dense", [Pure]> {
            indices(dense<[228, 27]> : tensor<2xui8>) : tensor<2x4xf32>
     // %1 == dense<[[0.0, 1.0, 2.0, 3.0], [7.0, 6.0, 5.0, 4.0]]>
     ```
+
+    A LUT stored as int8 with a scale of 0.5, fed as an operand:
+
+    ```mlir
+    %q = mil.const dense<[-2, 0, 2, 4]> : tensor<4xi8>
+    %l = mil.constexpr_blockwise_shift_scale %q
+           scale(dense<0.5> : tensor<1xf32>) : tensor<4xi8> -> tensor<4xf32>
+    %2 = mil.constexpr_lut_to_dense lut(%l : tensor<4xf32>)
+           indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+    // %2 == dense<[1.0, 1.0, -1.0, -1.0, -1.0]>
+    ```
   }];
 
   let arguments = (ins
-    ElementsAttr:$lut,
+    Optional<AnyStaticShapeTensor>:$lut_operand,
+    OptionalAttr<ElementsAttr>:$lut,
     ElementsAttr:$indices,
     OptionalAttr<I64Attr>:$vector_axis,
     OptionalAttr<StrAttr>:$name
@@ -119,17 +136,106 @@ def MIL_ConstexprLutToDenseOp : MIL_Op<"constexpr_lut_to_dense", [Pure]> {
   let results = (outs AnyStaticShapeTensor:$result);
 
   let assemblyFormat = [{
-    ($name^)? `lut` `(` $lut `)` `indices` `(` $indices `)`
+    ($name^)? `lut` `(` custom<LutSource>($lut, $lut_operand,
+                                          type($lut_operand)) `)`
+    `indices` `(` $indices `)`
     (`vector_axis` `(` $vector_axis^ `)`)? attr-dict `:` type($result)
   }];
+
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::ElementsAttr":$lut,
+                   "::mlir::ElementsAttr":$indices,
+                   "::mlir::IntegerAttr":$vector_axis,
+                   "::mlir::StringAttr":$name), [{
+      build($_builder, $_state, result, /*lut_operand=*/::mlir::Value(), lut,
+            indices, vector_axis, name);
+    }]>,
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$lut_operand,
+                   "::mlir::ElementsAttr":$indices,
+                   "::mlir::IntegerAttr":$vector_axis,
+                   "::mlir::StringAttr":$name), [{
+      build($_builder, $_state, result, lut_operand, ::mlir::ElementsAttr(),
+            indices, vector_axis, name);
+    }]>
+  ];
 
   let hasVerifier = 1;
   let hasFolder = 1;
 
   let extraClassDeclaration = [{
+    /// Returns the type of the LUT, whether an attribute or an operand.
+    ::mlir::ShapedType getLutType();
     /// Describes how this op maps its packed indices to result elements.
     /// Only meaningful on an op that verifies.
     ::palettize::LutLayout getLutLayout();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// ConstexprBlockwiseShiftScaleOp
+//===----------------------------------------------------------------------===//
+
+def MIL_ConstexprBlockwiseShiftScaleOp
+    : MIL_Op<"constexpr_blockwise_shift_scale", [Pure]> {
+  let summary = "constant computed as scale * (data - offset) per block";
+  let description = [{
+    A compile-time constant whose value is `scale * (data - offset)`, with
+    one scale (and offset) per block of `data`. Core ML's
+    `constexpr_blockwise_shift_scale`. The palettizer emits it on top of a
+    `mil.constexpr_lut_to_dense` to undo a per-channel normalization of the
+    weight, and below one to store its LUT as 8-bit integers.
+
+    **`data`** is a static tensor of `i8` (signed), `si8`, `ui8`, `f16`,
+    `bf16` or `f32`, computed at compile time: defined by a constant op
+    (`mil.const`, `arith.constant`) or by another `mil` constexpr op. The
+    result has its shape.
+
+    **`scale`** is an `f16`, `bf16` or `f32` tensor, dense or
+    `dense_resource`, of the data's rank, whose element type is the
+    result's. Each data dimension `D_d` must be a multiple of the scale
+    dimension `S_d`; element `(i_0, ..., i_{R-1})` uses the scale at
+    `(i_0 / b_0, ..., i_{R-1} / b_{R-1})` with `b_d = D_d / S_d`.
+
+    **`offset`** (optional) has the scale's shape and the data's element
+    type; absent, it is zero.
+
+    The subtraction and the product are computed in `f32`, and the product
+    is rounded once to the result's element type; integer data is exact in
+    `f32`.
+
+    The op has no folder: it is how 8-bit LUTs and per-channel scales are
+    stored, and folding it into a float constant would undo that. Use
+    `mil-materialize-constexpr` to decode it.
+
+    Example (per-row scales of a 2x3 weight):
+
+    ```mlir
+    %d = mil.const dense<[[1, 2, 3], [-1, 0, 1]]> : tensor<2x3xi8>
+    %w = mil.constexpr_blockwise_shift_scale %d
+           scale(dense<[[0.5], [2.0]]> : tensor<2x1xf16>)
+           : tensor<2x3xi8> -> tensor<2x3xf16>
+    // %w == dense<[[0.5, 1.0, 1.5], [-2.0, 0.0, 2.0]]>
+    ```
+  }];
+
+  let arguments = (ins
+    AnyStaticShapeTensor:$data,
+    ElementsAttr:$scale,
+    OptionalAttr<ElementsAttr>:$offset,
+    OptionalAttr<StrAttr>:$name
+  );
+  let results = (outs AnyStaticShapeTensor:$result);
+
+  let assemblyFormat = [{
+    ($name^)? $data `scale` `(` $scale `)` (`offset` `(` $offset^ `)`)?
+    attr-dict `:` type($data) `->` type($result)
+  }];
+
+  let hasVerifier = 1;
+
+  let extraClassDeclaration = [{
+    /// Describes how this op maps its scales to data elements.
+    ::palettize::BlockwiseLayout getBlockwiseLayout();
   }];
 }
 

@@ -1,0 +1,151 @@
+//===- ShiftScale.cpp - Blockwise shift-scale decoding and quantization ---===//
+
+#include "palettize/Lut/ShiftScale.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstring>
+
+using namespace palettize;
+
+unsigned palettize::getByteWidth(ShiftScaleDataType type) {
+  switch (type) {
+  case ShiftScaleDataType::Int8:
+  case ShiftScaleDataType::UInt8:
+    return 1;
+  case ShiftScaleDataType::F16:
+  case ShiftScaleDataType::BF16:
+    return 2;
+  case ShiftScaleDataType::F32:
+    return 4;
+  }
+  return 0;
+}
+
+/// Reads element `i` of a buffer of `type` as f32 (exact for every type).
+static float readElement(const void *buffer, ShiftScaleDataType type,
+                         int64_t i) {
+  const auto *bytes = static_cast<const uint8_t *>(buffer);
+  switch (type) {
+  case ShiftScaleDataType::Int8:
+    return float(int8_t(bytes[i]));
+  case ShiftScaleDataType::UInt8:
+    return float(bytes[i]);
+  case ShiftScaleDataType::F16:
+  case ShiftScaleDataType::BF16: {
+    uint16_t bits;
+    std::memcpy(&bits, bytes + 2 * i, 2);
+    return narrowToFloat(bits, type == ShiftScaleDataType::F16
+                                   ? FloatFormat::F16
+                                   : FloatFormat::BF16);
+  }
+  case ShiftScaleDataType::F32: {
+    float value;
+    std::memcpy(&value, bytes + 4 * i, 4);
+    return value;
+  }
+  }
+  return 0;
+}
+
+static float readFloat(const void *buffer, FloatFormat format, int64_t i) {
+  return readElement(buffer,
+                     format == FloatFormat::F32   ? ShiftScaleDataType::F32
+                     : format == FloatFormat::F16 ? ShiftScaleDataType::F16
+                                                  : ShiftScaleDataType::BF16,
+                     i);
+}
+
+static void writeFloat(void *buffer, FloatFormat format, int64_t i,
+                       float value) {
+  auto *bytes = static_cast<uint8_t *>(buffer);
+  if (format == FloatFormat::F32) {
+    std::memcpy(bytes + 4 * i, &value, 4);
+    return;
+  }
+  uint16_t bits = floatToNarrow(value, format);
+  std::memcpy(bytes + 2 * i, &bits, 2);
+}
+
+void palettize::decodeBlockwiseShiftScale(const BlockwiseLayout &layout,
+                                          const void *data,
+                                          ShiftScaleDataType dataType,
+                                          const void *scale, const void *offset,
+                                          FloatFormat scaleFormat,
+                                          void *result) {
+  const int64_t rank = layout.dataShape.size();
+  assert(int64_t(layout.scaleShape.size()) == rank && "ranks must match");
+  int64_t count = 1;
+  for (int64_t size : layout.dataShape)
+    count *= size;
+  if (count == 0)
+    return;
+  std::vector<int64_t> blockSize(rank), scaleStride(rank);
+  for (int64_t d = rank - 1, stride = 1; d >= 0; --d) {
+    blockSize[d] = layout.dataShape[d] / layout.scaleShape[d];
+    scaleStride[d] = stride;
+    stride *= layout.scaleShape[d];
+  }
+  // Walk the data row-major, keeping the scale index up to date.
+  std::vector<int64_t> position(rank, 0);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t block = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      block += position[d] / blockSize[d] * scaleStride[d];
+    float shifted = readElement(data, dataType, i);
+    if (offset)
+      shifted -= readElement(offset, dataType, block);
+    writeFloat(result, scaleFormat, i,
+               readFloat(scale, scaleFormat, block) * shifted);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++position[d] < layout.dataShape[d])
+        break;
+      position[d] = 0;
+    }
+  }
+}
+
+QuantizedLuts palettize::quantizeLuts(llvm::ArrayRef<float> lut,
+                                      size_t paletteCount, bool isSigned,
+                                      FloatFormat format) {
+  assert(paletteCount > 0 && lut.size() % paletteCount == 0);
+  const size_t paletteElements = lut.size() / paletteCount;
+  QuantizedLuts result;
+  result.data.resize(lut.size());
+  result.scales.resize(paletteCount);
+  if (!isSigned)
+    result.offsets.resize(paletteCount);
+  for (size_t p = 0; p < paletteCount; ++p) {
+    llvm::ArrayRef<float> palette =
+        lut.slice(p * paletteElements, paletteElements);
+    float lo = 0, hi = 0;
+    for (float value : palette) {
+      lo = std::min(lo, value);
+      hi = std::max(hi, value);
+    }
+    // Scale in the LUT's format, so that decoding sees exactly this scale.
+    const double range = isSigned ? std::max(-double(lo), double(hi)) / 127.0
+                                  : (double(hi) - double(lo)) / 255.0;
+    float scale = roundToFormat(range, format);
+    // An all-zero palette, or one so close to zero that its scale underflows
+    // the format: every value quantizes to (about) zero with any scale.
+    if (!(scale > 0))
+      scale = 1;
+    result.scales[p] = scale;
+    const double minimum = isSigned ? -127 : 0, maximum = isSigned ? 127 : 255;
+    double zeroPoint = 0;
+    if (!isSigned) {
+      zeroPoint = std::clamp(std::nearbyint(-double(lo) / scale), 0.0, 255.0);
+      result.offsets[p] = uint8_t(zeroPoint);
+    }
+    for (size_t i = 0; i < palette.size(); ++i) {
+      const double q =
+          std::clamp(std::nearbyint(double(palette[i]) / scale) + zeroPoint,
+                     minimum, maximum);
+      result.data[p * paletteElements + i] =
+          isSigned ? uint8_t(int8_t(q)) : uint8_t(q);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,139 @@
+//===- ShiftScaleTest.cpp - Blockwise shift-scale and 8-bit LUTs ----------===//
+
+#include "palettize/Lut/ShiftScale.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+using namespace palettize;
+
+namespace {
+
+std::vector<int> asSigned(const std::vector<uint8_t> &bytes) {
+  std::vector<int> values;
+  for (uint8_t byte : bytes)
+    values.push_back(int8_t(byte));
+  return values;
+}
+
+// max|v| = 2.54, scale 0.02: -1 -> -50, 0.5 -> 25, 2.54 -> 127.
+TEST(QuantizeLuts, SignedHandWorked) {
+  QuantizedLuts q = quantizeLuts({-1.0f, 0.5f, 2.54f, 0.0f}, 1,
+                                 /*isSigned=*/true, FloatFormat::F32);
+  EXPECT_FLOAT_EQ(q.scales[0], 0.02f);
+  EXPECT_EQ(asSigned(q.data), (std::vector<int>{-50, 25, 127, 0}));
+  EXPECT_TRUE(q.offsets.empty());
+}
+
+// Range [-1, 3]: scale 4/255, zero point round(63.75) = 64; -1 -> 0,
+// 3 -> 191 + 64 = 255, 0 -> 64.
+TEST(QuantizeLuts, UnsignedHandWorked) {
+  QuantizedLuts q = quantizeLuts({-1.0f, 3.0f, 0.0f, 1.0f}, 1,
+                                 /*isSigned=*/false, FloatFormat::F32);
+  EXPECT_FLOAT_EQ(q.scales[0], 4.0f / 255.0f);
+  ASSERT_EQ(q.offsets.size(), 1u);
+  EXPECT_EQ(q.offsets[0], 64);
+  // 1 / (4/255) = 63.75 -> 64, plus the zero point.
+  EXPECT_EQ(q.data, (std::vector<uint8_t>{0, 255, 64, 128}));
+}
+
+// All positive: the range still includes 0, so the zero point is 0.
+TEST(QuantizeLuts, UnsignedPositiveKeepsZero) {
+  QuantizedLuts q = quantizeLuts({0.5f, 1.0f, 2.55f, 2.0f}, 1,
+                                 /*isSigned=*/false, FloatFormat::F32);
+  EXPECT_FLOAT_EQ(q.scales[0], 0.01f);
+  EXPECT_EQ(q.offsets[0], 0);
+  EXPECT_EQ(q.data, (std::vector<uint8_t>{50, 100, 255, 200}));
+}
+
+// Each palette has its own scale; an all-zero palette gets scale 1.
+TEST(QuantizeLuts, ScalePerPalette) {
+  QuantizedLuts q = quantizeLuts({1.27f, -0.635f, 0.0f, 0.0f, 127.0f, 1.0f}, 3,
+                                 /*isSigned=*/true, FloatFormat::F32);
+  ASSERT_EQ(q.scales.size(), 3u);
+  EXPECT_FLOAT_EQ(q.scales[0], 0.01f);
+  EXPECT_EQ(q.scales[1], 1.0f);
+  EXPECT_EQ(q.scales[2], 1.0f);
+  EXPECT_EQ(asSigned(q.data), (std::vector<int>{127, -64, 0, 0, 127, 1}));
+}
+
+// The scale is representable in the LUT's format: f16(2.54 / 127) =
+// f16(0.02) = 0.0200042724609375.
+TEST(QuantizeLuts, ScaleRoundedToFormat) {
+  QuantizedLuts q =
+      quantizeLuts({2.54f, -1.0f}, 1, /*isSigned=*/true, FloatFormat::F16);
+  EXPECT_EQ(q.scales[0], 0.0200042724609375f);
+  // 2.54 / 0.02000427 = 126.97 -> 127; -1 / 0.02000427 = -49.99 -> -50.
+  EXPECT_EQ(asSigned(q.data), (std::vector<int>{127, -50}));
+}
+
+// Reconstruction error of every value is at most half a step.
+TEST(QuantizeLuts, ErrorWithinHalfStep) {
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0.3f, 2.0f);
+  for (bool isSigned : {true, false}) {
+    std::vector<float> lut(4 * 16);
+    for (float &value : lut)
+      value = normal(rng);
+    QuantizedLuts q = quantizeLuts(lut, 4, isSigned, FloatFormat::F32);
+    for (size_t i = 0; i < lut.size(); ++i) {
+      const size_t palette = i / 16;
+      const double zero = isSigned ? 0 : q.offsets[palette];
+      const double level = isSigned ? double(int8_t(q.data[i])) : q.data[i];
+      const double decoded = q.scales[palette] * (level - zero);
+      EXPECT_LE(std::fabs(decoded - lut[i]), q.scales[palette] * 0.5 + 1e-6)
+          << "signed " << isSigned << " element " << i;
+    }
+  }
+}
+
+// 2x4 int8 data, one scale and offset per 1x2 block, checked against the
+// formula applied element by element.
+TEST(DecodeBlockwiseShiftScale, BlocksWithOffsets) {
+  const std::vector<int8_t> data = {4, -4, 0, 1, 10, 20, -30, 40};
+  const std::vector<float> scale = {2, 3, 0.5f, -1};
+  const std::vector<int8_t> offset = {1, -2, 0, 5};
+  BlockwiseLayout layout{{2, 4}, {2, 2}};
+  std::vector<float> result(8);
+  decodeBlockwiseShiftScale(layout, data.data(), ShiftScaleDataType::Int8,
+                            scale.data(), offset.data(), FloatFormat::F32,
+                            result.data());
+  for (int row = 0; row < 2; ++row)
+    for (int column = 0; column < 4; ++column) {
+      const int block = row * 2 + column / 2;
+      const float expected =
+          scale[block] * float(data[row * 4 + column] - offset[block]);
+      EXPECT_EQ(result[row * 4 + column], expected) << row << "," << column;
+    }
+  EXPECT_EQ(result[0], 6.0f);   // 2 * (4 - 1)
+  EXPECT_EQ(result[7], -35.0f); // -1 * (40 - 5)
+}
+
+// uint8 data without offsets, f16 scales and result: 127 * f16(0.1) =
+// 12.6968994140625 rounds to 12.6953125 on the f16 grid of 2^-7.
+TEST(DecodeBlockwiseShiftScale, RoundsOnceToF16) {
+  const std::vector<uint8_t> data = {127, 2};
+  const uint16_t scale = floatToHalf(0.1f);
+  BlockwiseLayout layout{{2}, {1}};
+  uint16_t result[2];
+  decodeBlockwiseShiftScale(layout, data.data(), ShiftScaleDataType::UInt8,
+                            &scale, nullptr, FloatFormat::F16, result);
+  EXPECT_EQ(halfToFloat(result[0]), 12.6953125f);
+  EXPECT_EQ(halfToFloat(result[1]), 2 * 0.0999755859375f);
+}
+
+// Float data, as a per-channel scale over a decoded LUT.
+TEST(DecodeBlockwiseShiftScale, FloatDataPerRow) {
+  const std::vector<float> data = {1, 0, 1, 0, 0, 1, 0, 1};
+  const std::vector<float> scale = {0.5f, 2};
+  BlockwiseLayout layout{{2, 4}, {2, 1}};
+  std::vector<float> result(8);
+  decodeBlockwiseShiftScale(layout, data.data(), ShiftScaleDataType::F32,
+                            scale.data(), nullptr, FloatFormat::F32,
+                            result.data());
+  EXPECT_EQ(result, (std::vector<float>{0.5f, 0, 0.5f, 0, 0, 2, 0, 2}));
+}
+
+} // namespace
