@@ -149,3 +149,42 @@ QuantizedLuts palettize::quantizeLuts(llvm::ArrayRef<float> lut,
   }
   return result;
 }
+
+ChannelNormalization palettize::normalizeChannels(const void *data,
+                                                  llvm::ArrayRef<int64_t> shape,
+                                                  unsigned axis,
+                                                  FloatFormat format) {
+  assert(axis < shape.size() && "axis out of range");
+  int64_t count = 1, inner = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    count *= shape[d];
+    if (d > axis)
+      inner *= shape[d];
+  }
+  const int64_t channels = shape[axis];
+  ChannelNormalization result;
+  // Pass 1: the largest magnitude of each channel.
+  std::vector<float> maxAbs(channels, 0.0f);
+  for (int64_t i = 0; i < count; ++i) {
+    const float value = readFloat(data, format, i);
+    if (!std::isfinite(value)) {
+      result.finite = false;
+      return result;
+    }
+    float &channelMax = maxAbs[(i / inner) % channels];
+    channelMax = std::max(channelMax, std::fabs(value));
+  }
+  // The magnitudes are values of the format, hence exact scales.
+  result.scales.resize(channels);
+  for (int64_t c = 0; c < channels; ++c)
+    result.scales[c] = maxAbs[c] > 0 ? maxAbs[c] : 1.0f;
+  // Pass 2: divide and round back to the format.
+  result.normalized.resize(count * getByteWidth(format));
+  for (int64_t i = 0; i < count; ++i) {
+    const float scale = result.scales[(i / inner) % channels];
+    writeFloat(
+        result.normalized.data(), format, i,
+        roundToFormat(double(readFloat(data, format, i)) / scale, format));
+  }
+  return result;
+}

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace palettize;
@@ -134,6 +135,45 @@ TEST(DecodeBlockwiseShiftScale, FloatDataPerRow) {
                             scale.data(), nullptr, FloatFormat::F32,
                             result.data());
   EXPECT_EQ(result, (std::vector<float>{0.5f, 0, 0.5f, 0, 0, 2, 0, 2}));
+}
+
+} // namespace
+
+namespace {
+
+// Columns of a 2x3 tensor along axis 1: max-abs [4, 0.5, 0 -> 1].
+TEST(NormalizeChannels, AlongLastAxis) {
+  const std::vector<float> data = {-4, 0.25f, 0, 2, -0.5f, 0};
+  ChannelNormalization n =
+      normalizeChannels(data.data(), {2, 3}, 1, FloatFormat::F32);
+  ASSERT_TRUE(n.finite);
+  EXPECT_EQ(n.scales, (std::vector<float>{4, 0.5f, 1}));
+  std::vector<float> normalized(6);
+  std::memcpy(normalized.data(), n.normalized.data(), 24);
+  EXPECT_EQ(normalized, (std::vector<float>{-1, 0.5f, 0, 0.5f, -1, 0}));
+}
+
+// Rows of f16 data along axis 0; quotients are rounded to f16:
+// 1 / 3 -> f16(0.33333) = 0.333251953125.
+TEST(NormalizeChannels, F16RowsRounded) {
+  std::vector<uint16_t> data;
+  for (float value : {1.0f, -3.0f, 0.5f, 0.25f})
+    data.push_back(floatToHalf(value));
+  ChannelNormalization n =
+      normalizeChannels(data.data(), {2, 2}, 0, FloatFormat::F16);
+  EXPECT_EQ(n.scales, (std::vector<float>{3, 0.5f}));
+  std::vector<uint16_t> normalized(4);
+  std::memcpy(normalized.data(), n.normalized.data(), 8);
+  EXPECT_EQ(halfToFloat(normalized[0]), 0.333251953125f);
+  EXPECT_EQ(halfToFloat(normalized[1]), -1.0f);
+  EXPECT_EQ(halfToFloat(normalized[2]), 1.0f);
+  EXPECT_EQ(halfToFloat(normalized[3]), 0.5f);
+}
+
+TEST(NormalizeChannels, ReportsNonFinite) {
+  const std::vector<float> data = {1, INFINITY};
+  EXPECT_FALSE(
+      normalizeChannels(data.data(), {1, 2}, 0, FloatFormat::F32).finite);
 }
 
 } // namespace

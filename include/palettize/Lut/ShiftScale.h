@@ -67,6 +67,24 @@ struct QuantizedLuts {
 QuantizedLuts quantizeLuts(llvm::ArrayRef<float> lut, size_t paletteCount,
                            bool isSigned, FloatFormat format);
 
+/// A tensor divided, channel by channel, by its largest magnitude.
+struct ChannelNormalization {
+  /// False if the tensor holds NaN or infinity (nothing else is filled).
+  bool finite = true;
+  /// One scale per channel: its max |value| (exact in the format), or 1 for
+  /// an all-zero channel.
+  std::vector<float> scales;
+  /// The normalized elements, `value / scale` rounded to the format, in the
+  /// input's storage (2 or 4 bytes each), all within [-1, 1].
+  std::vector<char> normalized;
+};
+
+/// Normalizes `data`, a row-major tensor of `shape` and `format`, by the
+/// max-abs of each index along `axis` (coremltools' per-channel scale).
+ChannelNormalization normalizeChannels(const void *data,
+                                       llvm::ArrayRef<int64_t> shape,
+                                       unsigned axis, FloatFormat format);
+
 } // namespace palettize
 
 #endif // PALETTIZE_LUT_SHIFTSCALE_H
