@@ -12,6 +12,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace palettize {
@@ -144,6 +145,9 @@ struct MILMaterializeConstexprPass
         ops.push_back(op);
     });
     bool anyFailed = false;
+    // Constants that fed decoded ops (an 8-bit LUT, an intermediate
+    // decoded value) and may have no other use left.
+    SetVector<Operation *> producers;
     for (Operation *op : ops) {
       FailureOr<ConstOp> decoded =
           TypeSwitch<Operation *, FailureOr<ConstOp>>(op)
@@ -155,9 +159,15 @@ struct MILMaterializeConstexprPass
         anyFailed = true;
         continue;
       }
+      for (Value operand : op->getOperands())
+        if (auto producer = operand.getDefiningOp<ConstOp>())
+          producers.insert(producer);
       op->replaceAllUsesWith(decoded->getOperation());
       op->erase();
     }
+    for (Operation *producer : producers)
+      if (producer->use_empty())
+        producer->erase();
     if (anyFailed)
       signalPassFailure();
   }

@@ -11,6 +11,8 @@
 #include "palettize/Lut/BitPacking.h"
 #include "palettize/Lut/LutBuilder.h"
 #include "palettize/Lut/Metrics.h"
+#include "palettize/Lut/ShiftScale.h"
+#include "palettize/Transforms/PalettizeConfig.h"
 #include "palettize/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -42,40 +44,6 @@ namespace {
 //===----------------------------------------------------------------------===//
 // Policy: options and candidates
 //===----------------------------------------------------------------------===//
-
-/// Checks the pass options and turns them into a LUT configuration, or
-/// reports the first bad option at `anchor`.
-FailureOr<LutConfig> parseLutConfig(Operation *anchor, StringRef mode,
-                                    std::optional<int64_t> nbits,
-                                    int64_t weightThreshold) {
-  auto fail = [&]() { return anchor->emitError("palettize-weights: "); };
-  LutConfig config;
-  std::optional<LutMode> lutMode = parseLutMode(mode);
-  if (!lutMode)
-    return fail() << "unknown mode '" << mode
-                  << "'; expected one of: kmeans, uniform, unique";
-  config.mode = *lutMode;
-
-  if (config.mode == LutMode::Unique) {
-    if (nbits)
-      return fail() << "nbits is not allowed with mode=unique, which picks "
-                       "the smallest of 1, 2, 3, 4, 6, 8 bits that holds the "
-                       "distinct values";
-  } else if (!nbits) {
-    return fail() << "mode=" << mode
-                  << " requires nbits, one of 1, 2, 3, 4, 6, 8";
-  } else if (*nbits < 0 || *nbits > 8 ||
-             !isSupportedIndexBitWidth(unsigned(*nbits))) {
-    return fail() << "nbits=" << *nbits
-                  << " is not supported; expected one of 1, 2, 3, 4, 6, 8";
-  } else {
-    config.nbits = unsigned(*nbits);
-  }
-  if (weightThreshold < 0)
-    return fail() << "weight-threshold=" << weightThreshold
-                  << " must be at least 0";
-  return config;
-}
 
 /// Returns the float format of a palettizable element type.
 std::optional<FloatFormat> getFloatFormat(Type type) {
@@ -112,8 +80,11 @@ struct Candidate {
   Operation *op;
   ElementsAttr value;
   FloatFormat format;
-  /// per-grouped-channel: the channel axis and the channels per group;
-  /// groupSize 0 means one LUT for the whole tensor.
+  /// What to do with it: the pass options or its configuration entry.
+  const PalettizeSettings *settings;
+  /// The channel axis (grouped, vector or per-channel scaled constants),
+  /// and the channels per group; groupSize 0 means one LUT for the whole
+  /// tensor.
   unsigned channelAxis = 0;
   int64_t groupSize = 0;
   /// cluster-dim: values per LUT row, along channelAxis (1: scalars).
@@ -149,10 +120,15 @@ FailureOr<unsigned> inferChannelAxis(Value value, unsigned rank,
 /// What the parallel phase produced for one candidate.
 struct CompressedConstant {
   RawDataError readError = RawDataError::None;
-  /// The LUT; with groups, their palettes one after the other.
+  /// The LUT; with groups, their palettes one after the other. With an 8-bit
+  /// LUT, the values its dequantization gives.
   ScalarLut lut;
   size_t groupCount = 1;
   AsmResourceBlob packedIndices;
+  /// lut-dtype=int8/uint8: the stored LUT, its scales and zero points.
+  QuantizedLuts quantizedLut;
+  /// per-channel-scale: one scale per channel along the channel axis.
+  std::vector<float> channelScales;
   /// Reconstruction SNR in dB, when measured.
   double snrDb = 0;
 };
@@ -168,11 +144,26 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
     result.readError = data.error;
     return result;
   }
+  const PalettizeSettings &settings = *candidate.settings;
   const size_t count = candidate.value.getNumElements();
   ArrayRef<int64_t> shape = candidate.value.getShapedType().getShape();
+  // per-channel-scale: cluster the normalized copy; the source is never
+  // modified, so a constant left unchanged keeps its values.
+  const void *input = data.bytes.data();
+  ChannelNormalization normalization;
+  if (settings.perChannelScale) {
+    normalization = normalizeChannels(input, shape, candidate.channelAxis,
+                                      candidate.format);
+    if (!normalization.finite) {
+      result.lut.status = LutStatus::NonFiniteValues;
+      return result;
+    }
+    input = normalization.normalized.data();
+    result.channelScales = std::move(normalization.scales);
+  }
   if (candidate.vectorSize > 1) {
     VectorLut vectors =
-        buildVectorLut(config, data.bytes.data(), shape, candidate.channelAxis,
+        buildVectorLut(config, input, shape, candidate.channelAxis,
                        candidate.vectorSize, candidate.format);
     result.lut.status = vectors.status;
     result.lut.nbits = vectors.nbits;
@@ -180,7 +171,7 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
     result.lut.indices = std::move(vectors.indices);
   } else if (candidate.groupSize > 0) {
     GroupedLut grouped =
-        buildGroupedLut(config, data.bytes.data(), shape, candidate.channelAxis,
+        buildGroupedLut(config, input, shape, candidate.channelAxis,
                         candidate.groupSize, candidate.format);
     result.lut.status = grouped.status;
     result.lut.nbits = grouped.nbits;
@@ -188,11 +179,30 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
     result.lut.indices = std::move(grouped.indices);
     result.groupCount = grouped.groupCount;
   } else {
-    result.lut =
-        buildScalarLut(config, data.bytes.data(), count, candidate.format);
+    result.lut = buildScalarLut(config, input, count, candidate.format);
   }
+  // The normalized copy is no longer needed.
+  std::vector<char>().swap(normalization.normalized);
   if (result.lut.status != LutStatus::Success)
     return result;
+  if (settings.lutStorage != LutStorageType::Float) {
+    // Store each palette as 8-bit integers; the decoded model sees what
+    // their dequantization gives, computed as the shift-scale op does.
+    const bool isSigned = settings.lutStorage == LutStorageType::Int8;
+    result.quantizedLut = quantizeLuts(result.lut.lut, result.groupCount,
+                                       isSigned, candidate.format);
+    const size_t paletteElements = result.lut.lut.size() / result.groupCount;
+    for (size_t i = 0; i < result.lut.lut.size(); ++i) {
+      const size_t palette = i / paletteElements;
+      const uint8_t stored = result.quantizedLut.data[i];
+      float shifted = isSigned ? float(int8_t(stored)) : float(stored);
+      if (!isSigned)
+        shifted -= float(result.quantizedLut.offsets[palette]);
+      result.lut.lut[i] =
+          roundToFormat(double(result.quantizedLut.scales[palette] * shifted),
+                        candidate.format);
+    }
+  }
   const uint64_t bytes =
       getPackedIndicesByteCount(result.lut.indices.size(), result.lut.nbits);
   result.packedIndices = HeapAsmResourceBlob::allocate(bytes, /*align=*/1);
@@ -215,6 +225,17 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
               ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(out.data()),
                                 out.size()),
               result.lut.lut.data(), sizeof(float), decoded.data());
+    if (settings.perChannelScale) {
+      int64_t inner = 1;
+      for (size_t d = candidate.channelAxis + 1; d < shape.size(); ++d)
+        inner *= shape[d];
+      const int64_t channels = shape[candidate.channelAxis];
+      for (size_t i = 0; i < count; ++i)
+        decoded[i] = roundToFormat(
+            double(result.channelScales[(int64_t(i) / inner) % channels] *
+                   decoded[i]),
+            candidate.format);
+    }
     double signal = 0, noise = 0;
     for (size_t i = 0; i < count; ++i) {
       const double value =
@@ -324,45 +345,9 @@ struct PalettizeWeightsPass
   void runOnOperation() override {
     counts = Counts();
     reportLines.clear();
-    // 0 is "not given": options built in C++ always have a value.
-    std::optional<int64_t> bitWidth;
-    if (nbits != 0)
-      bitWidth = nbits;
-    FailureOr<LutConfig> config =
-        parseLutConfig(getOperation(), mode, bitWidth, weightThreshold);
-    if (failed(config))
+    config.reset();
+    if (failed(readSettings()))
       return signalPassFailure();
-    if (granularity != "per-tensor" && granularity != "per-grouped-channel") {
-      getOperation()->emitError("palettize-weights: ")
-          << "unknown granularity '" << granularity
-          << "'; expected one of: per-tensor, per-grouped-channel";
-      return signalPassFailure();
-    }
-    perGroupedChannel = granularity == "per-grouped-channel";
-    if (clusterDim < 1) {
-      getOperation()->emitError("palettize-weights: ")
-          << "cluster-dim=" << int64_t(clusterDim) << " must be at least 1";
-      return signalPassFailure();
-    }
-    if (clusterDim > 1 && mode == "uniform") {
-      getOperation()->emitError("palettize-weights: ")
-          << "cluster-dim=" << int64_t(clusterDim)
-          << " is not supported with mode=uniform, which has no vector form; "
-             "use kmeans or unique";
-      return signalPassFailure();
-    }
-    if (clusterDim > 1 && perGroupedChannel) {
-      getOperation()->emitError("palettize-weights: ")
-          << "cluster-dim > 1 with granularity=per-grouped-channel is not "
-             "supported yet; use one of them";
-      return signalPassFailure();
-    }
-    if (groupSize < 0 || channelAxis < -1) {
-      getOperation()->emitError("palettize-weights: ")
-          << (groupSize < 0 ? "group-size must be at least 0"
-                            : "channel-axis must be -1 (inferred) or an axis");
-      return signalPassFailure();
-    }
     const bool terminal = llvm::sys::Process::StandardErrIsDisplayed();
     bool showProgress;
     if (progress == "auto") {
@@ -376,31 +361,36 @@ struct PalettizeWeightsPass
       return signalPassFailure();
     }
 
-    std::vector<Candidate> candidates = collectCandidates();
+    FailureOr<std::vector<Candidate>> candidates = collectCandidates();
+    if (failed(candidates))
+      return signalPassFailure();
     std::optional<ProgressReporter> reporter;
     if (showProgress) {
       uint64_t parameters = 0;
-      for (const Candidate &candidate : candidates)
+      for (const Candidate &candidate : *candidates)
         parameters += candidate.value.getNumElements();
-      reporter.emplace(candidates.size(), parameters, terminal);
+      reporter.emplace(candidates->size(), parameters, terminal);
     }
     // Constants are compressed in parallel, and so are the DP layers and
     // input passes within each one (MLIR's thread pool runs nested tasks).
     MLIRContext *context = &getContext();
-    config->kmeans.parallelFor =
-        [context](size_t count, llvm::function_ref<void(size_t)> task) {
-          parallelFor(context, 0, count, [&](size_t i) { task(i); });
-        };
-    std::vector<CompressedConstant> results(candidates.size());
-    parallelFor(&getContext(), 0, candidates.size(), [&](size_t i) {
-      results[i] = compress(candidates[i], *config, printStatistics);
+    ParallelFor parallel = [context](size_t count,
+                                     llvm::function_ref<void(size_t)> task) {
+      parallelFor(context, 0, count, [&](size_t i) { task(i); });
+    };
+    std::vector<CompressedConstant> results(candidates->size());
+    parallelFor(&getContext(), 0, candidates->size(), [&](size_t i) {
+      const Candidate &candidate = (*candidates)[i];
+      LutConfig lutConfig = candidate.settings->getLutConfig();
+      lutConfig.kmeans.parallelFor = parallel;
+      results[i] = compress(candidate, lutConfig, printStatistics);
       if (reporter)
-        reporter->finished(candidates[i].value.getNumElements());
+        reporter->finished(candidate.value.getNumElements());
     });
     if (reporter)
       reporter->close();
-    for (size_t i = 0; i < candidates.size(); ++i)
-      rewrite(candidates[i], results[i]);
+    for (size_t i = 0; i < candidates->size(); ++i)
+      rewrite((*candidates)[i], results[i]);
     // Pass statistics are no-ops in MLIR builds without statistics, so the
     // counts live here and are copied to them.
     numConstantsSeen = counts.seen;
@@ -411,6 +401,7 @@ struct PalettizeWeightsPass
     numSkippedTooManyDistinct = counts.tooManyDistinct;
     numSkippedUnreadable = counts.unreadable;
     numSkippedChannels = counts.channels;
+    numSkippedByConfig = counts.byConfig;
     bytesBefore = counts.bytesBefore;
     bytesAfter = counts.bytesAfter;
     if (printStatistics)
@@ -418,40 +409,185 @@ struct PalettizeWeightsPass
   }
 
 private:
+  /// Turns the options into the settings of every constant: the command
+  /// line's, or those of the configuration file.
+  LogicalResult readSettings() {
+    auto fail = [&]() {
+      return getOperation()->emitError("palettize-weights: ");
+    };
+    PalettizeSettings settings;
+    std::optional<LutMode> lutMode = parseLutMode(mode);
+    if (!lutMode)
+      return fail() << "unknown mode '" << mode
+                    << "'; expected one of: kmeans, uniform, unique";
+    settings.mode = *lutMode;
+    settings.nbits = nbits;
+    settings.weightThreshold = weightThreshold;
+    if (granularity != "per-tensor" && granularity != "per-grouped-channel")
+      return fail() << "unknown granularity '" << granularity
+                    << "'; expected one of: per-tensor, per-grouped-channel";
+    settings.perGroupedChannel = granularity == "per-grouped-channel";
+    settings.groupSize = groupSize;
+    settings.channelAxis = channelAxis;
+    settings.clusterDim = clusterDim;
+    settings.perChannelScale = perChannelScale;
+    if (lutDtype == "int8")
+      settings.lutStorage = LutStorageType::Int8;
+    else if (lutDtype == "uint8")
+      settings.lutStorage = LutStorageType::UInt8;
+    else if (lutDtype != "float")
+      return fail() << "unknown lut-dtype '" << lutDtype
+                    << "'; expected one of: float, int8, uint8";
+
+    if (configFile.empty()) {
+      if (std::optional<std::string> problem = validate(settings))
+        return fail() << *problem;
+      commandLineSettings = settings;
+      return success();
+    }
+    // With a file, the file says everything: an option that differs from
+    // its default would be silently ignored, so it is an error.
+    const PalettizeSettings defaults;
+    if (settings != defaults)
+      return fail() << "config=" << configFile
+                    << " cannot be combined with other LUT options (here: "
+                    << settings.describe()
+                    << "); put them in the file's global_config";
+    FailureOr<PalettizeConfig> loaded =
+        loadPalettizeConfig(&getContext(), configFile);
+    if (failed(loaded))
+      return failure();
+    config = std::move(*loaded);
+    return success();
+  }
+
+  /// Returns the name of a consumer op: its `name` attribute, else its
+  /// NameLoc.
+  static std::optional<std::string> getOpName(Operation *op) {
+    if (auto name = op->getAttrOfType<StringAttr>("name"))
+      return name.str();
+    if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
+      return nameLoc.getName().str();
+    return std::nullopt;
+  }
+
+  /// Describes a configuration entry for a diagnostic.
+  static std::string describeEntry(const PalettizeEntry &entry) {
+    return entry ? entry->describe() : std::string("null (left alone)");
+  }
+
+  /// Returns the settings for `op`, null to leave it alone, or fails with an
+  /// error when its consumers' entries disagree.
+  FailureOr<const PalettizeSettings *> getSettings(Operation *op) {
+    if (!config)
+      return &commandLineSettings;
+    auto settingsOf = [](const PalettizeEntry &entry) {
+      return entry ? &*entry : nullptr;
+    };
+    std::optional<std::string> name = getConstantName(op);
+    if (name) {
+      auto it = config->opNames.find(*name);
+      if (it != config->opNames.end())
+        return settingsOf(it->second);
+    }
+    // Each consumer's entry: its name's, else its type's, else the global.
+    const PalettizeEntry *chosen = nullptr;
+    Operation *chosenBy = nullptr;
+    std::string chosenKey;
+    // Consumers in program order, so that messages name them that way.
+    SmallVector<Operation *> users(op->getResult(0).getUsers());
+    if (llvm::all_of(users, [&](Operation *user) {
+          return user->getBlock() == users.front()->getBlock();
+        }))
+      llvm::sort(users, [](Operation *a, Operation *b) {
+        return a->isBeforeInBlock(b);
+      });
+    for (Operation *user : users) {
+      const PalettizeEntry *entry = &config->global;
+      std::string key = "global_config";
+      std::optional<std::string> userName = getOpName(user);
+      StringRef type = user->getName().getStringRef();
+      if (auto it = userName ? config->opNames.find(*userName)
+                             : config->opNames.end();
+          it != config->opNames.end()) {
+        entry = &it->second;
+        key = "op_name_configs." + *userName;
+      } else if (auto it = config->opTypes.find(type);
+                 it != config->opTypes.end()) {
+        entry = &it->second;
+        key = "op_type_configs." + type.str();
+      }
+      if (!chosen) {
+        chosen = entry;
+        chosenBy = user;
+        chosenKey = key;
+        continue;
+      }
+      if (*entry != *chosen) {
+        InFlightDiagnostic diagnostic =
+            op->emitError("palettize-weights config: ");
+        diagnostic << "constant";
+        if (name)
+          diagnostic << " '" << *name << "'";
+        diagnostic << " is used by '" << chosenBy->getName() << "' with "
+                   << chosenKey << " (" << describeEntry(*chosen)
+                   << ") and by '" << user->getName() << "' with " << key
+                   << " (" << describeEntry(*entry)
+                   << "); give the constant its own op_name_configs entry";
+        diagnostic.attachNote(chosenBy->getLoc())
+            << "first consumer, with " << chosenKey;
+        diagnostic.attachNote(user->getLoc())
+            << "second consumer, with " << key;
+        return failure();
+      }
+    }
+    return settingsOf(chosen ? *chosen : config->global);
+  }
+
   /// Walks the IR in program order and keeps the constants to palettize.
-  std::vector<Candidate> collectCandidates() {
+  FailureOr<std::vector<Candidate>> collectCandidates() {
     std::vector<Candidate> candidates;
-    getOperation()->walk([&](Operation *op) {
+    WalkResult walk = getOperation()->walk([&](Operation *op) {
       ElementsAttr value = getConstantValue(op);
       if (!value)
-        return;
+        return WalkResult::advance();
       std::optional<FloatFormat> format =
           getFloatFormat(value.getElementType());
       auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
       if (!format || !type || type.getRank() < 2 || !type.hasStaticShape())
-        return;
+        return WalkResult::advance();
       ++counts.seen;
-      if (value.getNumElements() <= weightThreshold) {
+      FailureOr<const PalettizeSettings *> settings = getSettings(op);
+      if (failed(settings))
+        return WalkResult::interrupt();
+      if (!*settings) {
+        ++counts.byConfig;
+        return WalkResult::advance();
+      }
+      if (value.getNumElements() <= (*settings)->weightThreshold) {
         ++counts.small;
-        return;
+        return WalkResult::advance();
       }
       // A splat is stored as one value: palettizing it would grow it.
       if (auto dense = dyn_cast<DenseElementsAttr>(value);
           dense && dense.isSplat()) {
         ++counts.splat;
-        return;
+        return WalkResult::advance();
       }
-      Candidate candidate{op, value, *format};
-      if (clusterDim > 1 || perGroupedChannel) {
+      Candidate candidate{op, value, *format, *settings};
+      if ((*settings)->needsChannelAxis()) {
         std::string problem;
         if (failed(chooseChannels(candidate, type, problem))) {
           ++counts.channels;
           warnLeftUnchanged(op) << problem;
-          return;
+          return WalkResult::advance();
         }
       }
       candidates.push_back(candidate);
+      return WalkResult::advance();
     });
+    if (walk.wasInterrupted())
+      return failure();
     return candidates;
   }
 
@@ -460,21 +596,22 @@ private:
   LogicalResult chooseAxis(Candidate &candidate, RankedTensorType type,
                            std::string &problem) {
     const unsigned rank = type.getRank();
-    if (channelAxis >= 0) {
-      if (channelAxis >= int64_t(rank)) {
+    const int64_t axis = candidate.settings->channelAxis;
+    if (axis >= 0) {
+      if (axis >= int64_t(rank)) {
         problem = llvm::formatv("channel-axis={0} is out of range for its "
                                 "rank-{1} type",
-                                channelAxis, rank);
+                                axis, rank);
         return failure();
       }
-      candidate.channelAxis = unsigned(channelAxis);
+      candidate.channelAxis = unsigned(axis);
       return success();
     }
-    FailureOr<unsigned> axis =
+    FailureOr<unsigned> inferred =
         inferChannelAxis(candidate.op->getResult(0), rank, problem);
-    if (failed(axis))
+    if (failed(inferred))
       return failure();
-    candidate.channelAxis = *axis;
+    candidate.channelAxis = *inferred;
     return success();
   }
 
@@ -486,11 +623,14 @@ private:
                                std::string &problem) {
     if (failed(chooseAxis(candidate, type, problem)))
       return failure();
+    const PalettizeSettings &settings = *candidate.settings;
+    if (!settings.perGroupedChannel && settings.clusterDim == 1)
+      return success(); // per-channel scale only
     const int64_t size = type.getDimSize(candidate.channelAxis);
-    const bool vectors = clusterDim > 1;
-    const int64_t span = vectors          ? int64_t(clusterDim)
-                         : groupSize == 0 ? size
-                                          : int64_t(groupSize);
+    const bool vectors = settings.clusterDim > 1;
+    const int64_t span = vectors                   ? settings.clusterDim
+                         : settings.groupSize == 0 ? size
+                                                   : settings.groupSize;
     if (size % span != 0) {
       if (vectors)
         problem = llvm::formatv("its axis {0} of size {1} is not a multiple "
@@ -519,6 +659,7 @@ private:
   /// Replaces one constant by its palettized form, or says why not.
   void rewrite(const Candidate &candidate, CompressedConstant &result) {
     Operation *op = candidate.op;
+    const PalettizeSettings &settings = *candidate.settings;
     std::optional<std::string> name = getConstantName(op);
     auto leftUnchanged = [&]() { return warnLeftUnchanged(op); };
     if (result.readError != RawDataError::None) {
@@ -544,7 +685,9 @@ private:
     }
 
     auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    Type elementType = type.getElementType();
     const unsigned width = getByteWidth(candidate.format);
+    const int64_t rank = type.getRank();
     const uint64_t indexBytes = result.packedIndices.getData().size();
     auto indicesType = RankedTensorType::get(
         {int64_t(indexBytes)},
@@ -554,31 +697,95 @@ private:
         std::move(result.packedIndices));
     SmallVector<int64_t> lutShape = {int64_t(result.lut.lut.size())};
     if (candidate.vectorSize > 1) {
-      lutShape.assign(type.getRank(), 1);
+      lutShape.assign(rank, 1);
       lutShape.push_back(int64_t(1) << result.lut.nbits);
       lutShape.push_back(candidate.vectorSize);
     } else if (candidate.groupSize > 0) {
-      lutShape.assign(type.getRank(), 1);
+      lutShape.assign(rank, 1);
       lutShape[candidate.channelAxis] = int64_t(result.groupCount);
       lutShape.push_back(int64_t(1) << result.lut.nbits);
       lutShape.push_back(1);
     }
-    DenseElementsAttr lut = getLutAttr(result.lut, lutShape,
-                                       type.getElementType(), candidate.format);
 
     OpBuilder builder(op);
-    StringAttr nameAttr = name ? builder.getStringAttr(*name) : StringAttr();
+    Location loc = op->getLoc();
+    auto derivedName = [&](StringRef suffix) {
+      return name ? builder.getStringAttr(*name + suffix.str()) : StringAttr();
+    };
     IntegerAttr vectorAxis =
         candidate.vectorSize > 1
             ? builder.getI64IntegerAttr(candidate.channelAxis)
             : IntegerAttr();
-    auto palettized = ConstexprLutToDenseOp::create(
-        builder, op->getLoc(), type, lut, indices, vectorAxis, nameAttr);
-    op->getResult(0).replaceAllUsesWith(palettized.getResult());
+    // The final op carries the constant's name; ops feeding it get suffixes.
+    StringAttr lutOpName =
+        settings.perChannelScale ? derivedName("_normalized") : derivedName("");
+    uint64_t lutBytes = result.lut.lut.size() * width;
+    ConstexprLutToDenseOp palettized;
+    if (settings.lutStorage == LutStorageType::Float) {
+      DenseElementsAttr lut =
+          getLutAttr(result.lut, lutShape, elementType, candidate.format);
+      palettized = ConstexprLutToDenseOp::create(
+          builder, loc, type, lut, indices, vectorAxis, lutOpName);
+    } else {
+      // An 8-bit LUT: mil.const of the integers, dequantized by a
+      // shift-scale with one scale (and zero point) per palette.
+      const bool isSigned = settings.lutStorage == LutStorageType::Int8;
+      Type storageType = IntegerType::get(&getContext(), 8,
+                                          isSigned ? IntegerType::Signless
+                                                   : IntegerType::Unsigned);
+      const QuantizedLuts &quantized = result.quantizedLut;
+      auto storedType = RankedTensorType::get(lutShape, storageType);
+      auto stored = DenseElementsAttr::getFromRawBuffer(
+          storedType,
+          ArrayRef<char>(reinterpret_cast<const char *>(quantized.data.data()),
+                         quantized.data.size()));
+      // One scale per palette: the LUT's group dimensions, then 1, 1.
+      SmallVector<int64_t> scaleShape(lutShape.size(), 1);
+      if (lutShape.size() > 1)
+        for (int64_t d = 0; d < rank; ++d)
+          scaleShape[d] = lutShape[d];
+      ScalarLut scales;
+      scales.lut = quantized.scales;
+      DenseElementsAttr scaleAttr =
+          getLutAttr(scales, scaleShape, elementType, candidate.format);
+      DenseElementsAttr offsetAttr;
+      if (!isSigned)
+        offsetAttr = DenseElementsAttr::getFromRawBuffer(
+            RankedTensorType::get(scaleShape, storageType),
+            ArrayRef<char>(
+                reinterpret_cast<const char *>(quantized.offsets.data()),
+                quantized.offsets.size()));
+      auto storedOp = ConstOp::create(builder, loc, storedType, stored,
+                                      derivedName("_lut_quantized"));
+      auto dequantized = ConstexprBlockwiseShiftScaleOp::create(
+          builder, loc, RankedTensorType::get(lutShape, elementType),
+          storedOp.getResult(), scaleAttr, offsetAttr, derivedName("_lut"));
+      palettized = ConstexprLutToDenseOp::create(
+          builder, loc, type, dequantized.getResult(), indices, vectorAxis,
+          lutOpName);
+      lutBytes = quantized.data.size() + quantized.offsets.size() +
+                 quantized.scales.size() * width;
+    }
+    Value replacement = palettized.getResult();
+    uint64_t scaleBytes = 0;
+    if (settings.perChannelScale) {
+      SmallVector<int64_t> scaleShape(rank, 1);
+      scaleShape[candidate.channelAxis] =
+          type.getDimSize(candidate.channelAxis);
+      ScalarLut scales;
+      scales.lut = std::move(result.channelScales);
+      DenseElementsAttr scaleAttr =
+          getLutAttr(scales, scaleShape, elementType, candidate.format);
+      replacement = ConstexprBlockwiseShiftScaleOp::create(
+          builder, loc, type, replacement, scaleAttr,
+          /*offset=*/ElementsAttr(), derivedName(""));
+      scaleBytes = scales.lut.size() * width;
+    }
+    op->getResult(0).replaceAllUsesWith(replacement);
     op->erase();
 
     const uint64_t before = uint64_t(type.getNumElements()) * width;
-    const uint64_t after = indexBytes + result.lut.lut.size() * width;
+    const uint64_t after = indexBytes + lutBytes + scaleBytes;
     ++counts.palettized;
     counts.bytesBefore += before;
     counts.bytesAfter += after;
@@ -586,13 +793,18 @@ private:
       std::string shape;
       llvm::raw_string_ostream os(shape);
       os << type;
-      std::string groups;
+      std::string form;
       if (candidate.vectorSize > 1)
-        groups = llvm::formatv(" x vectors of {0} along axis {1}",
-                               candidate.vectorSize, candidate.channelAxis);
+        form = llvm::formatv(" x vectors of {0} along axis {1}",
+                             candidate.vectorSize, candidate.channelAxis);
       else if (candidate.groupSize > 0)
-        groups = llvm::formatv(" x {0} groups along axis {1}",
-                               result.groupCount, candidate.channelAxis);
+        form = llvm::formatv(" x {0} groups along axis {1}", result.groupCount,
+                             candidate.channelAxis);
+      if (settings.lutStorage != LutStorageType::Float)
+        form += settings.lutStorage == LutStorageType::Int8 ? ", int8 LUT"
+                                                            : ", uint8 LUT";
+      if (settings.perChannelScale)
+        form += llvm::formatv(", scales along axis {0}", candidate.channelAxis);
       std::string snr =
           std::isinf(result.snrDb)
               ? std::string("inf")
@@ -600,21 +812,18 @@ private:
       reportLines.push_back(
           llvm::formatv("  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, SNR {6} dB",
                         name.value_or("(unnamed)"), shape, result.lut.nbits,
-                        groups, before, after, snr));
+                        form, before, after, snr));
     }
   }
 
   /// Prints the counts and the per-constant lines to stderr.
   void printReport() {
     llvm::raw_ostream &os = llvm::errs();
-    os << "palettize-weights: mode=" << mode;
-    if (perGroupedChannel)
-      os << " granularity=per-grouped-channel group-size=" << groupSize;
-    if (clusterDim > 1)
-      os << " cluster-dim=" << int64_t(clusterDim);
-    if (nbits != 0)
-      os << " nbits=" << nbits;
-    os << " weight-threshold=" << weightThreshold << "\n";
+    os << "palettize-weights: ";
+    if (config)
+      os << "config=" << configFile << "\n";
+    else
+      os << commandLineSettings.describe() << "\n";
     for (const std::string &line : reportLines)
       os << line << "\n";
     os << "  constants seen: " << counts.seen
@@ -623,8 +832,10 @@ private:
        << " splat, " << counts.nonFinite << " non-finite, "
        << counts.tooManyDistinct << " too many distinct, " << counts.unreadable
        << " unreadable";
-    if (perGroupedChannel || clusterDim > 1)
+    if (counts.channels)
       os << ", " << counts.channels << " without channel groups or vectors";
+    if (config)
+      os << ", " << counts.byConfig << " left alone by the config";
     os << "\n";
     const uint64_t before = counts.bytesBefore, after = counts.bytesAfter;
     os << "  bytes: " << before << " -> " << after;
@@ -639,10 +850,13 @@ private:
   /// What this run did.
   struct Counts {
     uint64_t seen = 0, palettized = 0, small = 0, splat = 0, nonFinite = 0,
-             tooManyDistinct = 0, unreadable = 0, channels = 0, bytesBefore = 0,
-             bytesAfter = 0;
+             tooManyDistinct = 0, unreadable = 0, channels = 0, byConfig = 0,
+             bytesBefore = 0, bytesAfter = 0;
   } counts;
-  bool perGroupedChannel = false;
+  /// The settings of every constant, without a configuration file.
+  PalettizeSettings commandLineSettings;
+  /// The configuration file, when given.
+  std::optional<PalettizeConfig> config;
   std::vector<std::string> reportLines;
 };
 

@@ -58,10 +58,13 @@
 // HELP: --palettize-weights
 // HELP-NEXT: --channel-axis=
 // HELP-NEXT: --cluster-dim=
+// HELP-NEXT: --config=
 // HELP-NEXT: --granularity=
 // HELP-NEXT: --group-size=
+// HELP-NEXT: --lut-dtype=
 // HELP-NEXT: --mode=
 // HELP-NEXT: --nbits=
+// HELP-NEXT: --per-channel-scale
 // HELP-NEXT: --print-statistics
 // HELP-NEXT: --progress=
 // HELP-NEXT: --weight-threshold=

@@ -19,10 +19,17 @@
 // RUN:   | FileCheck %s --check-prefix=THRESHOLD
 // RUN: not palettize-opt %s --palettize-weights="nbits=4 progress=sometimes" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=PROGRESS
+// RUN: not palettize-opt %s --palettize-weights="nbits=4 lut-dtype=int4" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=LUT-DTYPE
+// A configuration file replaces the LUT options.
+// RUN: not palettize-opt %s --palettize-weights="nbits=4 config=%t.json" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=CONFIG
 // The default mode is kmeans, which needs nbits.
 // RUN: not palettize-opt %s --palettize-weights 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=KMEANS
 
+// LUT-DTYPE: error: palettize-weights: unknown lut-dtype 'int4'; expected one of: float, int8, uint8
+// CONFIG: error: palettize-weights: config={{.*}}.json cannot be combined with other LUT options (here: mode=kmeans nbits=4 weight-threshold=2048); put them in the file's global_config
 // MODE: error: palettize-weights: unknown mode 'foo'; expected one of: kmeans, uniform, unique
 // NBITS: error: palettize-weights: nbits=5 is not supported; expected one of 1, 2, 3, 4, 6, 8
 // NEGATIVE: error: palettize-weights: nbits=-2 is not supported; expected one of 1, 2, 3, 4, 6, 8

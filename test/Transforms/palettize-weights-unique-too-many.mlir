@@ -1,6 +1,15 @@
 // unique mode and more than 256 distinct values: left alone with a warning.
 // RUN: palettize-opt %s -verify-diagnostics \
 // RUN:   --palettize-weights="mode=unique weight-threshold=0" | FileCheck %s
+// With per-channel-scale the rows are normalized for clustering only: the
+// declined constant keeps its original values.
+// RUN: palettize-opt %s -verify-diagnostics \
+// RUN:   --palettize-weights="mode=unique weight-threshold=0 per-channel-scale=true" \
+// RUN:   -mlir-print-elementsattrs-with-hex-if-larger=-1 \
+// RUN:   | FileCheck %s --check-prefix=SCALED
+
+// SCALED: mil.const "three_hundred" dense<{{\[\[}}0.000000e+00, 1.000000e+00, 2.000000e+00, {{.*}}, 2.990000e+02]]> : tensor<3x100xf32>
+// SCALED-NOT: mil.constexpr
 
 // CHECK-LABEL: func.func @too_many
 // CHECK: mil.const "three_hundred" dense<{{.*}}> : tensor<3x100xf32>

@@ -167,6 +167,17 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     Option<"clusterDim", "cluster-dim", "int64_t", /*default=*/"1",
            "Vector palettization: values per LUT row, consecutive along the "
            "channel axis (kmeans and unique; 1 = scalars)">,
+    Option<"perChannelScale", "per-channel-scale", "bool",
+           /*default=*/"false",
+           "Divide each channel (along the channel axis) by its max-abs "
+           "before clustering and store the scales in a "
+           "mil.constexpr_blockwise_shift_scale">,
+    Option<"lutDtype", "lut-dtype", "std::string", /*default=*/"\"float\"",
+           "LUT storage: float (the constant's type), int8 (one scale per "
+           "LUT) or uint8 (one scale and zero point per LUT)">,
+    Option<"configFile", "config", "std::string", /*default=*/"\"\"",
+           "JSON or YAML file of per-op settings (global_config, "
+           "op_type_configs, op_name_configs); replaces the LUT options">,
     Option<"progress", "progress", "std::string", /*default=*/"\"auto\"",
            "Print progress (constants and parameters done, elapsed time) "
            "to stderr: auto (when stderr is a terminal), on or off">,
@@ -193,6 +204,8 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     Statistic<"numSkippedChannels", "skipped-channels",
               "per-grouped-channel: constants whose channel axis is "
               "ambiguous or not divisible into groups">,
+    Statistic<"numSkippedByConfig", "skipped-by-config",
+              "config: constants whose entry is null">,
     Statistic<"bytesBefore", "bytes-before",
               "Bytes of the palettized constants before">,
     Statistic<"bytesAfter", "bytes-after",

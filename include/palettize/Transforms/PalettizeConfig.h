@@ -1,0 +1,108 @@
+//===- PalettizeConfig.h - What palettize-weights does to each constant -*- C++
+//-*-===//
+//
+// The settings palettize-weights applies to one constant, coremltools'
+// `OpPalettizerConfig`, and the per-op configuration file that assigns them,
+// coremltools' `OptimizationConfig.from_dict`: a global entry, entries per
+// consumer op type and entries per constant or consumer name.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PALETTIZE_TRANSFORMS_PALETTIZECONFIG_H
+#define PALETTIZE_TRANSFORMS_PALETTIZECONFIG_H
+
+#include "palettize/Lut/LutBuilder.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <optional>
+#include <string>
+
+namespace palettize {
+
+/// The element type LUTs are stored in.
+enum class LutStorageType {
+  /// The weight's own float type.
+  Float,
+  /// int8 with one scale per LUT (symmetric).
+  Int8,
+  /// uint8 with one scale and zero point per LUT (asymmetric).
+  UInt8,
+};
+
+/// How one constant is palettized.
+struct PalettizeSettings {
+  LutMode mode = LutMode::KMeans;
+  /// Index bit width; 0 when not given (required for kmeans and uniform,
+  /// not allowed for unique).
+  int64_t nbits = 0;
+  /// Only constants with more than this many elements are palettized.
+  int64_t weightThreshold = 2048;
+  /// One LUT per group of `groupSize` channels instead of one per tensor.
+  bool perGroupedChannel = false;
+  /// Channels per group; 0 means all channels.
+  int64_t groupSize = 32;
+  /// The channel axis, or -1 to infer it from the constant's consumers.
+  int64_t channelAxis = -1;
+  /// Values per LUT row (vector palettization); 1 means scalars.
+  int64_t clusterDim = 1;
+  /// Divide each channel by its max-abs before clustering, and store the
+  /// scales.
+  bool perChannelScale = false;
+  LutStorageType lutStorage = LutStorageType::Float;
+
+  /// Returns the LUT builder's configuration.
+  LutConfig getLutConfig() const;
+  /// Returns true if the constant needs a channel axis: grouped, vector or
+  /// per-channel scaled.
+  bool needsChannelAxis() const {
+    return perGroupedChannel || clusterDim > 1 || perChannelScale;
+  }
+  /// Returns a one-line description, e.g. "mode=kmeans nbits=4".
+  std::string describe() const;
+
+  bool operator==(const PalettizeSettings &other) const;
+  bool operator!=(const PalettizeSettings &other) const {
+    return !(*this == other);
+  }
+};
+
+/// Returns why `settings` are inconsistent (e.g. uniform with vectors), or
+/// std::nullopt when they are usable.
+std::optional<std::string> validate(const PalettizeSettings &settings);
+
+/// Parses a mode name (case-insensitive, as coremltools accepts it).
+std::optional<LutMode> parseModeName(llvm::StringRef name);
+/// Returns "kmeans", "uniform" or "unique".
+llvm::StringRef getModeName(LutMode mode);
+
+/// An entry of the configuration file: settings, or "leave it alone" (null).
+using PalettizeEntry = std::optional<PalettizeSettings>;
+
+/// A configuration file: which settings apply to which constant. A constant
+/// takes its own name's entry; otherwise each consumer contributes the entry
+/// of its name, else of its op type, else the global one, and they must all
+/// agree.
+struct PalettizeConfig {
+  /// The global entry; null (and the default when absent): leave constants
+  /// alone unless another entry selects them.
+  PalettizeEntry global;
+  /// Entries keyed by a consumer's op name (e.g. `linalg.matmul`).
+  llvm::StringMap<PalettizeEntry> opTypes;
+  /// Entries keyed by a constant's or a consumer's name (its `name`
+  /// attribute, else its NameLoc).
+  llvm::StringMap<PalettizeEntry> opNames;
+};
+
+/// Reads a configuration file, JSON or YAML (JSON is read as YAML flow
+/// style), shaped like coremltools' `OptimizationConfig.from_dict` for
+/// `OpPalettizerConfig`. Reports every problem at its line and column in the
+/// file and fails on the first.
+mlir::FailureOr<PalettizeConfig> loadPalettizeConfig(mlir::MLIRContext *context,
+                                                     llvm::StringRef path);
+
+} // namespace palettize
+
+#endif // PALETTIZE_TRANSFORMS_PALETTIZECONFIG_H

@@ -1,0 +1,535 @@
+//===- PalettizeConfig.cpp - Settings and the per-op configuration file ---===//
+//
+// The file is read with LLVM's YAML parser, which also reads JSON (YAML's
+// flow style), so both formats share one reader and every node has a line
+// and column to report problems at.
+//
+//===----------------------------------------------------------------------===//
+
+#include "palettize/Transforms/PalettizeConfig.h"
+
+#include "mlir/IR/Location.h"
+#include "mlir/IR/MLIRContext.h"
+#include "palettize/Lut/BitPacking.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLParser.h"
+
+using namespace mlir;
+using namespace palettize;
+
+//===----------------------------------------------------------------------===//
+// PalettizeSettings
+//===----------------------------------------------------------------------===//
+
+std::optional<LutMode> palettize::parseModeName(StringRef name) {
+  return parseLutMode(name.lower());
+}
+
+StringRef palettize::getModeName(LutMode mode) {
+  switch (mode) {
+  case LutMode::KMeans:
+    return "kmeans";
+  case LutMode::Uniform:
+    return "uniform";
+  case LutMode::Unique:
+    return "unique";
+  }
+  return "";
+}
+
+LutConfig PalettizeSettings::getLutConfig() const {
+  LutConfig config;
+  config.mode = mode;
+  config.nbits = unsigned(nbits);
+  return config;
+}
+
+std::string PalettizeSettings::describe() const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "mode=" << getModeName(mode);
+  if (nbits != 0)
+    os << " nbits=" << nbits;
+  if (perGroupedChannel)
+    os << " granularity=per-grouped-channel group-size=" << groupSize;
+  if (clusterDim > 1)
+    os << " cluster-dim=" << clusterDim;
+  if (perChannelScale)
+    os << " per-channel-scale=true";
+  if (lutStorage != LutStorageType::Float)
+    os << " lut-dtype="
+       << (lutStorage == LutStorageType::Int8 ? "int8" : "uint8");
+  os << " weight-threshold=" << weightThreshold;
+  return text;
+}
+
+bool PalettizeSettings::operator==(const PalettizeSettings &other) const {
+  return std::tie(mode, nbits, weightThreshold, perGroupedChannel, groupSize,
+                  channelAxis, clusterDim, perChannelScale, lutStorage) ==
+         std::tie(other.mode, other.nbits, other.weightThreshold,
+                  other.perGroupedChannel, other.groupSize, other.channelAxis,
+                  other.clusterDim, other.perChannelScale, other.lutStorage);
+}
+
+std::optional<std::string> palettize::validate(const PalettizeSettings &s) {
+  if (s.mode == LutMode::Unique) {
+    if (s.nbits != 0)
+      return std::string("nbits is not allowed with mode=unique, which picks "
+                         "the smallest of 1, 2, 3, 4, 6, 8 bits that holds the "
+                         "distinct values");
+  } else if (s.nbits == 0) {
+    return llvm::formatv("mode={0} requires nbits, one of 1, 2, 3, 4, 6, 8",
+                         getModeName(s.mode))
+        .str();
+  } else if (s.nbits < 0 || s.nbits > 8 ||
+             !isSupportedIndexBitWidth(unsigned(s.nbits))) {
+    return llvm::formatv("nbits={0} is not supported; expected one of 1, 2, "
+                         "3, 4, 6, 8",
+                         s.nbits)
+        .str();
+  }
+  if (s.weightThreshold < 0)
+    return llvm::formatv("weight-threshold={0} must be at least 0",
+                         s.weightThreshold)
+        .str();
+  if (s.groupSize < 0)
+    return std::string("group-size must be at least 0");
+  if (s.channelAxis < -1)
+    return std::string("channel-axis must be -1 (inferred) or an axis");
+  if (s.clusterDim < 1)
+    return llvm::formatv("cluster-dim={0} must be at least 1", s.clusterDim)
+        .str();
+  if (s.clusterDim > 1 && s.mode == LutMode::Uniform)
+    return llvm::formatv("cluster-dim={0} is not supported with "
+                         "mode=uniform, which has no vector form; use kmeans "
+                         "or unique",
+                         s.clusterDim)
+        .str();
+  if (s.clusterDim > 1 && s.perGroupedChannel)
+    return std::string("cluster-dim > 1 with granularity=per-grouped-channel "
+                       "is not supported yet; use one of them");
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// The configuration file
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A scalar of the file, typed as YAML 1.2's core schema (and JSON) types
+/// unquoted scalars.
+struct Scalar {
+  enum class Kind { Null, Bool, Integer, String } kind = Kind::Null;
+  bool boolean = false;
+  int64_t integer = 0;
+  std::string string;
+
+  StringRef describe() const {
+    switch (kind) {
+    case Kind::Null:
+      return "null";
+    case Kind::Bool:
+      return "a boolean";
+    case Kind::Integer:
+      return "an integer";
+    case Kind::String:
+      return "a string";
+    }
+    return "";
+  }
+};
+
+class ConfigReader {
+public:
+  ConfigReader(MLIRContext *context, StringRef path)
+      : context(context), path(path) {}
+
+  FailureOr<PalettizeConfig> read();
+
+private:
+  Location getLoc(llvm::yaml::Node *node) {
+    return getLoc(node->getSourceRange().Start);
+  }
+  Location getLoc(SMLoc loc) {
+    if (!loc.isValid())
+      return FileLineColLoc::get(context, path, 0, 0);
+    auto [line, column] = sourceMgr.getLineAndColumn(loc);
+    return FileLineColLoc::get(context, path, line, column);
+  }
+  InFlightDiagnostic error(llvm::yaml::Node *node) {
+    InFlightDiagnostic diagnostic = emitError(getLoc(node));
+    diagnostic << "palettize-weights config: ";
+    return diagnostic;
+  }
+
+  FailureOr<Scalar> readScalar(llvm::yaml::Node *node, StringRef key);
+  FailureOr<std::string> readKey(llvm::yaml::KeyValueNode &entry);
+  FailureOr<PalettizeEntry> readEntry(llvm::yaml::Node *node, StringRef where);
+  LogicalResult readEntryMap(llvm::yaml::Node *node, StringRef key,
+                             llvm::StringMap<PalettizeEntry> &entries);
+
+  MLIRContext *context;
+  std::string path;
+  llvm::SourceMgr sourceMgr;
+  bool syntaxError = false;
+};
+
+} // namespace
+
+FailureOr<Scalar> ConfigReader::readScalar(llvm::yaml::Node *node,
+                                           StringRef key) {
+  Scalar scalar;
+  if (isa<llvm::yaml::NullNode>(node))
+    return scalar;
+  auto *scalarNode = dyn_cast<llvm::yaml::ScalarNode>(node);
+  if (!scalarNode) {
+    error(node) << "'" << key << "' must be a single value, not a list or map";
+    return failure();
+  }
+  SmallString<32> storage;
+  StringRef value = scalarNode->getValue(storage);
+  StringRef raw = scalarNode->getRawValue();
+  if (raw.starts_with("\"") || raw.starts_with("'")) {
+    scalar.kind = Scalar::Kind::String;
+    scalar.string = value.str();
+    return scalar;
+  }
+  if (value == "null" || value == "Null" || value == "NULL" || value == "~")
+    return scalar;
+  if (value == "true" || value == "True" || value == "TRUE" ||
+      value == "false" || value == "False" || value == "FALSE") {
+    scalar.kind = Scalar::Kind::Bool;
+    scalar.boolean = value.front() == 't' || value.front() == 'T';
+    return scalar;
+  }
+  if (!value.getAsInteger(10, scalar.integer)) {
+    scalar.kind = Scalar::Kind::Integer;
+    return scalar;
+  }
+  scalar.kind = Scalar::Kind::String;
+  scalar.string = value.str();
+  return scalar;
+}
+
+FailureOr<std::string> ConfigReader::readKey(llvm::yaml::KeyValueNode &entry) {
+  auto *key = dyn_cast_or_null<llvm::yaml::ScalarNode>(entry.getKey());
+  if (!key) {
+    error(entry.getKey() ? entry.getKey() : entry.getValue())
+        << "keys must be strings";
+    return failure();
+  }
+  SmallString<32> storage;
+  return key->getValue(storage).str();
+}
+
+/// The keys of one entry, as coremltools' OpPalettizerConfig names them.
+static constexpr const char *kSettingKeys =
+    "mode, nbits, granularity, group_size, channel_axis, cluster_dim, "
+    "enable_per_channel_scale, lut_dtype, weight_threshold, "
+    "num_kmeans_workers";
+
+FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
+                                                  StringRef where) {
+  if (isa<llvm::yaml::NullNode>(node))
+    return PalettizeEntry();
+  if (auto *scalar = dyn_cast<llvm::yaml::ScalarNode>(node)) {
+    FailureOr<Scalar> value = readScalar(scalar, where);
+    if (failed(value))
+      return failure();
+    if (value->kind == Scalar::Kind::Null)
+      return PalettizeEntry();
+    error(node) << "'" << where << "' must be a map of settings or null, got "
+                << value->describe();
+    return failure();
+  }
+  auto *map = dyn_cast<llvm::yaml::MappingNode>(node);
+  if (!map) {
+    error(node) << "'" << where << "' must be a map of settings or null";
+    return failure();
+  }
+
+  PalettizeSettings settings;
+  llvm::StringSet<> seen;
+  for (llvm::yaml::KeyValueNode &entry : *map) {
+    FailureOr<std::string> key = readKey(entry);
+    if (failed(key))
+      return failure();
+    llvm::yaml::Node *valueNode = entry.getValue();
+    if (!seen.insert(*key).second) {
+      error(entry.getKey())
+          << "duplicate key '" << *key << "' in '" << where << "'";
+      return failure();
+    }
+    FailureOr<Scalar> value = readScalar(valueNode, *key);
+    if (failed(value))
+      return failure();
+    auto expect = [&](Scalar::Kind kind, StringRef what) -> LogicalResult {
+      if (value->kind == kind)
+        return success();
+      error(valueNode) << "'" << *key << "' in '" << where << "' must be "
+                       << what << ", got " << value->describe();
+      return failure();
+    };
+    auto expectInteger = [&](int64_t minimum, StringRef what) {
+      if (failed(expect(Scalar::Kind::Integer, what)))
+        return failure();
+      if (value->integer >= minimum)
+        return success();
+      error(valueNode) << "'" << *key << "' in '" << where << "' must be "
+                       << what << ", got " << value->integer;
+      return failure();
+    };
+    if (*key == "mode") {
+      if (failed(expect(Scalar::Kind::String,
+                        "one of \"kmeans\", \"uniform\", \"unique\"")))
+        return failure();
+      std::optional<LutMode> mode = parseModeName(value->string);
+      if (!mode) {
+        error(valueNode)
+            << "'mode' in '" << where << "' must be one of "
+            << "\"kmeans\", \"uniform\", \"unique\", got \"" << value->string
+            << "\""
+            << (StringRef(value->string).equals_insensitive("custom")
+                    ? " (custom needs a Python lut_function)"
+                    : "");
+        return failure();
+      }
+      settings.mode = *mode;
+    } else if (*key == "nbits") {
+      if (value->kind == Scalar::Kind::Null) {
+        settings.nbits = 0;
+        continue;
+      }
+      if (failed(expectInteger(1, "one of 1, 2, 3, 4, 6, 8 (or null)")))
+        return failure();
+      if (value->integer > 8 ||
+          !isSupportedIndexBitWidth(unsigned(value->integer))) {
+        error(valueNode) << "'nbits' in '" << where
+                         << "' must be one of 1, 2, 3, 4, 6, 8, got "
+                         << value->integer;
+        return failure();
+      }
+      settings.nbits = value->integer;
+    } else if (*key == "granularity") {
+      StringRef allowed = "one of \"per_tensor\", \"per_grouped_channel\"";
+      if (failed(expect(Scalar::Kind::String, allowed)))
+        return failure();
+      std::string name = StringRef(value->string).lower();
+      std::replace(name.begin(), name.end(), '-', '_');
+      if (name != "per_tensor" && name != "per_grouped_channel") {
+        error(valueNode) << "'granularity' in '" << where << "' must be "
+                         << allowed << ", got \"" << value->string << "\"";
+        return failure();
+      }
+      settings.perGroupedChannel = name == "per_grouped_channel";
+    } else if (*key == "group_size") {
+      if (failed(expectInteger(0, "an integer >= 0 (0: all channels)")))
+        return failure();
+      settings.groupSize = value->integer;
+    } else if (*key == "channel_axis") {
+      if (value->kind == Scalar::Kind::Null) {
+        settings.channelAxis = -1;
+        continue;
+      }
+      if (failed(expectInteger(0, "an axis >= 0, or null to infer it")))
+        return failure();
+      settings.channelAxis = value->integer;
+    } else if (*key == "cluster_dim") {
+      if (failed(expectInteger(1, "an integer >= 1")))
+        return failure();
+      settings.clusterDim = value->integer;
+    } else if (*key == "enable_per_channel_scale") {
+      if (failed(expect(Scalar::Kind::Bool, "true or false")))
+        return failure();
+      settings.perChannelScale = value->boolean;
+    } else if (*key == "lut_dtype") {
+      StringRef allowed =
+          "one of \"fp16\", \"fp32\", \"float\" (the weight's own type), "
+          "\"int8\", \"uint8\"";
+      if (failed(expect(Scalar::Kind::String, allowed)))
+        return failure();
+      std::string name = StringRef(value->string).lower();
+      if (name == "int8")
+        settings.lutStorage = LutStorageType::Int8;
+      else if (name == "uint8")
+        settings.lutStorage = LutStorageType::UInt8;
+      else if (name == "fp16" || name == "fp32" || name == "float")
+        settings.lutStorage = LutStorageType::Float;
+      else {
+        error(valueNode) << "'lut_dtype' in '" << where << "' must be "
+                         << allowed << ", got \"" << value->string << "\"";
+        return failure();
+      }
+    } else if (*key == "weight_threshold") {
+      if (value->kind == Scalar::Kind::Null) {
+        settings.weightThreshold = 0;
+        continue;
+      }
+      if (failed(expectInteger(0, "an integer >= 0 (or null: no threshold)")))
+        return failure();
+      settings.weightThreshold = value->integer;
+    } else if (*key == "num_kmeans_workers") {
+      // Accepted for compatibility: LUTs are computed on MLIR's thread pool.
+      if (failed(expectInteger(1, "an integer >= 1")))
+        return failure();
+    } else if (*key == "lut_function") {
+      error(entry.getKey()) << "'lut_function' in '" << where
+                            << "' is a Python callable and is not supported";
+      return failure();
+    } else {
+      error(entry.getKey()) << "unknown key '" << *key << "' in '" << where
+                            << "'; expected one of: " << kSettingKeys;
+      return failure();
+    }
+  }
+  if (std::optional<std::string> problem = validate(settings)) {
+    error(node) << "'" << where << "': " << *problem;
+    return failure();
+  }
+  return PalettizeEntry(settings);
+}
+
+LogicalResult
+ConfigReader::readEntryMap(llvm::yaml::Node *node, StringRef key,
+                           llvm::StringMap<PalettizeEntry> &entries) {
+  if (isa<llvm::yaml::NullNode>(node))
+    return success();
+  auto *map = dyn_cast<llvm::yaml::MappingNode>(node);
+  if (!map) {
+    if (auto *scalar = dyn_cast<llvm::yaml::ScalarNode>(node)) {
+      FailureOr<Scalar> value = readScalar(scalar, key);
+      if (succeeded(value) && value->kind == Scalar::Kind::Null)
+        return success();
+    }
+    error(node) << "'" << key << "' must be a map from "
+                << (key == "op_type_configs" ? "op types" : "names")
+                << " to settings";
+    return failure();
+  }
+  for (llvm::yaml::KeyValueNode &entry : *map) {
+    FailureOr<std::string> name = readKey(entry);
+    if (failed(name))
+      return failure();
+    if (key == "op_type_configs" && !StringRef(*name).contains('.')) {
+      error(entry.getKey()) << "op type '" << *name
+                            << "' is not an operation name; op_type_configs "
+                               "keys name consumer ops, e.g. 'linalg.matmul' "
+                               "or 'tosa.conv2d'";
+      return failure();
+    }
+    if (entries.count(*name)) {
+      error(entry.getKey())
+          << "duplicate key '" << *name << "' in '" << key << "'";
+      return failure();
+    }
+    FailureOr<PalettizeEntry> settings =
+        readEntry(entry.getValue(), key.str() + "." + *name);
+    if (failed(settings))
+      return failure();
+    entries[*name] = *settings;
+  }
+  return success();
+}
+
+FailureOr<PalettizeConfig> ConfigReader::read() {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer) {
+    emitError(FileLineColLoc::get(context, path, 0, 0))
+        << "palettize-weights config: cannot read '" << path
+        << "': " << buffer.getError().message();
+    return failure();
+  }
+  // Syntax errors come through the source manager.
+  sourceMgr.setDiagHandler(
+      [](const llvm::SMDiagnostic &diagnostic, void *reader) {
+        auto *self = static_cast<ConfigReader *>(reader);
+        self->syntaxError = true;
+        emitError(self->getLoc(diagnostic.getLoc()))
+            << "palettize-weights config: " << diagnostic.getMessage();
+      },
+      this);
+  // YAML nodes are parsed lazily, in one pass: a syntax error would
+  // surface halfway through reading. Parse the whole file once first.
+  {
+    llvm::yaml::Stream syntaxCheck((*buffer)->getMemBufferRef(), sourceMgr,
+                                   /*ShowColors=*/false);
+    syntaxCheck.skip();
+    if (syntaxError || syntaxCheck.failed()) {
+      if (!syntaxError)
+        emitError(FileLineColLoc::get(context, path, 0, 0))
+            << "palettize-weights config: '" << path
+            << "' is not valid JSON or YAML";
+      return failure();
+    }
+  }
+  llvm::yaml::Stream stream((*buffer)->getMemBufferRef(), sourceMgr,
+                            /*ShowColors=*/false);
+  llvm::yaml::document_iterator document = stream.begin();
+  if (document == stream.end() || syntaxError)
+    return failure();
+  llvm::yaml::Node *root = document->getRoot();
+  if (syntaxError)
+    return failure();
+  auto *map = dyn_cast_or_null<llvm::yaml::MappingNode>(root);
+  if (!map) {
+    emitError(root ? getLoc(root) : FileLineColLoc::get(context, path, 0, 0))
+        << "palettize-weights config: the file must hold a map with "
+           "global_config, op_type_configs and op_name_configs";
+    return failure();
+  }
+
+  PalettizeConfig config;
+  llvm::StringSet<> seen;
+  for (llvm::yaml::KeyValueNode &entry : *map) {
+    FailureOr<std::string> key = readKey(entry);
+    if (failed(key) || syntaxError)
+      return failure();
+    if (!seen.insert(*key).second) {
+      error(entry.getKey()) << "duplicate key '" << *key << "'";
+      return failure();
+    }
+    llvm::yaml::Node *value = entry.getValue();
+    if (*key == "config_type") {
+      FailureOr<Scalar> type = readScalar(value, *key);
+      if (failed(type))
+        return failure();
+      if (type->kind != Scalar::Kind::String ||
+          type->string != "OpPalettizerConfig") {
+        error(value) << "'config_type' must be \"OpPalettizerConfig\"; this "
+                        "pass only palettizes";
+        return failure();
+      }
+    } else if (*key == "global_config") {
+      FailureOr<PalettizeEntry> global = readEntry(value, *key);
+      if (failed(global))
+        return failure();
+      config.global = *global;
+    } else if (*key == "op_type_configs") {
+      if (failed(readEntryMap(value, *key, config.opTypes)))
+        return failure();
+    } else if (*key == "op_name_configs") {
+      if (failed(readEntryMap(value, *key, config.opNames)))
+        return failure();
+    } else {
+      error(entry.getKey()) << "unknown key '" << *key
+                            << "'; expected one of: config_type, "
+                               "global_config, op_type_configs, "
+                               "op_name_configs";
+      return failure();
+    }
+  }
+  if (syntaxError)
+    return failure();
+  return config;
+}
+
+FailureOr<PalettizeConfig> palettize::loadPalettizeConfig(MLIRContext *context,
+                                                          StringRef path) {
+  return ConfigReader(context, path).read();
+}
