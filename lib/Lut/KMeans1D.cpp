@@ -7,6 +7,10 @@
 #include <cstdint>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 using namespace palettize;
 
 namespace {
@@ -32,18 +36,21 @@ struct PrefixSums {
     }
   }
 
-  /// Cost of the cluster of points [begin, end), end > begin.
-  double cost(size_t begin, size_t end) const {
+  /// Cost of the cluster of points [begin, end), end > begin, less the
+  /// weighted squares: cost(begin, end) - (squares[end] - squares[begin]).
+  /// The dynamic program works with these (see solve), which saves the
+  /// squares and a clamp in its inner loop.
+  double reducedCost(size_t begin, size_t end) const {
     const double w = weight[end] - weight[begin];
     const double s = sum[end] - sum[begin];
-    const double c = squares[end] - squares[begin] - s * s / w;
-    return c > 0 ? c : 0;
+    return -(s * s / w);
   }
 };
 
 /// Solves one layer of the dynamic program: for every prefix length i in
-/// [iBegin, iEnd), current[i] = min over l of previous[l] + cost(l, i), with l
-/// in [lowest, i - 1], recording the leftmost minimising l.
+/// [iBegin, iEnd), current[i] = min over l of previous[l] +
+/// reducedCost(l, i), with l in [lowest, i - 1], recording the leftmost
+/// minimising l.
 template <typename Index> class LayerSolver {
 public:
   LayerSolver(const PrefixSums &sums, const std::vector<double> &previous,
@@ -109,10 +116,50 @@ private:
     // previous layer's split bounds this one from below.
     const size_t lFirst =
         previousArgmin ? std::max<size_t>(lBegin, previousArgmin[i]) : lBegin;
+    const double *weight = sums.weight.data(), *sum = sums.sum.data(),
+                 *before = previous.data();
+    const double rowWeight = weight[i], rowSum = sum[i];
     double best = std::numeric_limits<double>::infinity();
     size_t bestL = lFirst;
-    for (size_t l = lFirst; l <= lLast; ++l) {
-      const double candidate = previous[l] + sums.cost(l, i);
+    size_t l = lFirst;
+#if defined(__SSE2__)
+    // Two candidates per packed operation: the scan is bound by the
+    // division and by the instruction count, and a packed division costs
+    // about as much as a scalar one. Each lane computes what the scalar loop
+    // below computes, so the values and the leftmost argmin are the same.
+    if (l + 3 <= lLast) {
+      const __m128d pairWeight = _mm_set1_pd(rowWeight);
+      const __m128d pairSum = _mm_set1_pd(rowSum);
+      const __m128d two = _mm_set1_pd(2);
+      __m128d pairBest = _mm_set1_pd(std::numeric_limits<double>::infinity());
+      // Split indices as doubles (exact below 2^53); lane 0 even offsets.
+      __m128d pairIndex = _mm_set_pd(double(l + 1), double(l));
+      __m128d pairBestIndex = pairIndex;
+      for (; l + 1 <= lLast; l += 2) {
+        const __m128d w = _mm_sub_pd(pairWeight, _mm_loadu_pd(weight + l));
+        const __m128d s = _mm_sub_pd(pairSum, _mm_loadu_pd(sum + l));
+        const __m128d candidate = _mm_sub_pd(_mm_loadu_pd(before + l),
+                                             _mm_div_pd(_mm_mul_pd(s, s), w));
+        const __m128d better = _mm_cmplt_pd(candidate, pairBest);
+        pairBest = _mm_min_pd(candidate, pairBest);
+        pairBestIndex = _mm_or_pd(_mm_and_pd(better, pairIndex),
+                                  _mm_andnot_pd(better, pairBestIndex));
+        pairIndex = _mm_add_pd(pairIndex, two);
+      }
+      double bests[2], indices[2];
+      _mm_storeu_pd(bests, pairBest);
+      _mm_storeu_pd(indices, pairBestIndex);
+      // The leftmost minimum: the smaller value, on a tie the lower index.
+      const bool high = bests[1] < bests[0] ||
+                        (bests[1] == bests[0] && indices[1] < indices[0]);
+      best = bests[high];
+      bestL = size_t(indices[high]);
+    }
+#endif
+    for (; l <= lLast; ++l) {
+      // sums.reducedCost(l, i), with the row's sums loaded once.
+      const double w = rowWeight - weight[l], s = rowSum - sum[l];
+      const double candidate = before[l] - s * s / w;
       if (candidate < best) {
         best = candidate;
         bestL = l;
@@ -137,11 +184,14 @@ Partition1D solve(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights,
   PrefixSums sums(values, weights);
 
   // Layer j holds, for each prefix length i, the cost of the best clustering
-  // of the first i points into j clusters. Only prefixes that leave at least
-  // one point for each remaining cluster matter: i in [j, m - (k - j)].
+  // of the first i points into j clusters less squares[i]. The cost of a
+  // clustering of a prefix is the prefix's squares plus the reduced costs of
+  // its clusters, so this is the minimum of the reduced costs, and the
+  // minimising splits are the same. Only prefixes that leave at least one
+  // point for each remaining cluster matter: i in [j, m - (k - j)].
   std::vector<double> previous(m + 1), current(m + 1);
   for (size_t i = 1; i <= m; ++i)
-    previous[i] = sums.cost(0, i);
+    previous[i] = sums.reducedCost(0, i);
   std::vector<Index> argmins((k - 1) * (m + 1));
   for (size_t j = 2; j <= k; ++j) {
     Index *argmin = argmins.data() + (j - 2) * (m + 1);
@@ -161,7 +211,9 @@ Partition1D solve(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights,
   }
 
   Partition1D partition;
-  partition.cost = previous[m];
+  // Put the squares back; rounding could leave an exact fit slightly
+  // negative.
+  partition.cost = std::max(0.0, previous[m] + sums.squares[m]);
   partition.starts.resize(k);
   size_t end = m;
   for (size_t j = k; j >= 2; --j) {
