@@ -1206,9 +1206,10 @@ ScalarLut palettize::buildScalarLut(const LutConfig &config, const void *data,
 GroupedLut palettize::buildGroupedLut(const LutConfig &config, const void *data,
                                       llvm::ArrayRef<int64_t> shape,
                                       unsigned axis, int64_t groupSize,
-                                      FloatFormat format) {
+                                      FloatFormat format, int64_t vectorSize) {
   assert(axis < shape.size() && groupSize > 0 && shape[axis] % groupSize == 0 &&
-         "groups must tile the axis");
+         vectorSize > 0 && groupSize % vectorSize == 0 &&
+         "groups must tile the axis, and vectors the groups");
   // Plain variables: lambdas below capture them.
   const AxisSplit split = splitAroundAxis(shape, axis);
   const int64_t outer = split.outer, channels = split.channels,
@@ -1217,48 +1218,76 @@ GroupedLut palettize::buildGroupedLut(const LutConfig &config, const void *data,
   const unsigned width = getByteWidth(format);
   const char *bytes = static_cast<const char *>(data);
 
-  // Each group's elements, gathered in element order, then clustered alone.
-  std::vector<ScalarLut> results(groups);
+  // Each group's elements, gathered in element order: a tensor of shape
+  // [outer, groupSize, inner], clustered alone.
+  struct GroupResult {
+    LutStatus status = LutStatus::Success;
+    unsigned nbits = 0;
+    std::vector<float> lut;
+    std::vector<uint8_t> indices;
+  };
+  std::vector<GroupResult> results(groups);
   const size_t groupElements = size_t(outer * groupSize * inner);
-  auto forEachElement = [&](size_t group, auto &&visit) {
+  // Visits (position in the tensor, position in the group) of each element,
+  // or of each vector's first element: both in their grids' row-major order.
+  const int64_t rowLength = groupSize / vectorSize * inner;
+  auto forEachPoint = [&](size_t group, int64_t pointsPerChannelRow,
+                          auto &&visit) {
     size_t position = 0;
     for (int64_t o = 0; o < outer; ++o) {
       const size_t rowStart =
-          size_t((o * channels + int64_t(group) * groupSize) * inner);
-      for (size_t e = 0; e < size_t(groupSize * inner); ++e)
-        visit(rowStart + e, position++);
+          size_t((o * (channels / vectorSize) +
+                  int64_t(group) * (groupSize / vectorSize)) *
+                 inner);
+      for (int64_t e = 0; e < pointsPerChannelRow; ++e)
+        visit(rowStart + size_t(e), position++);
     }
   };
   LutConfig groupConfig = config;
   groupConfig.kmeans.parallelFor = nullptr; // the groups are the tasks
   runTasks(config.kmeans.parallelFor, groups, [&](size_t group) {
     std::vector<char> gathered(groupElements * width);
-    forEachElement(group, [&](size_t element, size_t position) {
-      std::memcpy(gathered.data() + position * width, bytes + element * width,
-                  width);
-    });
-    results[group] =
-        buildScalarLut(groupConfig, gathered.data(), groupElements, format);
+    size_t position = 0;
+    for (int64_t o = 0; o < outer; ++o) {
+      const size_t rowStart =
+          size_t((o * channels + int64_t(group) * groupSize) * inner);
+      std::memcpy(gathered.data() + position * width, bytes + rowStart * width,
+                  size_t(groupSize * inner) * width);
+      position += size_t(groupSize * inner);
+    }
+    GroupResult &result = results[group];
+    if (vectorSize > 1) {
+      const int64_t groupShape[] = {outer, groupSize, inner};
+      VectorLut vectors = buildVectorLut(groupConfig, gathered.data(),
+                                         groupShape, 1, vectorSize, format);
+      result = {vectors.status, vectors.nbits, std::move(vectors.lut),
+                std::move(vectors.indices)};
+    } else {
+      ScalarLut scalars =
+          buildScalarLut(groupConfig, gathered.data(), groupElements, format);
+      result = {scalars.status, scalars.nbits, std::move(scalars.lut),
+                std::move(scalars.indices)};
+    }
   });
 
   GroupedLut grouped;
   grouped.groupCount = groups;
-  for (const ScalarLut &result : results) {
+  for (const GroupResult &result : results) {
     if (result.status != LutStatus::Success) {
       grouped.status = result.status;
       return grouped;
     }
     grouped.nbits = std::max(grouped.nbits, result.nbits);
   }
-  const size_t paletteSize = size_t(1) << grouped.nbits;
-  grouped.luts.assign(groups * paletteSize, 0.0f);
-  grouped.indices.resize(size_t(outer * channels * inner));
+  const size_t paletteValues = (size_t(1) << grouped.nbits) * vectorSize;
+  grouped.luts.assign(groups * paletteValues, 0.0f);
+  grouped.indices.resize(size_t(outer * channels / vectorSize * inner));
   for (size_t group = 0; group < groups; ++group) {
     // unique picks each group's width; smaller palettes are zero-padded.
     std::copy(results[group].lut.begin(), results[group].lut.end(),
-              grouped.luts.begin() + group * paletteSize);
-    forEachElement(group, [&](size_t element, size_t position) {
-      grouped.indices[element] = results[group].indices[position];
+              grouped.luts.begin() + group * paletteValues);
+    forEachPoint(group, rowLength, [&](size_t point, size_t position) {
+      grouped.indices[point] = results[group].indices[position];
     });
   }
   return grouped;

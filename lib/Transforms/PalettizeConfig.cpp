@@ -110,9 +110,11 @@ std::optional<std::string> palettize::validate(const PalettizeSettings &s) {
                          "or unique",
                          s.clusterDim)
         .str();
-  if (s.clusterDim > 1 && s.perGroupedChannel)
-    return std::string("cluster-dim > 1 with granularity=per-grouped-channel "
-                       "is not supported yet; use one of them");
+  if (s.clusterDim > 1 && s.perGroupedChannel && s.groupSize % s.clusterDim)
+    return llvm::formatv("group-size={0} must be a multiple of "
+                         "cluster-dim={1}: each group holds whole vectors",
+                         s.groupSize, s.clusterDim)
+        .str();
   return std::nullopt;
 }
 

@@ -161,7 +161,16 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
     input = normalization.normalized.data();
     result.channelScales = std::move(normalization.scales);
   }
-  if (candidate.vectorSize > 1) {
+  if (candidate.groupSize > 0) {
+    GroupedLut grouped = buildGroupedLut(
+        config, input, shape, candidate.channelAxis, candidate.groupSize,
+        candidate.format, candidate.vectorSize);
+    result.lut.status = grouped.status;
+    result.lut.nbits = grouped.nbits;
+    result.lut.lut = std::move(grouped.luts);
+    result.lut.indices = std::move(grouped.indices);
+    result.groupCount = grouped.groupCount;
+  } else if (candidate.vectorSize > 1) {
     VectorLut vectors =
         buildVectorLut(config, input, shape, candidate.channelAxis,
                        candidate.vectorSize, candidate.format);
@@ -169,15 +178,6 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
     result.lut.nbits = vectors.nbits;
     result.lut.lut = std::move(vectors.lut);
     result.lut.indices = std::move(vectors.indices);
-  } else if (candidate.groupSize > 0) {
-    GroupedLut grouped =
-        buildGroupedLut(config, input, shape, candidate.channelAxis,
-                        candidate.groupSize, candidate.format);
-    result.lut.status = grouped.status;
-    result.lut.nbits = grouped.nbits;
-    result.lut.lut = std::move(grouped.luts);
-    result.lut.indices = std::move(grouped.indices);
-    result.groupCount = grouped.groupCount;
   } else {
     result.lut = buildScalarLut(config, input, count, candidate.format);
   }
@@ -624,25 +624,27 @@ private:
     if (failed(chooseAxis(candidate, type, problem)))
       return failure();
     const PalettizeSettings &settings = *candidate.settings;
-    if (!settings.perGroupedChannel && settings.clusterDim == 1)
-      return success(); // per-channel scale only
     const int64_t size = type.getDimSize(candidate.channelAxis);
-    const bool vectors = settings.clusterDim > 1;
-    const int64_t span = vectors                   ? settings.clusterDim
-                         : settings.groupSize == 0 ? size
-                                                   : settings.groupSize;
-    if (size % span != 0) {
-      if (vectors)
-        problem = llvm::formatv("its axis {0} of size {1} is not a multiple "
-                                "of cluster-dim={2}",
-                                candidate.channelAxis, size, span);
-      else
+    if (settings.clusterDim > 1) {
+      if (size % settings.clusterDim != 0) {
+        problem =
+            llvm::formatv("its axis {0} of size {1} is not a multiple "
+                          "of cluster-dim={2}",
+                          candidate.channelAxis, size, settings.clusterDim);
+        return failure();
+      }
+      candidate.vectorSize = settings.clusterDim;
+    }
+    if (settings.perGroupedChannel) {
+      const int64_t span = settings.groupSize == 0 ? size : settings.groupSize;
+      if (size % span != 0) {
         problem = llvm::formatv("its {0} channels along axis {1} are not a "
                                 "multiple of group-size={2}",
                                 size, candidate.channelAxis, span);
-      return failure();
+        return failure();
+      }
+      candidate.groupSize = span;
     }
-    (vectors ? candidate.vectorSize : candidate.groupSize) = span;
     return success();
   }
 
@@ -695,16 +697,13 @@ private:
     ElementsAttr indices = DenseResourceElementsAttr::get(
         indicesType, name.value_or("weight") + "_indices",
         std::move(result.packedIndices));
+    // [2^n], or [1, .., groups, .., 1, 2^n, vector size].
     SmallVector<int64_t> lutShape = {int64_t(result.lut.lut.size())};
-    if (candidate.vectorSize > 1) {
-      lutShape.assign(rank, 1);
-      lutShape.push_back(int64_t(1) << result.lut.nbits);
-      lutShape.push_back(candidate.vectorSize);
-    } else if (candidate.groupSize > 0) {
+    if (candidate.vectorSize > 1 || candidate.groupSize > 0) {
       lutShape.assign(rank, 1);
       lutShape[candidate.channelAxis] = int64_t(result.groupCount);
       lutShape.push_back(int64_t(1) << result.lut.nbits);
-      lutShape.push_back(1);
+      lutShape.push_back(candidate.vectorSize);
     }
 
     OpBuilder builder(op);
@@ -794,12 +793,12 @@ private:
       llvm::raw_string_ostream os(shape);
       os << type;
       std::string form;
-      if (candidate.vectorSize > 1)
-        form = llvm::formatv(" x vectors of {0} along axis {1}",
-                             candidate.vectorSize, candidate.channelAxis);
-      else if (candidate.groupSize > 0)
+      if (candidate.groupSize > 0)
         form = llvm::formatv(" x {0} groups along axis {1}", result.groupCount,
                              candidate.channelAxis);
+      if (candidate.vectorSize > 1)
+        form += llvm::formatv(" x vectors of {0} along axis {1}",
+                              candidate.vectorSize, candidate.channelAxis);
       if (settings.lutStorage != LutStorageType::Float)
         form += settings.lutStorage == LutStorageType::Int8 ? ", int8 LUT"
                                                             : ", uint8 LUT";

@@ -24,6 +24,14 @@
 // RUN: %python %S/Inputs/check_constexpr_chain.py %t.uniform.mlir %t.uniform.decoded.mlir \
 // RUN:   | FileCheck %s
 
+// RUN: palettize-opt %src_root/examples/mlp.mlir \
+// RUN:   --palettize-weights="mode=kmeans nbits=2 cluster-dim=4 channel-axis=0 granularity=per-grouped-channel group-size=32 lut-dtype=int8" \
+// RUN:   --mlir-print-elementsattrs-with-hex-if-larger=0 -o %t.grouped-vectors.mlir
+// RUN: palettize-opt %t.grouped-vectors.mlir \
+// RUN:   --mil-materialize-constexpr="max-dense-elements=0" -o %t.grouped-vectors.decoded.mlir
+// RUN: %python %S/Inputs/check_constexpr_chain.py %t.grouped-vectors.mlir %t.grouped-vectors.decoded.mlir \
+// RUN:   | FileCheck %s
+
 // CHECK: fc1.weight: 98304 x float16: ok
 // CHECK: fc2.weight: 3840 x float16: ok
 // CHECK: 2 of 2 constants decode as expected

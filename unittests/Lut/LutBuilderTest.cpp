@@ -683,6 +683,63 @@ TEST(GroupedLut, GroupsMatchPerTensorOnTheirElements) {
   }
 }
 
+// Grouped vectors: a [3, 8, 2] tensor, groups of 4 channels along axis 1,
+// vectors of 2 along the same axis. unique reconstructs every element; the
+// reference reads each element's index and LUT row by explicit coordinates:
+// group c / 4, index grid (o, c / 2, i), vector lane c % 2.
+TEST(GroupedLut, VectorsPerGroupReconstructExactly) {
+  std::vector<float> values(3 * 8 * 2);
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> level(-3, 3);
+  for (float &value : values)
+    value = float(level(rng)) * 0.5f;
+  const int64_t shape[] = {3, 8, 2};
+  GroupedLut lut = buildGroupedLut(unique(), values.data(), shape, 1, 4,
+                                   FloatFormat::F32, /*vectorSize=*/2);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  ASSERT_EQ(lut.groupCount, 2u);
+  ASSERT_EQ(lut.indices.size(), 3u * 4 * 2);
+  const size_t rows = size_t(1) << lut.nbits;
+  ASSERT_EQ(lut.luts.size(), 2 * rows * 2);
+  for (size_t o = 0; o < 3; ++o)
+    for (size_t c = 0; c < 8; ++c)
+      for (size_t i = 0; i < 2; ++i) {
+        const size_t group = c / 4;
+        const uint8_t index = lut.indices[(o * 4 + c / 2) * 2 + i];
+        ASSERT_LT(index, rows);
+        EXPECT_EQ(lut.luts[(group * rows + index) * 2 + c % 2],
+                  values[(o * 8 + c) * 2 + i])
+            << o << "," << c << "," << i;
+      }
+}
+
+// kmeans on grouped vectors: each group's palette is what buildVectorLut
+// gives on that group's channels alone.
+TEST(GroupedLut, VectorsMatchVectorLutOnTheirChannels) {
+  std::vector<float> values = heavyTailed(4 * 12, 9);
+  const int64_t shape[] = {4, 12};
+  GroupedLut lut = buildGroupedLut(kmeans(2), values.data(), shape, 1, 6,
+                                   FloatFormat::F32, /*vectorSize=*/3);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  for (size_t group = 0; group < 2; ++group) {
+    std::vector<float> members;
+    for (size_t row = 0; row < 4; ++row)
+      for (size_t c = 0; c < 6; ++c)
+        members.push_back(values[row * 12 + group * 6 + c]);
+    const int64_t memberShape[] = {4, 6};
+    VectorLut alone = buildVectorLut(kmeans(2), members.data(), memberShape, 1,
+                                     3, FloatFormat::F32);
+    ASSERT_EQ(alone.status, LutStatus::Success);
+    EXPECT_EQ(std::vector<float>(lut.luts.begin() + group * 12,
+                                 lut.luts.begin() + group * 12 + 12),
+              alone.lut);
+    for (size_t row = 0; row < 4; ++row)
+      for (size_t v = 0; v < 2; ++v)
+        EXPECT_EQ(lut.indices[row * 4 + group * 2 + v],
+                  alone.indices[row * 2 + v]);
+  }
+}
+
 TEST(GroupedLut, UniquePadsSmallerGroupsAndReportsFailures) {
   // Group 0 has 2 distinct values, group 1 has 5: both use 3 bits.
   std::vector<float> values = {1, 1, 2, 2, 1, 1, 2, 3, 4, 5};

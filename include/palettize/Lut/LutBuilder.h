@@ -117,26 +117,32 @@ ScalarLut buildScalarLut(const LutConfig &config, const void *data,
 
 /// One LUT per group of channels (Core ML's per-grouped-channel
 /// granularity): the channels along `axis` are split into consecutive
-/// groups of `groupSize`, and each group's elements get their own palette.
+/// groups of `groupSize`, and each group's elements get their own palette;
+/// with vectors, each group's vectors (along the same axis) get their own
+/// vector palette.
 struct GroupedLut {
   LutStatus status = LutStatus::Success;
   /// Index bit width, common to all groups (for unique: the largest any
   /// group needs).
   unsigned nbits = 0;
-  /// groups x 2^nbits entries, group-major.
+  /// groups x 2^nbits rows of vectorSize values, group-major; a group's
+  /// unused rows are 0.
   std::vector<float> luts;
-  /// One index per element, in element (row-major) order.
+  /// One index per element (per vector), in row-major order of the index
+  /// grid (the shape with `axis` divided by vectorSize).
   std::vector<uint8_t> indices;
   size_t groupCount = 0;
 };
 
 /// Builds one LUT per group of `groupSize` consecutive channels along `axis`
 /// of a row-major tensor of `shape` (the axis size must be a multiple of
-/// `groupSize`). Groups are independent and run through
-/// config.kmeans.parallelFor when it is set.
+/// `groupSize`, and `groupSize` of `vectorSize`). With `vectorSize` > 1,
+/// each group is palettized as buildVectorLut does. Groups are independent
+/// and run through config.kmeans.parallelFor when it is set.
 GroupedLut buildGroupedLut(const LutConfig &config, const void *data,
                            llvm::ArrayRef<int64_t> shape, unsigned axis,
-                           int64_t groupSize, FloatFormat format);
+                           int64_t groupSize, FloatFormat format,
+                           int64_t vectorSize = 1);
 
 /// Vector palettization: every `vectorSize` consecutive elements along
 /// `axis` form one point, and the points are clustered together (kmeans in

@@ -102,18 +102,67 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     k-means++ from a fixed seed, Lloyd iterations to convergence, best of up
     to three seeds, never more clusters than distinct vectors) and `unique`
     takes the distinct vectors. The result has a `[1, .., 1, 2^nbits, d]`
-    LUT and `vector_axis` set. `uniform` has no vector form and is rejected;
-    combining it with `per-grouped-channel` is not supported yet.
+    LUT and `vector_axis` set. `uniform` has no vector form and is
+    rejected. With `per-grouped-channel` too, each group of `group-size`
+    channels (a multiple of d) gets its own vector palette:
+    `[1, .., groups, .., 1, 2^nbits, d]`.
+
+    **Per-channel scale**: with `per-channel-scale=true`, each channel
+    (along the channel axis, given or inferred as above) is divided by its
+    largest magnitude (an all-zero channel by 1) before the LUT is built,
+    and the result is a `mil.constexpr_blockwise_shift_scale` of those
+    scales on top of the LUT op (named `<name>_normalized`). The constant
+    itself is never modified: one left unchanged keeps its values.
+
+    **8-bit LUTs**: with `lut-dtype=int8`, each LUT is stored as `i8` in a
+    `mil.const` (`<name>_lut_quantized`) with one scale per LUT,
+    `max|v| / 127`, and dequantized by a `mil.constexpr_blockwise_shift_scale`
+    (`<name>_lut`) that feeds the LUT op; `lut-dtype=uint8` stores `ui8`
+    with a scale and a zero point per LUT over `[min(v, 0), max(v, 0)]`.
+    Scales have the constant's element type; the indices keep the float
+    LUT's assignment. With `unique`, an 8-bit LUT is lossy.
+
+    **Configuration file**: `config=<file>` (JSON or YAML) gives each
+    constant its own settings, shaped like coremltools'
+    `OptimizationConfig.from_dict` for `OpPalettizerConfig`:
+
+    ```json
+    {"config_type": "OpPalettizerConfig",
+     "global_config": {"mode": "kmeans", "nbits": 4},
+     "op_type_configs": {"linalg.conv_2d_nhwc_hwcf": {"mode": "kmeans",
+                                                       "nbits": 6},
+                         "linalg.batch_matmul": null},
+     "op_name_configs": {"lm_head.weight": {"mode": "uniform", "nbits": 8}}}
+    ```
+
+    Each entry takes the keys `mode`, `nbits`, `granularity`
+    (`per_tensor`, `per_grouped_channel`), `group_size`, `channel_axis`
+    (null: inferred), `cluster_dim`, `enable_per_channel_scale`,
+    `lut_dtype` (`int8`, `uint8`, or `fp16`/`fp32`/`float` for the
+    constant's own type), `weight_threshold` and `num_kmeans_workers`
+    (accepted, unused: LUTs are computed on MLIR's thread pool), with
+    coremltools' defaults; `null` means "leave it alone". A constant whose
+    name (its `name` attribute, else its `NameLoc`) has an
+    `op_name_configs` entry takes it. Otherwise each consumer contributes
+    the entry of its own name, else of its op type (`op_type_configs`, keyed
+    by operation name), else `global_config` (absent: null), and all must
+    agree: a constant shared by consumers with different entries fails the
+    pass with an error naming both. Unknown keys, bad values and syntax
+    errors fail the pass with the file, line and column, the key and the
+    allowed values. The LUT options (`mode` to `lut-dtype`) must then keep
+    their defaults.
 
     **Left unchanged, with a warning at the constant's location**: constants
     holding NaN or infinity (e.g. attention masks), and in `unique` mode
     constants with more than 256 distinct values.
 
-    **Errors**: an unknown `mode` or `granularity`, an `nbits` other than
-    1, 2, 3, 4, 6, 8, a missing `nbits` for `kmeans`/`uniform`, an `nbits`
-    given with `unique`, a negative `weight-threshold` or `group-size`, a
-    `channel-axis` below -1, a `cluster-dim` below 1 or above 1 with
-    `uniform` or `per-grouped-channel` fail the pass before any change.
+    **Errors**: an unknown `mode`, `granularity` or `lut-dtype`, an
+    `nbits` other than 1, 2, 3, 4, 6, 8, a missing `nbits` for
+    `kmeans`/`uniform`, an `nbits` given with `unique`, a negative
+    `weight-threshold` or `group-size`, a `channel-axis` below -1, a
+    `cluster-dim` below 1 or above 1 with `uniform`, a `group-size` that is
+    not a multiple of `cluster-dim`, a bad configuration file or one combined with
+    other LUT options fail the pass before any change.
 
     LUTs are computed in parallel on the context's thread pool and the IR is
     rewritten sequentially in program order, so the output does not depend on
