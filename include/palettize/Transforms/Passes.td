@@ -211,8 +211,8 @@ def PalettizeWeights : Pass<"palettize-weights"> {
            "per-grouped-channel: channels per group; 0 means the whole "
            "channel axis">,
     Option<"channelAxis", "channel-axis", "int64_t", /*default=*/"-1",
-           "per-grouped-channel: the channel axis; -1 infers it from the "
-           "constant's consumers">,
+           "The channel axis of per-grouped-channel, cluster-dim and "
+           "per-channel-scale; -1 infers it from the constant's consumers">,
     Option<"clusterDim", "cluster-dim", "int64_t", /*default=*/"1",
            "Vector palettization: values per LUT row, consecutive along the "
            "channel axis (kmeans and unique; 1 = scalars)">,
