@@ -16,9 +16,11 @@
 #include "palettize/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Threading.h"
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
@@ -91,20 +93,69 @@ struct Candidate {
   int64_t vectorSize = 1;
 };
 
+/// The output-channel axis of a linalg op's input operand, from the
+/// indexing maps: the weight axis indexed by a loop that also indexes the
+/// output. When several do (batch_matmul's batch and N), the one no other
+/// input uses (N). Returns std::nullopt when that does not single out one
+/// axis (an elementwise use) or the operand is an output.
+std::optional<unsigned> getLinalgChannelAxis(linalg::LinalgOp op,
+                                             unsigned operandNumber) {
+  if (operandNumber >= unsigned(op.getNumDpsInputs()))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  const unsigned loops = op.getNumLoops();
+  llvm::SmallBitVector inOutput(loops), inOtherInput(loops);
+  for (auto [index, map] : llvm::enumerate(maps)) {
+    if (index == operandNumber)
+      continue;
+    const bool isOutput = int64_t(index) >= op.getNumDpsInputs();
+    for (AffineExpr result : map.getResults())
+      result.walk([&](AffineExpr expr) {
+        if (auto dim = dyn_cast<AffineDimExpr>(expr))
+          (isOutput ? inOutput : inOtherInput).set(dim.getPosition());
+      });
+  }
+  SmallVector<unsigned> outputAxes, ownAxes;
+  for (auto [axis, result] :
+       llvm::enumerate(maps[operandNumber].getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(result);
+    if (!dim || !inOutput.test(dim.getPosition()))
+      continue;
+    outputAxes.push_back(axis);
+    if (!inOtherInput.test(dim.getPosition()))
+      ownAxes.push_back(axis);
+  }
+  if (outputAxes.size() == 1)
+    return outputAxes.front();
+  if (ownAxes.size() == 1)
+    return ownAxes.front();
+  return std::nullopt;
+}
+
+/// The channel axis one use of a rank-`rank` weight implies.
+unsigned getImpliedChannelAxis(OpOperand &use, unsigned rank) {
+  Operation *consumer = use.getOwner();
+  const unsigned operand = use.getOperandNumber();
+  // Every linalg structured op (named or generic, transposed or not): from
+  // its indexing maps.
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(consumer))
+    return getLinalgChannelAxis(linalgOp, operand).value_or(0);
+  // TOSA's documented weight layouts; the others are [OC, ...].
+  StringRef name = consumer->getName().getStringRef();
+  if (name == "tosa.depthwise_conv2d" && operand == 1 && rank == 4)
+    return 2; // [KH, KW, C, M]: output channel c * M + m
+  if (name == "tosa.matmul" && rank == 3 && operand < 2)
+    return operand == 1 ? 2 : 1; // [N, C, W] / [N, H, C]
+  return 0;                      // [Cout, ...]: convolutions, fully connected
+}
+
 /// The channel axis the consumers of `value` imply for a rank-`rank`
 /// weight, or an error message when they disagree.
 FailureOr<unsigned> inferChannelAxis(Value value, unsigned rank,
                                      std::string &disagreement) {
   std::optional<unsigned> axis;
   for (OpOperand &use : value.getUses()) {
-    StringRef consumer = use.getOwner()->getName().getStringRef();
-    const unsigned operand = use.getOperandNumber();
-    unsigned implied = 0; // [Cout, ...]: convolutions, fully connected
-    if ((consumer == "linalg.matmul" || consumer == "linalg.batch_matmul") &&
-        rank >= 2)
-      implied = operand == 1 ? rank - 1 : rank - 2; // [.., K, N] / [.., M, K]
-    else if (consumer == "linalg.conv_2d_nhwc_hwcf" && operand == 1)
-      implied = rank - 1; // [KH, KW, IC, OC]
+    const unsigned implied = getImpliedChannelAxis(use, rank);
     if (axis && *axis != implied) {
       disagreement =
           llvm::formatv("its consumers disagree on the channel "

@@ -86,12 +86,18 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     along the channel axis are split into groups of `group-size` (0: one
     group of all channels) and each group gets its own LUT; the result uses
     the grouped LUT form `[1, .., groups, .., 1, 2^nbits, 1]`. The axis is
-    `channel-axis`, or when that is -1 it is inferred from the consumers:
-    the last axis for the right-hand operand of `linalg.matmul` /
-    `linalg.batch_matmul` and for the filter of `linalg.conv_2d_nhwc_hwcf`
-    (`[KH, KW, IC, OC]`), the second to last for their left-hand operand,
-    and axis 0 otherwise (`[Cout, ...]` weights: convolutions,
-    fully-connected layers, `tosa.conv2d`). Constants whose consumers
+    `channel-axis`, or when that is -1 it is inferred from the consumers.
+    For a linalg structured op (named, with explicit indexing maps, or
+    `linalg.generic`) it is read from the indexing maps: the weight axis
+    whose loop also indexes the output, and if several do, the one no other
+    input uses; so `N` for a matmul's `[K, N]` right-hand operand (`0` when
+    it is transposed, `[N, K]`), `M` for its left-hand operand, `OC` for a
+    `linalg.conv_2d_nhwc_hwcf` filter `[KH, KW, IC, OC]`, `C` for a
+    depthwise filter. For TOSA, from the documented layouts:
+    `tosa.depthwise_conv2d` weights `[KH, KW, C, M]` axis 2,
+    `tosa.matmul` operands `[N, H, C]` / `[N, C, W]` axes 1 / 2. Anything
+    else, elementwise uses included, gives axis 0 (`[Cout, ...]` weights:
+    `tosa.conv2d`, fully-connected layers). Constants whose consumers
     disagree, or whose channel count is not a multiple of the group size,
     are left unchanged with a warning. With `unique`, all groups use the
     width the largest group needs.
