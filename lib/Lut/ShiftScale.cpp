@@ -188,3 +188,43 @@ ChannelNormalization palettize::normalizeChannels(const void *data,
   }
   return result;
 }
+
+void palettize::reassignToNearest(const void *data,
+                                  llvm::ArrayRef<int64_t> shape, unsigned axis,
+                                  int64_t groupSize, FloatFormat format,
+                                  llvm::ArrayRef<float> luts,
+                                  size_t paletteSize,
+                                  llvm::MutableArrayRef<uint8_t> indices) {
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  const int64_t channels = shape.empty() ? 1 : shape[axis];
+  const size_t groups = luts.size() / paletteSize;
+  // The entries each group's indices use: a prefix, as built.
+  std::vector<size_t> used(groups, 0);
+  auto groupOf = [&](size_t i) -> size_t {
+    return groupSize == 0 ? 0
+                          : size_t((int64_t(i) / inner) % channels / groupSize);
+  };
+  for (size_t i = 0; i < indices.size(); ++i) {
+    size_t &count = used[groupOf(i)];
+    count = std::max(count, size_t(indices[i]) + 1);
+  }
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const size_t group = groupOf(i);
+    const float *entries = luts.data() + group * paletteSize;
+    const size_t last = used[group] - 1;
+    const double value = readFloat(data, format, int64_t(i));
+    auto distance = [&](size_t entry) {
+      return std::fabs(value - double(entries[entry]));
+    };
+    // |value - entry| is unimodal over non-decreasing entries: walk right
+    // through anything no farther, then left to the lowest of the nearest.
+    size_t entry = indices[i];
+    while (entry < last && distance(entry + 1) <= distance(entry))
+      ++entry;
+    while (entry > 0 && distance(entry - 1) <= distance(entry))
+      --entry;
+    indices[i] = uint8_t(entry);
+  }
+}

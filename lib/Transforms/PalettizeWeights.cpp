@@ -232,8 +232,6 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
   } else {
     result.lut = buildScalarLut(config, input, count, candidate.format);
   }
-  // The normalized copy is no longer needed.
-  std::vector<char>().swap(normalization.normalized);
   if (result.lut.status != LutStatus::Success)
     return result;
   if (settings.lutStorage != LutStorageType::Float) {
@@ -253,7 +251,16 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
           roundToFormat(double(result.quantizedLut.scales[palette] * shifted),
                         candidate.format);
     }
+    // The entries moved by up to half a step: move each element to its
+    // nearest dequantized entry (vectors keep their assignment).
+    if (candidate.vectorSize == 1)
+      reassignToNearest(input, shape, candidate.channelAxis,
+                        candidate.groupSize, candidate.format, result.lut.lut,
+                        result.lut.lut.size() / result.groupCount,
+                        result.lut.indices);
   }
+  // The normalized copy is no longer needed.
+  std::vector<char>().swap(normalization.normalized);
   const uint64_t bytes =
       getPackedIndicesByteCount(result.lut.indices.size(), result.lut.nbits);
   result.packedIndices = HeapAsmResourceBlob::allocate(bytes, /*align=*/1);

@@ -177,3 +177,58 @@ TEST(NormalizeChannels, ReportsNonFinite) {
 }
 
 } // namespace
+
+namespace {
+
+// Entries [0, 1, 1, 3] (1 and 2 collapsed), one group: 2.9 moves from entry
+// 1 across the equal entry 2 to entry 3; 1.2 sitting on entry 2 moves to
+// the lower of the equal entries, 1; 0.4 stays on 0; 0.6 from 0 moves to
+// 1; 3 stays on 3.
+TEST(ReassignToNearest, WalksToTheLowestNearestEntry) {
+  const std::vector<float> data = {2.9f, 1.2f, 0.4f, 0.6f, 3};
+  std::vector<uint8_t> indices = {1, 2, 0, 0, 3};
+  reassignToNearest(data.data(), {5}, 0, 0, FloatFormat::F32, {0, 1, 1, 3}, 4,
+                    indices);
+  EXPECT_EQ(indices, (std::vector<uint8_t>{3, 1, 0, 1, 3}));
+}
+
+// Two groups of one row each along axis 0; entries beyond what a group uses
+// (its zero padding) are never chosen, even when nearer.
+TEST(ReassignToNearest, PerGroupAndOnlyUsedEntries) {
+  const std::vector<float> data = {-5, 9, 0.1f, 2};
+  std::vector<uint8_t> indices = {1, 1, 0, 2};
+  // Group 0 uses [5, 10] (entries 2, 3 unused); group 1 uses [1, 2, 3].
+  reassignToNearest(data.data(), {2, 2}, 0, 1, FloatFormat::F32,
+                    {5, 10, 0, 0, 1, 2, 3, 0}, 4, indices);
+  EXPECT_EQ(indices, (std::vector<uint8_t>{0, 1, 0, 1}));
+}
+
+// Against a brute-force nearest search on random data and a LUT whose
+// entries moved by up to a step, with collapsed entries.
+TEST(ReassignToNearest, MatchesBruteForce) {
+  std::mt19937 rng(3);
+  std::normal_distribution<float> normal(0, 1);
+  std::vector<float> data(2000);
+  for (float &value : data)
+    value = normal(rng);
+  std::vector<float> lut(16);
+  for (size_t e = 0; e < 16; ++e)
+    lut[e] = -2.0f + 0.25f * float(e / 2 * 2); // pairs of equal entries
+  std::vector<uint8_t> indices(data.size());
+  std::uniform_int_distribution<int> start(0, 15);
+  for (uint8_t &index : indices)
+    index = uint8_t(start(rng));
+  indices[0] = 15; // all entries in use
+  reassignToNearest(data.data(), {int64_t(data.size())}, 0, 0, FloatFormat::F32,
+                    lut, 16, indices);
+  for (size_t i = 0; i < data.size(); ++i) {
+    size_t best = 0;
+    for (size_t e = 1; e < 16; ++e)
+      if (std::fabs(double(data[i]) - lut[e]) <
+          std::fabs(double(data[i]) - lut[best]))
+        best = e;
+    ASSERT_EQ(indices[i], best) << "element " << i;
+  }
+}
+
+} // namespace

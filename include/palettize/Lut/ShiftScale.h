@@ -67,6 +67,19 @@ struct QuantizedLuts {
 QuantizedLuts quantizeLuts(llvm::ArrayRef<float> lut, size_t paletteCount,
                            bool isSigned, FloatFormat format);
 
+/// Moves each element's index to the nearest entry of a LUT whose values
+/// moved a little (an 8-bit LUT's dequantized values), searching from the
+/// element's current entry. `luts` holds one scalar palette of
+/// `paletteSize` entries per group of `groupSize` channels along `axis`
+/// (groupSize 0: one palette), each non-decreasing over the entries the
+/// indices use; unused entries stay unused. Ties go to the lower index.
+/// `data` is the row-major tensor of `shape` and `format` the indices were
+/// built for.
+void reassignToNearest(const void *data, llvm::ArrayRef<int64_t> shape,
+                       unsigned axis, int64_t groupSize, FloatFormat format,
+                       llvm::ArrayRef<float> luts, size_t paletteSize,
+                       llvm::MutableArrayRef<uint8_t> indices);
+
 /// A tensor divided, channel by channel, by its largest magnitude.
 struct ChannelNormalization {
   /// False if the tensor holds NaN or infinity (nothing else is filled).
