@@ -313,18 +313,18 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
   return result;
 }
 
-/// Returns the LUT as a dense attribute of the constant's element type and
-/// the given shape ([2^n], or [1, .., groups, .., 1, 2^n, 1]).
-DenseElementsAttr getLutAttr(const ScalarLut &lut, ArrayRef<int64_t> shape,
-                             Type elementType, FloatFormat format) {
+/// Returns `values` (LUT entries or scales, representable in `format`) as a
+/// dense attribute of the constant's element type and the given shape.
+DenseElementsAttr getFloatAttr(ArrayRef<float> values, ArrayRef<int64_t> shape,
+                               Type elementType, FloatFormat format) {
   auto type = RankedTensorType::get(shape, elementType);
-  std::vector<char> bytes(lut.lut.size() * getByteWidth(format));
-  for (size_t i = 0; i < lut.lut.size(); ++i) {
+  std::vector<char> bytes(values.size() * getByteWidth(format));
+  for (size_t i = 0; i < values.size(); ++i) {
     if (format == FloatFormat::F32) {
-      uint32_t bits = floatToBits(lut.lut[i]);
+      uint32_t bits = floatToBits(values[i]);
       std::memcpy(bytes.data() + 4 * i, &bits, 4);
     } else {
-      uint16_t bits = floatToNarrow(lut.lut[i], format);
+      uint16_t bits = floatToNarrow(values[i], format);
       std::memcpy(bytes.data() + 2 * i, &bits, 2);
     }
   }
@@ -780,7 +780,7 @@ private:
     ConstexprLutToDenseOp palettized;
     if (settings.lutStorage == LutStorageType::Float) {
       DenseElementsAttr lut =
-          getLutAttr(result.lut, lutShape, elementType, candidate.format);
+          getFloatAttr(result.lut.lut, lutShape, elementType, candidate.format);
       palettized = ConstexprLutToDenseOp::create(
           builder, loc, type, lut, indices, vectorAxis, lutOpName);
     } else {
@@ -801,10 +801,8 @@ private:
       if (lutShape.size() > 1)
         for (int64_t d = 0; d < rank; ++d)
           scaleShape[d] = lutShape[d];
-      ScalarLut scales;
-      scales.lut = quantized.scales;
-      DenseElementsAttr scaleAttr =
-          getLutAttr(scales, scaleShape, elementType, candidate.format);
+      DenseElementsAttr scaleAttr = getFloatAttr(quantized.scales, scaleShape,
+                                                 elementType, candidate.format);
       DenseElementsAttr offsetAttr;
       if (!isSigned)
         offsetAttr = DenseElementsAttr::getFromRawBuffer(
@@ -829,14 +827,12 @@ private:
       SmallVector<int64_t> scaleShape(rank, 1);
       scaleShape[candidate.channelAxis] =
           type.getDimSize(candidate.channelAxis);
-      ScalarLut scales;
-      scales.lut = std::move(result.channelScales);
-      DenseElementsAttr scaleAttr =
-          getLutAttr(scales, scaleShape, elementType, candidate.format);
+      DenseElementsAttr scaleAttr = getFloatAttr(
+          result.channelScales, scaleShape, elementType, candidate.format);
       replacement = ConstexprBlockwiseShiftScaleOp::create(
           builder, loc, type, replacement, scaleAttr,
           /*offset=*/ElementsAttr(), derivedName(""));
-      scaleBytes = scales.lut.size() * width;
+      scaleBytes = result.channelScales.size() * width;
     }
     op->getResult(0).replaceAllUsesWith(replacement);
     op->erase();
