@@ -534,23 +534,58 @@ private:
     return entry ? entry->describe() : std::string("null (left alone)");
   }
 
-  /// Returns the settings for `op`, null to leave it alone, or fails with an
-  /// error when its consumers' entries disagree.
-  FailureOr<const PalettizeSettings *> getSettings(Operation *op) {
+  /// What becomes of one constant under one set of settings.
+  struct Decision {
+    enum class Kind { Palettize, Small, Splat, LeftAloneByConfig };
+    Kind kind;
+    /// The settings when kind is Palettize.
+    const PalettizeSettings *settings = nullptr;
+
+    /// Two consumers agree when both palettize the same way, or neither
+    /// palettizes (for whatever reason).
+    bool agreesWith(const Decision &other) const {
+      if (kind != Kind::Palettize || other.kind != Kind::Palettize)
+        return kind != Kind::Palettize && other.kind != Kind::Palettize;
+      return *settings == *other.settings;
+    }
+  };
+
+  /// Decides what `settings` (null: left alone) do to a constant of
+  /// `elements` elements.
+  static Decision decide(const PalettizeSettings *settings, int64_t elements,
+                         bool splat) {
+    if (!settings)
+      return {Decision::Kind::LeftAloneByConfig};
+    if (elements <= settings->weightThreshold)
+      return {Decision::Kind::Small};
+    // A splat is stored as one value: palettizing it would grow it.
+    if (splat)
+      return {Decision::Kind::Splat};
+    return {Decision::Kind::Palettize, settings};
+  }
+  static Decision decide(const PalettizeEntry &entry, int64_t elements,
+                         bool splat) {
+    return decide(entry ? &*entry : nullptr, elements, splat);
+  }
+
+  /// Decides what becomes of `op`, or fails with an error when its
+  /// consumers' entries disagree on it.
+  FailureOr<Decision> decideFor(Operation *op, ElementsAttr value) {
+    const int64_t elements = value.getNumElements();
+    auto dense = dyn_cast<DenseElementsAttr>(value);
+    const bool splat = dense && dense.isSplat();
     if (!config)
-      return &commandLineSettings;
-    auto settingsOf = [](const PalettizeEntry &entry) {
-      return entry ? &*entry : nullptr;
-    };
+      return decide(&commandLineSettings, elements, splat);
     std::optional<std::string> name = getConstantName(op);
     if (name) {
       auto it = config->opNames.find(*name);
       if (it != config->opNames.end())
-        return settingsOf(it->second);
+        return decide(it->second, elements, splat);
     }
     // Each consumer's entry: its name's, else its type's, else the global.
-    const PalettizeEntry *chosen = nullptr;
+    std::optional<Decision> chosen;
     Operation *chosenBy = nullptr;
+    const PalettizeEntry *chosenEntry = nullptr;
     std::string chosenKey;
     // Consumers in program order, so that messages name them that way.
     SmallVector<Operation *> users(op->getResult(0).getUsers());
@@ -575,20 +610,22 @@ private:
         entry = &it->second;
         key = "op_type_configs." + type.str();
       }
+      Decision decision = decide(*entry, elements, splat);
       if (!chosen) {
-        chosen = entry;
+        chosen = decision;
         chosenBy = user;
+        chosenEntry = entry;
         chosenKey = key;
         continue;
       }
-      if (*entry != *chosen) {
+      if (!decision.agreesWith(*chosen)) {
         InFlightDiagnostic diagnostic =
             op->emitError("palettize-weights config: ");
         diagnostic << "constant";
         if (name)
           diagnostic << " '" << *name << "'";
         diagnostic << " is used by '" << chosenBy->getName() << "' with "
-                   << chosenKey << " (" << describeEntry(*chosen)
+                   << chosenKey << " (" << describeEntry(*chosenEntry)
                    << ") and by '" << user->getName() << "' with " << key
                    << " (" << describeEntry(*entry)
                    << "); give the constant its own op_name_configs entry";
@@ -599,7 +636,9 @@ private:
         return failure();
       }
     }
-    return settingsOf(chosen ? *chosen : config->global);
+    if (chosen)
+      return *chosen;
+    return decide(config->global, elements, splat);
   }
 
   /// Walks the IR in program order and keeps the constants to palettize.
@@ -615,25 +654,25 @@ private:
       if (!format || !type || type.getRank() < 2 || !type.hasStaticShape())
         return WalkResult::advance();
       ++counts.seen;
-      FailureOr<const PalettizeSettings *> settings = getSettings(op);
-      if (failed(settings))
+      FailureOr<Decision> decision = decideFor(op, value);
+      if (failed(decision))
         return WalkResult::interrupt();
-      if (!*settings) {
+      switch (decision->kind) {
+      case Decision::Kind::Palettize:
+        break;
+      case Decision::Kind::Small:
+        ++counts.small;
+        return WalkResult::advance();
+      case Decision::Kind::Splat:
+        ++counts.splat;
+        return WalkResult::advance();
+      case Decision::Kind::LeftAloneByConfig:
         ++counts.byConfig;
         return WalkResult::advance();
       }
-      if (value.getNumElements() <= (*settings)->weightThreshold) {
-        ++counts.small;
-        return WalkResult::advance();
-      }
-      // A splat is stored as one value: palettizing it would grow it.
-      if (auto dense = dyn_cast<DenseElementsAttr>(value);
-          dense && dense.isSplat()) {
-        ++counts.splat;
-        return WalkResult::advance();
-      }
-      Candidate candidate{op, value, *format, *settings};
-      if ((*settings)->needsChannelAxis()) {
+      const PalettizeSettings *settings = decision->settings;
+      Candidate candidate{op, value, *format, settings};
+      if (settings->needsChannelAxis()) {
         std::string problem;
         if (failed(chooseChannels(candidate, type, problem))) {
           ++counts.channels;
