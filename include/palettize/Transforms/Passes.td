@@ -153,8 +153,10 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     `op_name_configs` entry takes it. Otherwise each consumer contributes
     the entry of its own name, else of its op type (`op_type_configs`, keyed
     by operation name), else `global_config` (absent: null), and all must
-    agree: a constant shared by consumers with different entries fails the
-    pass with an error naming both. Unknown keys, bad values and syntax
+    agree: a constant that consumers' entries would palettize differently
+    (or only some would palettize) fails the pass with an error naming
+    both; one that none would palettize (null, small or splat) is no
+    conflict. Unknown keys, bad values and syntax
     errors fail the pass with the file, line and column, the key and the
     allowed values. The LUT options (`mode` to `lut-dtype`) must then keep
     their defaults.
