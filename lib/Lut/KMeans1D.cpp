@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -224,12 +225,127 @@ Partition1D solve(llvm::ArrayRef<double> values, llvm::ArrayRef<double> weights,
   return partition;
 }
 
+/// Solves min over partitions of the reduced cost plus `lambda` per cluster,
+/// online over prefixes: E[i] = min_l E[l] + reducedCost(l, i) + lambda. The
+/// best split is monotone in i (Monge costs), so candidates live in a queue,
+/// each owning the rows from where it beats the one before it; a new
+/// candidate finds that row by galloping then bisecting.
+class PenalizedSolver {
+public:
+  PenalizedSolver(const PrefixSums &sums, size_t m)
+      : sums(sums), m(m), value(m + 1), reduced(m + 1), clusters(m + 1),
+        split(m + 1), candidate(m + 1), firstRow(m + 1) {}
+
+  struct Result {
+    size_t clusters;
+    /// Sum of the clusters' reduced costs (no penalty).
+    double reducedCost;
+  };
+
+  Result solve(double lambda) {
+    value[0] = reduced[0] = 0;
+    clusters[0] = 0;
+    size_t head = 0, tail = 0;
+    candidate[tail] = 0;
+    firstRow[tail++] = 1;
+    for (size_t i = 1; i <= m; ++i) {
+      while (tail - head >= 2 && firstRow[head + 1] <= i)
+        ++head;
+      const size_t l = candidate[head];
+      const double cost = sums.reducedCost(l, i);
+      value[i] = value[l] + cost + lambda;
+      reduced[i] = reduced[l] + cost;
+      clusters[i] = clusters[l] + 1;
+      split[i] = uint32_t(l);
+      if (i == m)
+        break;
+      // Candidate i, for rows after i.
+      bool placed = false;
+      while (tail > head) {
+        const size_t back = candidate[tail - 1];
+        const size_t from = std::max<size_t>(firstRow[tail - 1], i + 1);
+        if (better(i, back, from)) {
+          --tail; // i wins everywhere back would
+          continue;
+        }
+        // The first row after `from` where i wins, if any.
+        size_t lo = from, step = 1, hi = from + step;
+        while (hi <= m && !better(i, back, hi)) {
+          lo = hi;
+          step *= 2;
+          hi = from + step;
+        }
+        if (hi > m) {
+          if (!better(i, back, m))
+            break; // never wins: drop i
+          hi = m;
+        }
+        // better(i, back, hi) holds, better(i, back, lo) does not.
+        while (hi - lo > 1) {
+          const size_t mid = lo + (hi - lo) / 2;
+          (better(i, back, mid) ? hi : lo) = mid;
+        }
+        candidate[tail] = i;
+        firstRow[tail++] = hi;
+        placed = true;
+        break;
+      }
+      if (!placed && tail == head) {
+        candidate[tail] = i;
+        firstRow[tail++] = i + 1;
+      }
+    }
+    return {clusters[m], reduced[m]};
+  }
+
+  /// The partition of the last solve.
+  Partition1D getPartition() const {
+    Partition1D partition;
+    partition.starts.resize(clusters[m]);
+    for (size_t i = m, c = clusters[m]; c > 0; i = split[i])
+      partition.starts[--c] = split[i];
+    return partition;
+  }
+
+private:
+  /// True if split `a` gives row `row` a strictly smaller value than `b`.
+  bool better(size_t a, size_t b, size_t row) const {
+    return value[a] + sums.reducedCost(a, row) <
+           value[b] + sums.reducedCost(b, row);
+  }
+
+  const PrefixSums &sums;
+  const size_t m;
+  std::vector<double> value, reduced;
+  std::vector<uint32_t> clusters, split, candidate, firstRow;
+};
+
+/// The DP is replaced by the Lagrangian relaxation from this many clusters
+/// (below, its 10-20 solves cost more than the layers), on inputs of at
+/// least kPenaltyMinPointsPerCluster points per cluster.
+constexpr size_t kPenaltyMinClusters = 16;
+constexpr size_t kPenaltyMinPointsPerCluster = 4;
+/// Penalized solves before giving up on reaching exactly k clusters.
+constexpr unsigned kPenaltyMaxSolves = 48;
+
 } // namespace
 
 Partition1D palettize::optimalPartition1D(llvm::ArrayRef<double> values,
                                           llvm::ArrayRef<double> weights,
                                           size_t k,
                                           const ParallelFor &parallelFor) {
+  const size_t m = values.size();
+  if (k >= kPenaltyMinClusters && m >= kPenaltyMinPointsPerCluster * k)
+    if (std::optional<Partition1D> partition =
+            optimalPartitionByPenalty(values, weights, k))
+      return std::move(*partition);
+  return optimalPartitionByLayers(values, weights, k, parallelFor);
+}
+
+Partition1D
+palettize::optimalPartitionByLayers(llvm::ArrayRef<double> values,
+                                    llvm::ArrayRef<double> weights, size_t k,
+                                    const ParallelFor &parallelFor) {
   assert(values.size() == weights.size() && "one weight per value");
   assert(std::is_sorted(values.begin(), values.end()) && "values unsorted");
   const size_t m = values.size();
@@ -287,4 +403,42 @@ double palettize::computePartitionCost(llvm::ArrayRef<double> values,
     }
   }
   return cost;
+}
+
+std::optional<Partition1D>
+palettize::optimalPartitionByPenalty(llvm::ArrayRef<double> values,
+                                     llvm::ArrayRef<double> weights, size_t k) {
+  assert(values.size() == weights.size() && "one weight per value");
+  const size_t m = values.size();
+  if (k < 2 || k >= m || m >= std::numeric_limits<uint32_t>::max())
+    return std::nullopt;
+  PrefixSums sums(values, weights);
+  PenalizedSolver solver(sums, m);
+  // Two points of the lower hull of (clusters, reduced cost): one cluster
+  // per point (reduced cost -squares, as every cluster costs 0), and one
+  // cluster. Each solve at the slope between two hull points with more and
+  // fewer than k clusters finds a hull point strictly between them, unless
+  // they are neighbours on the hull: then k lies on a straight part and no
+  // penalty isolates it.
+  struct HullPoint {
+    size_t clusters;
+    double reducedCost;
+  };
+  HullPoint many{m, -sums.squares[m]}, few{1, sums.reducedCost(0, m)};
+  for (unsigned solves = 0; solves < kPenaltyMaxSolves; ++solves) {
+    const double lambda = (few.reducedCost - many.reducedCost) /
+                          double(many.clusters - few.clusters);
+    if (!(lambda > 0))
+      return std::nullopt;
+    PenalizedSolver::Result result = solver.solve(lambda);
+    if (result.clusters == k) {
+      Partition1D partition = solver.getPartition();
+      partition.cost = std::max(0.0, result.reducedCost + sums.squares[m]);
+      return partition;
+    }
+    if (result.clusters >= many.clusters || result.clusters <= few.clusters)
+      return std::nullopt;
+    (result.clusters > k ? many : few) = {result.clusters, result.reducedCost};
+  }
+  return std::nullopt;
 }

@@ -1,8 +1,9 @@
 //===- KMeans1DTest.cpp - Optimal 1-D k-means -----------------------------===//
 //
-// The library's divide-and-conquer DP against two independent references:
-// enumeration of every contiguous partition (tiny inputs) and the textbook
-// O(k * m^2) dynamic program with per-cluster sums (moderate inputs).
+// The library's divide-and-conquer DP and its Lagrangian relaxation against
+// two independent references: enumeration of every contiguous partition
+// (tiny inputs) and the textbook O(k * m^2) dynamic program with
+// per-cluster sums (moderate inputs).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 
 using namespace palettize;
@@ -216,12 +218,69 @@ TEST(KMeans1D, ParallelLayersMatchSerial) {
     }
   };
   for (size_t k : {2, 16, 64}) {
-    Partition1D serial = optimalPartition1D(p.x, p.w, k);
-    Partition1D parallel = optimalPartition1D(p.x, p.w, k, inOrder);
+    Partition1D serial = optimalPartitionByLayers(p.x, p.w, k);
+    Partition1D parallel = optimalPartitionByLayers(p.x, p.w, k, inOrder);
     EXPECT_EQ(serial.starts, parallel.starts) << k;
     EXPECT_EQ(serial.cost, parallel.cost) << k;
   }
   EXPECT_GT(tasks.load(), 0u);
+}
+
+// The Lagrangian relaxation, whenever it answers, is optimal; on random
+// inputs it answers for nearly every k, so the path is exercised.
+TEST(KMeans1D, PenaltyMatchesNaiveDynamicProgram) {
+  std::mt19937 rng(11);
+  size_t answered = 0, asked = 0;
+  for (size_t m : {30, 120, 257}) {
+    for (bool duplicates : {false, true}) {
+      WeightedPoints p = randomPoints(m, rng, duplicates);
+      for (size_t k = 2; k < m; k += 1 + k / 4) {
+        std::optional<Partition1D> partition =
+            optimalPartitionByPenalty(p.x, p.w, k);
+        if (!duplicates)
+          ++asked;
+        if (!partition)
+          continue;
+        if (!duplicates)
+          ++answered;
+        expectRelativelyEqual(partition->cost, naiveDp(p.x, p.w, k), 1e-9, p);
+        expectConsistent(p, *partition, k);
+      }
+    }
+  }
+  EXPECT_GE(answered * 10, asked * 9) << answered << " of " << asked;
+}
+
+// Equally spaced points of equal weight: costs for 2, 3 and 4 clusters of
+// [0, 1, 2, 3] are 1, 0.5 and 0 -- a straight line, so no penalty isolates
+// k = 3. The relaxation declines; optimalPartition1D still answers.
+TEST(KMeans1D, PenaltyDeclinesOnStraightHull) {
+  const std::vector<double> x = {0, 1, 2, 3}, w = {1, 1, 1, 1};
+  EXPECT_FALSE(optimalPartitionByPenalty(x, w, 3).has_value());
+  EXPECT_DOUBLE_EQ(optimalPartition1D(x, w, 3).cost, 0.5);
+  std::optional<Partition1D> two = optimalPartitionByPenalty(x, w, 2);
+  ASSERT_TRUE(two.has_value());
+  EXPECT_DOUBLE_EQ(two->cost, 1.0);
+  EXPECT_EQ(two->starts, (std::vector<size_t>{0, 2}));
+}
+
+// Large inputs and many clusters, where it replaces the DP: the same cost.
+TEST(KMeans1D, PenaltyMatchesLayersOnLargeInputs) {
+  std::mt19937 rng(23);
+  for (bool duplicates : {false, true}) {
+    WeightedPoints p = randomPoints(20000, rng, duplicates);
+    for (size_t k : {16, 64, 256}) {
+      std::optional<Partition1D> penalty =
+          optimalPartitionByPenalty(p.x, p.w, k);
+      Partition1D layers = optimalPartitionByLayers(p.x, p.w, k);
+      if (!duplicates)
+        ASSERT_TRUE(penalty.has_value()) << k;
+      if (!penalty)
+        continue;
+      expectRelativelyEqual(penalty->cost, layers.cost, 1e-9, p);
+      expectConsistent(p, *penalty, k);
+    }
+  }
 }
 
 } // namespace

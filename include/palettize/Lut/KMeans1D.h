@@ -11,8 +11,13 @@
 //   memory O(m) doubles plus the k x m table of argmins used to recover the
 //          partition (2 bytes per entry when m <= 65536, else 4).
 //
-// Deterministic: ties go to the leftmost split, and nothing depends on
-// anything but the input.
+// For k >= 16 clusters on at least 4 points per cluster, a Lagrangian
+// relaxation replaces the k layers by a few penalized solves of O(m log m)
+// each, O(m) memory (see optimalPartitionByPenalty), falling back to the DP
+// when it cannot reach exactly k clusters.
+//
+// Deterministic: the result depends on the input only (the DP breaks ties
+// to the leftmost split).
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +29,7 @@
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 namespace palettize {
@@ -37,12 +43,33 @@ struct Partition1D {
 };
 
 /// Returns an optimal partition of `values` (sorted ascending; equal values
-/// allowed) with positive `weights` into min(k, values.size()) clusters.
-/// With `parallelFor`, each layer's rows are split into independent subtrees
-/// of the divide and conquer; the result is the same.
+/// allowed) with positive `weights` into min(k, values.size()) clusters:
+/// optimalPartitionByPenalty when k >= 16 and there are at least 4 points
+/// per cluster and it succeeds, else optimalPartitionByLayers. The choice
+/// depends on the input only.
 Partition1D optimalPartition1D(llvm::ArrayRef<double> values,
                                llvm::ArrayRef<double> weights, size_t k,
                                const ParallelFor &parallelFor = {});
+
+/// The dynamic program over k layers. With `parallelFor`, each layer's rows
+/// are split into independent subtrees of the divide and conquer; the result
+/// is the same.
+Partition1D optimalPartitionByLayers(llvm::ArrayRef<double> values,
+                                     llvm::ArrayRef<double> weights, size_t k,
+                                     const ParallelFor &parallelFor = {});
+
+/// Returns an optimal partition into exactly k clusters (1 < k < number of
+/// points) found by Lagrangian relaxation instead of k DP layers: minimising
+/// cost + lambda * clusters without a cluster count takes O(m log m) per
+/// lambda, and a partition with k clusters that is optimal for some lambda
+/// is optimal among k-cluster partitions (the optimal cost is convex in k).
+/// Lambda is searched along the lower convex hull of (clusters, cost),
+/// typically in 10-20 solves. Returns std::nullopt when no lambda yields
+/// exactly k clusters (k on a straight part of the hull) or the search does
+/// not converge; optimalPartition1D then falls back to the DP.
+std::optional<Partition1D>
+optimalPartitionByPenalty(llvm::ArrayRef<double> values,
+                          llvm::ArrayRef<double> weights, size_t k);
 
 /// Returns the weighted mean of each cluster of `partition`, computed by
 /// direct summation (so a cluster of equal values has exactly that value as

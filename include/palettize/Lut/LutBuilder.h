@@ -7,7 +7,8 @@
 //             k = min(distinct values, 2^nbits) centroids of an optimal 1-D
 //             k-means weighted by multiplicity. f16 and bf16 go through a
 //             65,536-bin histogram of bit patterns, so their clustering cost
-//             does not grow with the tensor: O(n) + O(k * 65536 * 16) at most.
+//             does not grow with the tensor: O(n) + O(k * 65536 * 16) at most
+//             (O(65536 * 16) per penalized solve when k >= 16).
 //             f32 tensors are sorted (radix sort, O(n)) or, when large,
 //             summarised by a 65,536-bucket histogram of their top 16 bits
 //             whose boundary buckets are then expanded into exact values.
