@@ -818,24 +818,26 @@ std::vector<uint64_t> thresholdsFromLut(llvm::ArrayRef<float> entries) {
 /// (value - truncation of the value to its top 16 bits), a representative
 /// inside the bucket, so that sums keep full precision.
 struct Histogram32 {
-  std::vector<uint64_t> counts = std::vector<uint64_t>(65536, 0);
-  std::vector<double> sums = std::vector<double>(65536, 0);
-  std::vector<double> squares = std::vector<double>(65536, 0);
-  std::vector<uint32_t> minKeys = std::vector<uint32_t>(65536, ~0u);
-  std::vector<uint32_t> maxKeys = std::vector<uint32_t>(65536, 0);
+  /// One bucket's figures, together: an element updates one cache line.
+  struct Bucket {
+    uint64_t count = 0;
+    double sum = 0, square = 0;
+    uint32_t minKey = ~0u, maxKey = 0;
+  };
+  std::vector<Bucket> buckets = std::vector<Bucket>(65536);
 
   explicit Histogram32(llvm::ArrayRef<float> values) {
     for (float value : values) {
       const uint32_t bits = floatToBits(value);
       const uint32_t key = orderedKey32(bits);
-      const uint32_t bucket = key >> 16;
+      Bucket &bucket = buckets[key >> 16];
       // Same sign and exponent: the difference is exact in float.
       const double offset = value - bitsToFloat(bits & 0xFFFF0000u);
-      ++counts[bucket];
-      sums[bucket] += offset;
-      squares[bucket] += offset * offset;
-      minKeys[bucket] = std::min(minKeys[bucket], key);
-      maxKeys[bucket] = std::max(maxKeys[bucket], key);
+      ++bucket.count;
+      bucket.sum += offset;
+      bucket.square += offset * offset;
+      bucket.minKey = std::min(bucket.minKey, key);
+      bucket.maxKey = std::max(bucket.maxKey, key);
     }
   }
 
@@ -967,13 +969,13 @@ ScalarLut buildKMeans32Histogram(const LutConfig &config,
   // count and its span of keys.
   uint64_t distinctBound = 0;
   for (uint32_t b = 0; b < 65536; ++b) {
-    if (!histogram.counts[b])
+    if (!histogram.buckets[b].count)
       continue;
     buckets.push_back(b);
-    singleValued &= histogram.minKeys[b] == histogram.maxKeys[b];
-    distinctBound +=
-        std::min<uint64_t>(histogram.counts[b], uint64_t(histogram.maxKeys[b]) -
-                                                    histogram.minKeys[b] + 1);
+    singleValued &= histogram.buckets[b].minKey == histogram.buckets[b].maxKey;
+    distinctBound += std::min<uint64_t>(histogram.buckets[b].count,
+                                        uint64_t(histogram.buckets[b].maxKey) -
+                                            histogram.buckets[b].minKey + 1);
   }
   const size_t bucketCount = buckets.size();
   const size_t k = std::min(bucketCount, size_t(1) << config.nbits);
@@ -987,12 +989,14 @@ ScalarLut buildKMeans32Histogram(const LutConfig &config,
   Units units;
   for (uint32_t b : buckets) {
     // Move the sums from the bucket's base to the common shift.
-    const double w = double(histogram.counts[b]);
+    const double w = double(histogram.buckets[b].count);
     const double delta = Histogram32::base(b) - shift;
-    const double sum = histogram.sums[b], square = histogram.squares[b];
+    const double sum = histogram.buckets[b].sum,
+                 square = histogram.buckets[b].square;
     units.add(w, sum + w * delta, square + 2 * delta * sum + w * delta * delta,
-              keyToFloat(histogram.minKeys[b]),
-              keyToFloat(histogram.maxKeys[b]), histogram.minKeys[b]);
+              keyToFloat(histogram.buckets[b].minKey),
+              keyToFloat(histogram.buckets[b].maxKey),
+              histogram.buckets[b].minKey);
   }
 
   if (singleValued) {
@@ -1025,7 +1029,8 @@ ScalarLut buildKMeans32Histogram(const LutConfig &config,
     if (end - bucketStarts[c] >= 4)
       continue;
     for (size_t u = bucketStarts[c]; u < end; ++u)
-      if (histogram.minKeys[buckets[u]] != histogram.maxKeys[buckets[u]])
+      if (histogram.buckets[buckets[u]].minKey !=
+          histogram.buckets[buckets[u]].maxKey)
         return buildKMeans32Sorted(config, values);
   }
   // A boundary at the start of bucket u may belong anywhere in buckets u-1
@@ -1150,9 +1155,18 @@ ScalarLut buildKMeans32Histogram(const LutConfig &config,
 }
 
 bool allFinite(llvm::ArrayRef<float> values) {
-  for (float value : values)
-    if (!std::isfinite(value))
+  // Branch-free over blocks (the compiler vectorizes it): an exponent of
+  // all ones is infinity or NaN.
+  constexpr size_t kBlock = 4096;
+  for (size_t begin = 0; begin < values.size(); begin += kBlock) {
+    const size_t end = std::min(values.size(), begin + kBlock);
+    uint32_t nonFinite = 0;
+    for (size_t i = begin; i < end; ++i)
+      nonFinite |=
+          uint32_t((floatToBits(values[i]) & 0x7F800000u) == 0x7F800000u);
+    if (nonFinite)
       return false;
+  }
   return true;
 }
 
