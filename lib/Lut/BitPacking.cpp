@@ -19,6 +19,22 @@ uint64_t palettize::getPackedIndicesByteCount(uint64_t count, unsigned nbits) {
   return (count * nbits + 7) / 8;
 }
 
+/// Packs `blocks` groups of 8 indices of `Bits` bits each: each group fills
+/// exactly `Bits` bytes, assembled in a 64-bit word (LSB first) and stored
+/// little-endian.
+template <unsigned Bits>
+static void packBlocks(const uint8_t *indices, size_t blocks, uint8_t *packed) {
+  for (size_t b = 0; b < blocks; ++b, indices += 8, packed += Bits) {
+    uint64_t word = 0;
+    for (unsigned j = 0; j < 8; ++j)
+      word |= uint64_t(indices[j]) << (j * Bits);
+    uint8_t bytes[8];
+    for (unsigned j = 0; j < 8; ++j)
+      bytes[j] = uint8_t(word >> (8 * j));
+    std::memcpy(packed, bytes, Bits);
+  }
+}
+
 void palettize::packIndices(llvm::ArrayRef<uint8_t> indices, unsigned nbits,
                             llvm::MutableArrayRef<uint8_t> packed) {
   assert(nbits >= 1 && nbits <= 8 && "index bit width out of range");
@@ -29,12 +45,38 @@ void palettize::packIndices(llvm::ArrayRef<uint8_t> indices, unsigned nbits,
       std::memcpy(packed.data(), indices.data(), indices.size());
     return;
   }
+  // Whole groups of 8 indices end on a byte boundary: pack them a group at
+  // a time, and the rest bit by bit.
+  const size_t blocks = indices.size() / 8;
+  switch (nbits) {
+  case 1:
+    packBlocks<1>(indices.data(), blocks, packed.data());
+    break;
+  case 2:
+    packBlocks<2>(indices.data(), blocks, packed.data());
+    break;
+  case 3:
+    packBlocks<3>(indices.data(), blocks, packed.data());
+    break;
+  case 4:
+    packBlocks<4>(indices.data(), blocks, packed.data());
+    break;
+  case 5:
+    packBlocks<5>(indices.data(), blocks, packed.data());
+    break;
+  case 6:
+    packBlocks<6>(indices.data(), blocks, packed.data());
+    break;
+  case 7:
+    packBlocks<7>(indices.data(), blocks, packed.data());
+    break;
+  }
   // A bit accumulator: indices enter at the top of the pending bits and whole
   // bytes leave from the bottom, which is the LSB-first order of the format.
   uint32_t pending = 0;
   unsigned pendingBits = 0;
-  size_t out = 0;
-  for (uint8_t index : indices) {
+  size_t out = blocks * nbits;
+  for (uint8_t index : indices.drop_front(blocks * 8)) {
     assert(index < (1u << nbits) && "index does not fit in nbits");
     pending |= uint32_t(index) << pendingBits;
     pendingBits += nbits;
