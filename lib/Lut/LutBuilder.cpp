@@ -171,18 +171,20 @@ void gatherIndices(llvm::ArrayRef<uint16_t> bits,
   const size_t chunks = parallelFor && bits.size() >= kParallelChunk
                             ? std::min<size_t>(8, bits.size() / kParallelChunk)
                             : 1;
-  // Raw pointers: stores through uint8_t may alias anything, which would
-  // make the compiler reload the vectors' data pointers every element.
   const uint16_t *in = bits.data();
   const uint8_t *table = indexByBits.data();
   uint8_t *out = indices.data();
   const size_t count = bits.size();
-  // By value: captured references could alias the stores too.
-  runTasks(parallelFor, chunks, [in, table, out, count, chunks](size_t c) {
+  runTasks(parallelFor, chunks, [&](size_t c) {
+    // Locals: a byte store could alias anything reached through memory,
+    // even the closure, and force reloads of the pointers every element.
+    const uint16_t *source = in;
+    const uint8_t *lookup = table;
+    uint8_t *target = out;
     const size_t begin = count * c / chunks;
     const size_t end = count * (c + 1) / chunks;
     for (size_t i = begin; i < end; ++i)
-      out[i] = table[in[i]];
+      target[i] = lookup[source[i]];
   });
 }
 
