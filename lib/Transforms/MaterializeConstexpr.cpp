@@ -52,13 +52,6 @@ ShiftScaleDataType getShiftScaleDataType(Type type) {
   return ShiftScaleDataType::F32;
 }
 
-/// Returns the float format of a verified op's float element type.
-FloatFormat getFloatFormat(Type type) {
-  return type.isF16()    ? FloatFormat::F16
-         : type.isBF16() ? FloatFormat::BF16
-                         : FloatFormat::F32;
-}
-
 /// Creates the mil.const that replaces `op`, holding what `decode` writes.
 ConstOp
 createDecodedConst(Operation *op, StringAttr name, int64_t maxDenseElements,
@@ -122,7 +115,7 @@ FailureOr<ConstOp> materialize(ConstexprBlockwiseShiftScaleOp op,
 
   BlockwiseLayout layout = op.getBlockwiseLayout();
   ShiftScaleDataType dataType = getShiftScaleDataType(data->getElementType());
-  FloatFormat scaleFormat = getFloatFormat(op.getType().getElementType());
+  FloatFormat scaleFormat = *getFloatFormat(op.getType().getElementType());
   const void *offset = op.getOffsetAttr() ? offsetBytes.bytes.data() : nullptr;
   return createDecodedConst(
       op, op.getNameAttr(), maxDenseElements, [&](MutableArrayRef<char> out) {

@@ -47,17 +47,6 @@ namespace {
 // Policy: options and candidates
 //===----------------------------------------------------------------------===//
 
-/// Returns the float format of a palettizable element type.
-std::optional<FloatFormat> getFloatFormat(Type type) {
-  if (type.isF16())
-    return FloatFormat::F16;
-  if (type.isBF16())
-    return FloatFormat::BF16;
-  if (type.isF32())
-    return FloatFormat::F32;
-  return std::nullopt;
-}
-
 /// Returns the value of a constant op this pass rewrites, or null.
 ElementsAttr getConstantValue(Operation *op) {
   if (auto constant = dyn_cast<ConstOp>(op))

@@ -9,6 +9,17 @@
 using namespace mlir;
 using namespace palettize::mil;
 
+std::optional<palettize::FloatFormat>
+palettize::mil::getFloatFormat(Type elementType) {
+  if (elementType.isF16())
+    return FloatFormat::F16;
+  if (elementType.isBF16())
+    return FloatFormat::BF16;
+  if (elementType.isF32())
+    return FloatFormat::F32;
+  return std::nullopt;
+}
+
 unsigned palettize::mil::getElementByteWidth(Type elementType) {
   // Only types whose dense storage is a whole number of bytes per element:
   // i1 is bit-packed and sub-byte integers are padded, so raw bytes of those

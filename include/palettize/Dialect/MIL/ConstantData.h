@@ -10,6 +10,8 @@
 #ifndef PALETTIZE_DIALECT_MIL_CONSTANTDATA_H
 #define PALETTIZE_DIALECT_MIL_CONSTANTDATA_H
 
+#include "palettize/Lut/FloatFormats.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Support/LLVM.h"
 
@@ -21,6 +23,10 @@ namespace palettize::mil {
 /// it, or 0 for element types whose storage is not byte-addressable (`i1`,
 /// sub-byte integers, complex, index).
 unsigned getElementByteWidth(mlir::Type elementType);
+
+/// Returns the LUT library's format of an f16, bf16 or f32 element type, or
+/// std::nullopt for any other type.
+std::optional<palettize::FloatFormat> getFloatFormat(mlir::Type elementType);
 
 /// Why the bytes of an elements attribute cannot be read.
 enum class RawDataError {
