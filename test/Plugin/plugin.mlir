@@ -34,6 +34,18 @@
 // RUN: diff %t.plugin.pal.mlir %t.driver.pal.mlir
 // RUN: FileCheck %s --check-prefix=PALETTIZE < %t.plugin.pal.mlir
 //
+// A configuration file, per-channel scales and int8 LUTs, then decoding of
+// the shift-scale chains, give the same bytes in both tools.
+// RUN: mlir-opt --load-dialect-plugin=%palettize_plugin \
+// RUN:   --load-pass-plugin=%palettize_plugin %src_root/examples/mlp.mlir \
+// RUN:   -p 'builtin.module(palettize-weights{config=%src_root/examples/mlp_config.yaml},mil-materialize-constexpr)' \
+// RUN:   -emit-bytecode -o %t.plugin.config.mlirbc
+// RUN: palettize-opt %src_root/examples/mlp.mlir \
+// RUN:   -p 'builtin.module(palettize-weights{config=%src_root/examples/mlp_config.yaml},mil-materialize-constexpr)' \
+// RUN:   -emit-bytecode -o %t.driver.config.mlirbc
+// RUN: cmp %t.plugin.config.mlirbc %t.driver.config.mlirbc
+// RUN: palettize-opt %t.plugin.config.mlirbc | FileCheck %s --check-prefix=CONFIG
+//
 // The plugin's passes are listed in mlir-opt's help.
 // RUN: mlir-opt --load-pass-plugin=%palettize_plugin --help \
 // RUN:   | FileCheck %s --check-prefix=HELP
@@ -52,6 +64,10 @@
 // PALETTIZE: mil.constexpr_lut_to_dense "w"
 // PALETTIZE: %[[T:.*]] = mil.constexpr_lut_to_dense "table" lut(dense<[-1.000000e+00, 5.000000e-01, 2.000000e+00, 0.000000e+00]> : tensor<4xf32>) indices(dense_resource<table_indices> : tensor<1xui8>) : tensor<2x2xf32>
 // PALETTIZE: table_indices: "0x0100000091"
+
+// CONFIG: mil.const "fc1.weight" dense_resource<{{.*}}> : tensor<256x384xf16>
+// CONFIG: mil.const "fc2.weight" dense_resource<{{.*}}> : tensor<384x10xf16>
+// CONFIG-NOT: mil.constexpr
 
 // HELP: --mil-materialize-constexpr
 // HELP-NEXT: --max-dense-elements=

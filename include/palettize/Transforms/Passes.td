@@ -146,7 +146,8 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     (`per_tensor`, `per_grouped_channel`), `group_size`, `channel_axis`
     (null: inferred), `cluster_dim`, `enable_per_channel_scale`,
     `lut_dtype` (`int8`, `uint8`, or `fp16`/`fp32`/`float` for the
-    constant's own type), `weight_threshold` and `num_kmeans_workers`
+    constant's own type), `weight_threshold` (null: no threshold) and
+    `num_kmeans_workers`
     (accepted, unused: LUTs are computed on MLIR's thread pool), with
     coremltools' defaults; `null` means "leave it alone". A constant whose
     name (its `name` attribute, else its `NameLoc`) has an
