@@ -132,16 +132,17 @@ struct Scalar {
   int64_t integer = 0;
   std::string string;
 
-  StringRef describe() const {
+  /// Describes the scalar for a message: its kind and value.
+  std::string describe() const {
     switch (kind) {
     case Kind::Null:
       return "null";
     case Kind::Bool:
-      return "a boolean";
+      return boolean ? "true" : "false";
     case Kind::Integer:
-      return "an integer";
+      return std::to_string(integer);
     case Kind::String:
-      return "a string";
+      return "\"" + string + "\"";
     }
     return "";
   }
@@ -528,6 +529,12 @@ FailureOr<PalettizeConfig> ConfigReader::read() {
   }
   if (syntaxError)
     return failure();
+  if (++document != stream.end()) {
+    emitError(getLoc(document->getRoot()))
+        << "palettize-weights config: the file must hold one document; "
+           "this is a second";
+    return failure();
+  }
   return config;
 }
 

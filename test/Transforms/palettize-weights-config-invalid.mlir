@@ -25,13 +25,15 @@
 // RUN:   | FileCheck %s --check-prefix=NOT-A-MAP
 // RUN: not palettize-opt %t/model.mlir --palettize-weights="config=%t/nowhere.json" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOWHERE
+// RUN: not palettize-opt %t/model.mlir --palettize-weights="config=%t/two-documents.yaml" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=TWO-DOCUMENTS
 // RUN: not palettize-opt %t/model.mlir --palettize-weights="config=%t/conflict.json" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CONFLICT
 
 // UNKNOWN-KEY: unknown-key.json:2:32: error: palettize-weights config: unknown key 'bits' in 'global_config'; expected one of: mode, nbits, granularity, group_size, channel_axis, cluster_dim, enable_per_channel_scale, lut_dtype, weight_threshold, num_kmeans_workers
 // UNKNOWN-TOP: unknown-top.json:1:2: error: palettize-weights config: unknown key 'op_name_config'; expected one of: config_type, global_config, op_type_configs, op_name_configs
 // NBITS: nbits.json:3:49: error: palettize-weights config: 'nbits' in 'op_type_configs.linalg.matmul' must be one of 1, 2, 3, 4, 6, 8, got 5
-// NBITS-TYPE: nbits-type.yaml:3:10: error: palettize-weights config: 'nbits' in 'global_config' must be one of 1, 2, 3, 4, 6, 8 (or null), got a string
+// NBITS-TYPE: nbits-type.yaml:3:10: error: palettize-weights config: 'nbits' in 'global_config' must be one of 1, 2, 3, 4, 6, 8 (or null), got "four"
 // GRANULARITY: granularity.yaml:4:16: error: palettize-weights config: 'granularity' in 'global_config' must be one of "per_tensor", "per_grouped_channel", got "per_row"
 // MISSING-NBITS: missing-nbits.json:1:20: error: palettize-weights config: 'global_config': mode=kmeans requires nbits, one of 1, 2, 3, 4, 6, 8
 // OP-TYPE: op-type.json:1:22: error: palettize-weights config: op type 'conv' is not an operation name; op_type_configs keys name consumer ops, e.g. 'linalg.matmul' or 'tosa.conv2d'
@@ -39,6 +41,7 @@
 // CUSTOM: custom.json:1:28: error: palettize-weights config: 'mode' in 'global_config' must be one of "kmeans", "uniform", "unique", got "custom" (custom needs a Python lut_function)
 // LUT-DTYPE: lut-dtype.json:1:63: error: palettize-weights config: 'lut_dtype' in 'global_config' must be one of "fp16", "fp32", "float" (the weight's own type), "int8", "uint8", got "int4"
 // NOT-A-MAP: not-a-map.yaml:1:1: error: palettize-weights config: the file must hold a map with global_config, op_type_configs and op_name_configs
+// TWO-DOCUMENTS: two-documents.yaml:3:1: error: palettize-weights config: the file must hold one document; this is a second
 // NOWHERE: nowhere.json:0:0: error: palettize-weights config: cannot read '{{.*}}nowhere.json':
 
 // The constant feeds linalg.matmul (op_type_configs) and func.return
@@ -97,6 +100,11 @@ global_config:
 
 //--- not-a-map.yaml
 - mode: kmeans
+
+//--- two-documents.yaml
+global_config: {mode: kmeans, nbits: 4}
+---
+global_config: null
 
 //--- conflict.json
 {"global_config": {"mode": "kmeans", "nbits": 2, "weight_threshold": 0},
