@@ -703,15 +703,23 @@ void assignElements32(llvm::ArrayRef<float> values,
         below < thresholds.size() && thresholds[below] <= last;
     indexByBucket[bucket] = straddles ? kAmbiguous : uint16_t(below);
   }
+  // Indexed by the raw top 16 bits, so that only ambiguous elements need
+  // their key.
+  std::vector<uint16_t> indexByTop(65536);
+  for (uint32_t top = 0; top < 65536; ++top)
+    indexByTop[top] =
+        indexByBucket[top & 0x8000 ? ~top & 0xFFFF : top | 0x8000];
   indices.resize(values.size());
+  const uint16_t *lookup = indexByTop.data();
+  uint8_t *target = indices.data();
   for (size_t i = 0; i < values.size(); ++i) {
-    const uint32_t key = orderedKey32(floatToBits(values[i]));
-    uint16_t index = indexByBucket[key >> 16];
+    const uint32_t bits = floatToBits(values[i]);
+    uint16_t index = lookup[bits >> 16];
     if (index == kAmbiguous)
       index = uint16_t(std::upper_bound(thresholds.begin(), thresholds.end(),
-                                        uint64_t(key)) -
+                                        uint64_t(orderedKey32(bits))) -
                        thresholds.begin());
-    indices[i] = uint8_t(index);
+    target[i] = uint8_t(index);
   }
 }
 
@@ -836,17 +844,36 @@ struct Histogram32 {
   std::vector<Bucket> buckets = std::vector<Bucket>(65536);
 
   explicit Histogram32(llvm::ArrayRef<float> values) {
+    // Count by the raw top 16 bits, with the range of the low 16 bits: no
+    // key transform per element. Each bucket then moves to its key's place.
+    std::vector<Bucket> raw(65536);
     for (float value : values) {
       const uint32_t bits = floatToBits(value);
-      const uint32_t key = orderedKey32(bits);
-      Bucket &bucket = buckets[key >> 16];
+      Bucket &bucket = raw[bits >> 16];
+      const uint32_t low = bits & 0xFFFF;
       // Same sign and exponent: the difference is exact in float.
       const double offset = value - bitsToFloat(bits & 0xFFFF0000u);
       ++bucket.count;
       bucket.sum += offset;
       bucket.square += offset * offset;
-      bucket.minKey = std::min(bucket.minKey, key);
-      bucket.maxKey = std::max(bucket.maxKey, key);
+      bucket.minKey = std::min(bucket.minKey, low);
+      bucket.maxKey = std::max(bucket.maxKey, low);
+    }
+    for (uint32_t top = 0; top < 65536; ++top) {
+      const Bucket &from = raw[top];
+      if (!from.count)
+        continue;
+      // orderedKey32 flips every bit of a negative value and sets the sign
+      // bit of a positive one: the key's top half depends on `top` alone,
+      // and for negatives the order of the low half reverses.
+      const bool negative = top & 0x8000;
+      const uint32_t keyTop = negative ? ~top & 0xFFFF : top | 0x8000;
+      Bucket &to = buckets[keyTop];
+      to = from;
+      to.minKey =
+          keyTop << 16 | (negative ? ~from.maxKey & 0xFFFF : from.minKey);
+      to.maxKey =
+          keyTop << 16 | (negative ? ~from.minKey & 0xFFFF : from.maxKey);
     }
   }
 
