@@ -104,6 +104,10 @@ def main():
                     values.tofile(path)
                     for nbits in map(int, args.nbits.split(",")):
                         dim = args.cluster_dim
+                        # The previous fit's OpenMP threads spin for a while
+                        # after it returns, on the cores ours is about to
+                        # use: let them go idle first.
+                        time.sleep(1.0)
                         ours = run_ours(args.tool, path, dtype, nbits, 1, dim)
                         threaded = run_ours(args.tool, path, dtype, nbits,
                                             cores, dim)

@@ -1076,11 +1076,15 @@ ScalarLut buildKMeans32Histogram(const LutConfig &config,
     expand[buckets[bucketStarts[c] - 1]] = 1;
     expand[buckets[bucketStarts[c]]] = 1;
   }
+  // Tested by raw top bits (see Histogram32); only the expanded need keys.
+  std::vector<uint8_t> expandByTop(65536);
+  for (uint32_t top = 0; top < 65536; ++top)
+    expandByTop[top] = expand[top & 0x8000 ? ~top & 0xFFFF : top | 0x8000];
   std::vector<uint32_t> expandedKeys;
   for (float value : values) {
-    const uint32_t key = orderedKey32(floatToBits(value));
-    if (expand[key >> 16])
-      expandedKeys.push_back(key);
+    const uint32_t bits = floatToBits(value);
+    if (expandByTop[bits >> 16])
+      expandedKeys.push_back(orderedKey32(bits));
   }
   std::vector<uint32_t> scratch(expandedKeys.size());
   radixSort(expandedKeys, scratch);
