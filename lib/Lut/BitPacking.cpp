@@ -48,29 +48,11 @@ void palettize::packIndices(llvm::ArrayRef<uint8_t> indices, unsigned nbits,
   // Whole groups of 8 indices end on a byte boundary: pack them a group at
   // a time, and the rest bit by bit.
   const size_t blocks = indices.size() / 8;
-  switch (nbits) {
-  case 1:
-    packBlocks<1>(indices.data(), blocks, packed.data());
-    break;
-  case 2:
-    packBlocks<2>(indices.data(), blocks, packed.data());
-    break;
-  case 3:
-    packBlocks<3>(indices.data(), blocks, packed.data());
-    break;
-  case 4:
-    packBlocks<4>(indices.data(), blocks, packed.data());
-    break;
-  case 5:
-    packBlocks<5>(indices.data(), blocks, packed.data());
-    break;
-  case 6:
-    packBlocks<6>(indices.data(), blocks, packed.data());
-    break;
-  case 7:
-    packBlocks<7>(indices.data(), blocks, packed.data());
-    break;
-  }
+  using PackBlocks = void (*)(const uint8_t *, size_t, uint8_t *);
+  static constexpr PackBlocks kPackBlocks[] = {
+      nullptr,       packBlocks<1>, packBlocks<2>, packBlocks<3>,
+      packBlocks<4>, packBlocks<5>, packBlocks<6>, packBlocks<7>};
+  kPackBlocks[nbits](indices.data(), blocks, packed.data());
   // A bit accumulator: indices enter at the top of the pending bits and whole
   // bytes leave from the bottom, which is the LSB-first order of the format.
   uint32_t pending = 0;
