@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 using namespace palettize;
 
@@ -226,5 +227,55 @@ void palettize::reassignToNearest(const void *data,
     while (entry > 0 && distance(entry - 1) <= distance(entry))
       --entry;
     indices[i] = uint8_t(entry);
+  }
+}
+
+void palettize::reassignVectorsToNearest(
+    const void *data, llvm::ArrayRef<int64_t> shape, unsigned axis,
+    int64_t groupSize, int64_t vectorSize, FloatFormat format,
+    llvm::ArrayRef<float> luts, size_t paletteSize,
+    llvm::MutableArrayRef<uint8_t> indices) {
+  assert(vectorSize > 0 && shape[axis] % vectorSize == 0 && "bad vectors");
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  const int64_t gridChannels = shape[axis] / vectorSize;
+  const size_t d = size_t(vectorSize);
+  const size_t groups = luts.size() / (paletteSize * d);
+  // Grid position i: outer o, vector channel c, inner j.
+  auto groupOf = [&](int64_t channel) -> size_t {
+    return groupSize == 0 ? 0 : size_t(channel * vectorSize / groupSize);
+  };
+  std::vector<size_t> used(groups, 0);
+  for (size_t i = 0; i < indices.size(); ++i) {
+    size_t &count = used[groupOf((int64_t(i) / inner) % gridChannels)];
+    count = std::max(count, size_t(indices[i]) + 1);
+  }
+  std::vector<double> point(d);
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const int64_t outer = int64_t(i) / inner / gridChannels;
+    const int64_t channel = (int64_t(i) / inner) % gridChannels;
+    const int64_t within = int64_t(i) % inner;
+    for (size_t t = 0; t < d; ++t)
+      point[t] = readFloat(
+          data, format,
+          (outer * shape[axis] + channel * vectorSize + int64_t(t)) * inner +
+              within);
+    const size_t group = groupOf(channel);
+    const float *rows = luts.data() + group * paletteSize * d;
+    size_t best = 0;
+    double bestDistance = std::numeric_limits<double>::infinity();
+    for (size_t row = 0; row < used[group]; ++row) {
+      double distance = 0;
+      for (size_t t = 0; t < d; ++t) {
+        const double difference = point[t] - double(rows[row * d + t]);
+        distance += difference * difference;
+      }
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = row;
+      }
+    }
+    indices[i] = uint8_t(best);
   }
 }

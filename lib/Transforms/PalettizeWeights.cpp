@@ -240,13 +240,19 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
           roundToFormat(double(result.quantizedLut.scales[palette] * shifted),
                         candidate.format);
     }
-    // The entries moved by up to half a step: move each element to its
-    // nearest dequantized entry (vectors keep their assignment).
+    // The entries moved by up to half a step: move each element (vector)
+    // to its nearest dequantized entry (row).
+    const size_t paletteValues = result.lut.lut.size() / result.groupCount;
     if (candidate.vectorSize == 1)
       reassignToNearest(input, shape, candidate.channelAxis,
                         candidate.groupSize, candidate.format, result.lut.lut,
-                        result.lut.lut.size() / result.groupCount,
-                        result.lut.indices);
+                        paletteValues, result.lut.indices);
+    else
+      reassignVectorsToNearest(input, shape, candidate.channelAxis,
+                               candidate.groupSize, candidate.vectorSize,
+                               candidate.format, result.lut.lut,
+                               paletteValues / candidate.vectorSize,
+                               result.lut.indices);
   }
   // The normalized copy is no longer needed.
   std::vector<char>().swap(normalization.normalized);

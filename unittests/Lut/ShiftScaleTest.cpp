@@ -231,4 +231,60 @@ TEST(ReassignToNearest, MatchesBruteForce) {
   }
 }
 
+// Vectors of 2 along axis 1 of a 2x4 tensor, one group per 2 channels (one
+// vector per group and row): each vector takes the nearest row its group
+// uses, ties to the lower row; rows past the used prefix are never chosen.
+// Group 0 rows: (0,0) (1,1) (1,1) and unused (0.9,0.9); group 1: (5,5)
+// (6,6) and unused rows.
+TEST(ReassignVectorsToNearest, NearestUsedRowPerGroup) {
+  // Row-major 2x4: row 0 = (0.9,1.1 | 6,6), row 1 = (0.2,0.1 | 5.4,5.4).
+  const std::vector<float> data = {0.9f, 1.1f, 6, 6, 0.2f, 0.1f, 5.4f, 5.4f};
+  // Grid 2x2, (row, vector): group 0 for vector 0, group 1 for vector 1.
+  std::vector<uint8_t> indices = {2, 0, 0, 1};
+  const std::vector<float> luts = {0, 0, 1, 1, 1, 1, 0.9f, 0.9f,
+                                   5, 5, 6, 6, 0, 0, 0,    0};
+  // Group 0's indices use rows 0-2 (index 2), group 1's rows 0-1.
+  reassignVectorsToNearest(data.data(), {2, 4}, 1, 2, 2, FloatFormat::F32,
+                           luts, 4, indices);
+  // (0.9,1.1): row 1 and row 2 tie at 0.02, row 3 (0.04) is unused -> 1.
+  // (6,6) -> row 1 of group 1. (0.2,0.1) -> row 0. (5.4,5.4) -> row 0.
+  EXPECT_EQ(indices, (std::vector<uint8_t>{1, 1, 0, 0}));
+}
+
+// Vectors along axis 0 (not the last axis), against a brute-force search
+// written out over the tensor's coordinates.
+TEST(ReassignVectorsToNearest, MatchesBruteForceAlongOuterAxis) {
+  std::mt19937 rng(5);
+  std::normal_distribution<float> normal(0, 1);
+  const int64_t rows = 8, cols = 6, d = 4; // vectors of 4 along axis 0
+  std::vector<float> data(rows * cols);
+  for (float &value : data)
+    value = normal(rng);
+  std::vector<float> luts(8 * d);
+  for (float &value : luts)
+    value = normal(rng);
+  std::vector<uint8_t> indices(rows / d * cols, 0);
+  indices[1] = 7; // every row in use
+  reassignVectorsToNearest(data.data(), {rows, cols}, 0, 0, d,
+                           FloatFormat::F32, luts, 8, indices);
+  for (int64_t v = 0; v < rows / d; ++v)
+    for (int64_t c = 0; c < cols; ++c) {
+      size_t best = 0;
+      double bestDistance = 1e300;
+      for (size_t row = 0; row < 8; ++row) {
+        double distance = 0;
+        for (int64_t t = 0; t < d; ++t) {
+          const double diff =
+              double(data[(v * d + t) * cols + c]) - luts[row * d + t];
+          distance += diff * diff;
+        }
+        if (distance < bestDistance) {
+          bestDistance = distance;
+          best = row;
+        }
+      }
+      ASSERT_EQ(indices[v * cols + c], best) << "vector " << v << "," << c;
+    }
+}
+
 } // namespace

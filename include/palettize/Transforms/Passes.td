@@ -125,9 +125,9 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     `max|v| / 127`, and dequantized by a `mil.constexpr_blockwise_shift_scale`
     (`<name>_lut`) that feeds the LUT op; `lut-dtype=uint8` stores `ui8`
     with a scale and a zero point per LUT over `[min(v, 0), max(v, 0)]`.
-    Scales have the constant's element type. Each element then moves to its
-    nearest dequantized entry (scalar LUTs; vectors keep their
-    assignment). With `unique`, an 8-bit LUT is lossy.
+    Scales have the constant's element type. Each element (each vector)
+    then moves to its nearest dequantized entry (row), the lower index on
+    ties. With `unique`, an 8-bit LUT is lossy.
 
     **Configuration file**: `config=<file>` (JSON or YAML) gives each
     constant its own settings, shaped like coremltools'
