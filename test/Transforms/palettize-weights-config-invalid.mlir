@@ -27,8 +27,17 @@
 // RUN:   | FileCheck %s --check-prefix=NOWHERE
 // RUN: not palettize-opt %t/model.mlir --palettize-weights="config=%t/two-documents.yaml" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=TWO-DOCUMENTS
-// RUN: not palettize-opt %t/model.mlir --palettize-weights="config=%t/conflict.json" 2>&1 \
-// RUN:   | FileCheck %s --check-prefix=CONFLICT
+// RUN: not palettize-opt %t/model.mlir --palettize-weights="config=%t/conflict.json" \
+// RUN:   -mlir-print-ir-after-failure 2> %t/conflict.err
+// RUN: FileCheck %s --check-prefix=CONFLICT < %t/conflict.err
+// The module the failed run leaves is the input: 'first', which precedes
+// the conflict and which the file palettizes once the conflict is resolved,
+// is unchanged too.
+// RUN: palettize-opt %t/model.mlir -o %t/expected.mlir
+// RUN: sed -n '/IR Dump After PalettizeWeights Failed/,$p' %t/conflict.err \
+// RUN:   | tail -n +2 | diff -B %t/expected.mlir -
+// RUN: palettize-opt %t/model.mlir --palettize-weights="config=%t/resolved.json" \
+// RUN:   | FileCheck %s --check-prefix=RESOLVED
 
 // UNKNOWN-KEY: unknown-key.json:2:32: error: palettize-weights config: unknown key 'bits' in 'global_config'; expected one of: mode, nbits, granularity, group_size, channel_axis, cluster_dim, enable_per_channel_scale, lut_dtype, weight_threshold, num_kmeans_workers
 // UNKNOWN-TOP: unknown-top.json:1:2: error: palettize-weights config: unknown key 'op_name_config'; expected one of: config_type, global_config, op_type_configs, op_name_configs
@@ -46,17 +55,19 @@
 
 // The constant feeds linalg.matmul (op_type_configs) and func.return
 // (global_config), whose entries differ.
-// CONFLICT: model.mlir:2:8: error: palettize-weights config: constant 'shared' is used by 'linalg.matmul' with op_type_configs.linalg.matmul (mode=unique weight-threshold=0) and by 'func.return' with global_config (mode=kmeans nbits=2 weight-threshold=0); give the constant its own op_name_configs entry
-// CONFLICT: model.mlir:3:8: note: first consumer, with op_type_configs.linalg.matmul
-// CONFLICT: model.mlir:4:3: note: second consumer, with global_config
-// The model is not changed.
-// CONFLICT-NOT: mil.constexpr
+// CONFLICT: model.mlir:4:8: error: palettize-weights config: constant 'shared' is used by 'linalg.matmul' with op_type_configs.linalg.matmul (mode=unique weight-threshold=0) and by 'func.return' with global_config (mode=kmeans nbits=2 weight-threshold=0); give the constant its own op_name_configs entry
+// CONFLICT: model.mlir:5:8: note: first consumer, with op_type_configs.linalg.matmul
+// CONFLICT: model.mlir:6:3: note: second consumer, with global_config
+// RESOLVED: mil.constexpr_lut_to_dense "first" lut(dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>)
+// RESOLVED: mil.constexpr_lut_to_dense "shared" lut(dense<[-2.000000e+00, 0.000000e+00, 3.000000e+00, 5.000000e+00]> : tensor<4xf32>)
 
 //--- model.mlir
-func.func @model(%x: tensor<4x2xf32>, %acc: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<2x4xf32>) {
+func.func @model(%x: tensor<4x2xf32>, %acc: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>, tensor<2x4xf32>) {
+  %v = mil.const "first" dense<[[1.0, 2.0, 2.0, 1.0], [2.0, 1.0, 1.0, 2.0]]> : tensor<2x4xf32>
+  %1 = linalg.matmul ins(%x, %v : tensor<4x2xf32>, tensor<2x4xf32>) outs(%acc : tensor<4x4xf32>) -> tensor<4x4xf32>
   %w = mil.const "shared" dense<[[-2.0, 0.0, 3.0, 5.0], [5.0, 3.0, 0.0, -2.0]]> : tensor<2x4xf32>
   %0 = linalg.matmul ins(%x, %w : tensor<4x2xf32>, tensor<2x4xf32>) outs(%acc : tensor<4x4xf32>) -> tensor<4x4xf32>
-  return %0, %w : tensor<4x4xf32>, tensor<2x4xf32>
+  return %0, %1, %w : tensor<4x4xf32>, tensor<4x4xf32>, tensor<2x4xf32>
 }
 
 //--- unknown-key.json
@@ -109,3 +120,8 @@ global_config: null
 //--- conflict.json
 {"global_config": {"mode": "kmeans", "nbits": 2, "weight_threshold": 0},
  "op_type_configs": {"linalg.matmul": {"mode": "unique", "weight_threshold": 0}}}
+
+//--- resolved.json
+{"global_config": {"mode": "kmeans", "nbits": 2, "weight_threshold": 0},
+ "op_type_configs": {"linalg.matmul": {"mode": "unique", "weight_threshold": 0}},
+ "op_name_configs": {"shared": {"mode": "unique", "weight_threshold": 0}}}
