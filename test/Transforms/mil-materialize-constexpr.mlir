@@ -10,6 +10,10 @@
 // CHECK-NOT: mil.constexpr_lut_to_dense
 // CHECK: %[[C:.*]] = mil.const dense<{{\[}}[1.000000e+00], [2.000000e+00], [3.000000e+00], [4.000000e+00]]> : tensor<4x1xf32>
 // CHECK: return %[[C]]
+// Four elements, exactly max-dense-elements=4: still inline (one more, as
+// in the next case, is a blob).
+// BLOB-LABEL: func.func @known_vector_4bit
+// BLOB: mil.const dense<{{\[}}[1.000000e+00], [2.000000e+00], [3.000000e+00], [4.000000e+00]]> : tensor<4x1xf32>
 func.func @known_vector_4bit() -> tensor<4x1xf32> {
   %0 = mil.constexpr_lut_to_dense
          lut(dense<[-19.0, 4.0, 0.0, -1.0, 1.0, 3.0, 5.0, -8.0, 19.0, 13.0, 42.0, 4.5, 5.4, 2.0, -6.0, -7.0]> : tensor<16xf32>)

@@ -488,6 +488,47 @@ TEST(UniqueLut, TooManyDistinctValues) {
             LutStatus::TooManyDistinctValues);
   values.resize(256);
   EXPECT_EQ(buildScalarLut(unique(), values).status, LutStatus::Success);
+  // Exactly one past the limit, in both paths.
+  values.push_back(256.0f);
+  EXPECT_EQ(buildScalarLut(unique(), values).status,
+            LutStatus::TooManyDistinctValues);
+  EXPECT_EQ(buildScalarLut(unique(), toHalf(values, FloatFormat::F16),
+                           FloatFormat::F16)
+                .status,
+            LutStatus::TooManyDistinctValues);
+}
+
+// Every palette size from 1 to 257 distinct values, on both sides of each
+// width's capacity: the smallest of 1, 2, 3, 4, 6, 8 bits with 2^b >= d, and
+// the LUT reproduces the values exactly, zero-padded.
+TEST(UniqueLut, EveryPaletteSizeTakesTheSmallestWidth) {
+  const unsigned widths[] = {1, 2, 3, 4, 6, 8};
+  for (size_t distinct = 1; distinct <= 257; ++distinct) {
+    unsigned expected = 0;
+    for (unsigned width : widths)
+      if (expected == 0 && (size_t(1) << width) >= distinct)
+        expected = width;
+    ASSERT_EQ(getSmallestBitWidthFor(distinct), expected) << distinct;
+    if (expected == 0)
+      continue;
+    std::vector<float> values;
+    for (size_t i = 0; i < 2 * distinct; ++i)
+      values.push_back(float((i * 257) % distinct) - 3.0f); // all of 0..d-1
+    for (bool half : {false, true}) {
+      ScalarLut lut =
+          half ? buildScalarLut(unique(), toHalf(values, FloatFormat::F16),
+                                FloatFormat::F16)
+               : buildScalarLut(unique(), values);
+      ASSERT_EQ(lut.status, LutStatus::Success) << distinct;
+      ASSERT_EQ(lut.nbits, expected) << distinct;
+      ASSERT_EQ(lut.lut.size(), size_t(1) << expected);
+      for (size_t e = 0; e < lut.lut.size(); ++e)
+        ASSERT_EQ(lut.lut[e], e < distinct ? float(e) - 3.0f : 0.0f)
+            << distinct << " entry " << e;
+      for (size_t i = 0; i < values.size(); ++i)
+        ASSERT_EQ(lut.lut[lut.indices[i]], values[i]) << distinct;
+    }
+  }
 }
 
 //===----------------------------------------------------------------------===//

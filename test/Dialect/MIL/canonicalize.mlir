@@ -38,6 +38,25 @@ func.func @keep_large() -> tensor<16x17xf32> {
 
 // -----
 
+// The folding limit is 256 elements: 16x16 folds, 257 does not. Indices
+// 0b01010101 = 85 per byte are [1, 0, 1, 0, ...] LSB-first, so the folded
+// rows alternate 2, 1 (printed in hex: 2.0 = 0x40000000, 1.0 = 0x3F800000,
+// little-endian).
+// CHECK-LABEL: func.func @fold_at_limit
+// CHECK-NOT: mil.constexpr_lut_to_dense
+// CHECK: %[[F:.*]] = mil.const dense<"0x{{(000000400000803F)+}}"> : tensor<16x16xf32>
+// CHECK: %[[K:.*]] = mil.constexpr_lut_to_dense {{.*}} : tensor<257xf32>
+// CHECK: return %[[F]], %[[K]]
+func.func @fold_at_limit() -> (tensor<16x16xf32>, tensor<257xf32>) {
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0]> : tensor<2xf32>)
+         indices(dense<85> : tensor<32xui8>) : tensor<16x16xf32>
+  %1 = mil.constexpr_lut_to_dense lut(dense<[1.0, 2.0]> : tensor<2xf32>)
+         indices(dense<85> : tensor<33xui8>) : tensor<257xf32>
+  return %0, %1 : tensor<16x16xf32>, tensor<257xf32>
+}
+
+// -----
+
 // A small LUT op whose LUT operand is a constant folds like the attribute
 // form; a shift-scale never folds (it is how 8-bit LUTs are stored), so
 // neither does the LUT op it feeds.
