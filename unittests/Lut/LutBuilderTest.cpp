@@ -57,17 +57,26 @@ WeightedValues countDistinct(const std::vector<float> &values) {
   return distinct;
 }
 
+/// The optimal contiguous partition: its cost, and each cluster's weight and
+/// (real-valued) centroid.
+struct BruteForcePartition {
+  double cost = INFINITY;
+  std::vector<double> weights, centroids;
+};
+
 /// The optimum of 1-D k-means over every contiguous partition of the sorted
 /// distinct values, weighted by multiplicity (tiny inputs only).
-double bruteForceOptimum(const std::vector<float> &values, size_t k) {
+BruteForcePartition bruteForcePartition(const std::vector<float> &values,
+                                        size_t k) {
   auto [x, w] = countDistinct(values);
   const size_t m = x.size();
   k = std::min(k, m);
-  double best = INFINITY;
+  BruteForcePartition best;
   for (uint32_t mask = 0; mask < (1u << (m - 1)); ++mask) {
     if (size_t(__builtin_popcount(mask)) != k - 1)
       continue;
-    double cost = 0;
+    BruteForcePartition current;
+    current.cost = 0;
     size_t begin = 0;
     for (size_t cut = 1; cut <= m; ++cut) {
       if (cut != m && !((mask >> (cut - 1)) & 1))
@@ -78,12 +87,19 @@ double bruteForceOptimum(const std::vector<float> &values, size_t k) {
         sum += w[i] * x[i];
       }
       for (size_t i = begin; i < cut; ++i)
-        cost += w[i] * (x[i] - sum / weight) * (x[i] - sum / weight);
+        current.cost += w[i] * (x[i] - sum / weight) * (x[i] - sum / weight);
+      current.weights.push_back(weight);
+      current.centroids.push_back(sum / weight);
       begin = cut;
     }
-    best = std::min(best, cost);
+    if (current.cost < best.cost)
+      best = std::move(current);
   }
   return best;
+}
+
+double bruteForceOptimum(const std::vector<float> &values, size_t k) {
+  return bruteForcePartition(values, k).cost;
 }
 
 /// Checks the invariants every LUT must satisfy.
@@ -238,14 +254,20 @@ TEST(KMeansLut, HalfHistogramPathMatchesF32Path) {
     for (size_t e = 0; e < viaF16.lut.size(); ++e)
       EXPECT_EQ(viaF16.lut[e], roundToFormat(viaF32.lut[e], FloatFormat::F16))
           << "entry " << e << " nbits " << nbits;
-    // Values sit on a 1/64 grid and entries are distinct, so indices agree
-    // except where rounding an entry to f16 moved a tie; compare errors.
-    double halfError = 0;
+    // Indices may differ only where rounding an entry to f16 moved a tie:
+    // each f16 index must be at least as near as the f32 one, under the
+    // same (f16) entries, and nearer by at most the two entries' rounding
+    // (half an f16 ulp each, 2^-9 below 8).
     for (size_t i = 0; i < values.size(); ++i) {
-      double d = values[i] - viaF16.lut[viaF16.indices[i]];
-      halfError += d * d;
+      const double viaHalf =
+          std::fabs(values[i] - viaF16.lut[viaF16.indices[i]]);
+      const double viaSingle =
+          std::fabs(values[i] - viaF16.lut[viaF32.indices[i]]);
+      ASSERT_LE(viaHalf, viaSingle) << "element " << i << " nbits " << nbits;
+      if (viaF16.indices[i] != viaF32.indices[i])
+        ASSERT_LE(viaSingle - viaHalf, std::ldexp(1.0, -8))
+            << "element " << i << " nbits " << nbits;
     }
-    EXPECT_LE(halfError, sse(values, viaF32) * 1.01 + 1e-9);
   }
 }
 
@@ -263,12 +285,22 @@ TEST(KMeansLut, HalfMatchesBruteForceUpToRounding) {
     for (unsigned nbits : {1u, 2u, 3u}) {
       ScalarLut lut = buildScalarLut(kmeans(nbits), bits, FloatFormat::F16);
       expectWellFormed(lut, bits.size());
-      const double optimum = bruteForceOptimum(exact, size_t(1) << nbits);
+      const BruteForcePartition optimum =
+          bruteForcePartition(exact, size_t(1) << nbits);
       const double actual = sse(exact, lut);
       // Never better than the real-valued optimum; worse only by rounding
-      // each centroid to f16 (relative step 2^-11).
-      EXPECT_GE(actual, optimum * (1 - 1e-12));
-      EXPECT_LE(actual, optimum * 1.001 + 1e-9) << trial;
+      // its centroids to f16: moving a mean by d adds n d^2 to a cluster's
+      // error, and reassigning to the nearest entry can only lower it.
+      double rounding = 0;
+      for (size_t c = 0; c < optimum.centroids.size(); ++c) {
+        const double d =
+            roundToFormat(optimum.centroids[c], FloatFormat::F16) -
+            optimum.centroids[c];
+        rounding += optimum.weights[c] * d * d;
+      }
+      EXPECT_GE(actual, optimum.cost * (1 - 1e-12));
+      EXPECT_LE(actual, (optimum.cost + rounding) * (1 + 1e-12) + 1e-18)
+          << trial;
     }
   }
 }
@@ -303,9 +335,17 @@ std::vector<float> bimodal(size_t n, unsigned seed) {
   return values;
 }
 
-// f32 with more distinct values than the exact limit: within 0.1% of the
-// exact optimum (the default options) on several distributions.
-TEST(KMeansLut, BinnedF32WithinTenthOfAPercent) {
+/// The excess over the exact optimum allowed on smooth f32 inputs. The
+/// documented bound, 0.1%, is the design's worst case; on smooth
+/// distributions the last level's windows hold the optimal boundaries but
+/// for a few in sparse tails, and the excess stays below 1e-4 (at most
+/// 4.3e-5 on these inputs). Without the last level it reaches 3.7e-4,
+/// without the one before 7e-3.
+constexpr double kSmoothExcess = 1e-4;
+
+// f32 with more distinct values than the exact limit: within kSmoothExcess
+// of the exact optimum (the default options) on several distributions.
+TEST(KMeansLut, BinnedF32NearTheOptimum) {
   struct Case {
     const char *name;
     std::vector<float> values;
@@ -328,7 +368,7 @@ TEST(KMeansLut, BinnedF32WithinTenthOfAPercent) {
         ScalarLut lut = buildScalarLut(config, c.values);
         expectWellFormed(lut, c.values.size());
         const double actual = sse(c.values, lut);
-        EXPECT_LE(actual, optimum * 1.001)
+        EXPECT_LE(actual, optimum * (1 + kSmoothExcess))
             << c.name << " nbits " << nbits << " histogram from "
             << minHistogramElements;
         EXPECT_GE(actual, optimum * (1 - 1e-9)) << c.name;
@@ -350,7 +390,7 @@ TEST(KMeansLut, BinnedPathOnSmallerInputs) {
         ScalarLut lut = buildScalarLut(binned, values);
         expectWellFormed(lut, values.size());
         const double optimum = exactOptimum(values, nbits);
-        EXPECT_LE(sse(values, lut), optimum * 1.001)
+        EXPECT_LE(sse(values, lut), optimum * (1 + kSmoothExcess))
             << "bins " << binCount << " seed " << seed << " nbits " << nbits;
         EXPECT_GE(sse(values, lut), optimum * (1 - 1e-9));
       }
