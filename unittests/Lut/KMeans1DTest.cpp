@@ -182,6 +182,24 @@ TEST(KMeans1D, HandWorked) {
             (std::vector<size_t>{0, 2}));
 }
 
+// Evenly spaced unit-weight points split into two clusters tie between the
+// two middle splits (by symmetry, and exactly: the costs are sums of
+// squares of half-integers); the DP takes the leftmost, for every length
+// and whichever of its loops (paired or single) sees the tie.
+TEST(KMeans1D, TiesTakeTheLeftmostSplit) {
+  for (size_t m = 3; m <= 41; m += 2) {
+    std::vector<double> values(m), weights(m, 1.0);
+    for (size_t i = 0; i < m; ++i)
+      values[i] = double(i);
+    for (auto solve : {optimalPartition1D, optimalPartitionByLayers}) {
+      Partition1D partition = solve(values, weights, 2, {});
+      ASSERT_EQ(partition.starts.size(), 2u);
+      // Clusters [0, m/2) and [m/2, m): the split at floor(m / 2).
+      EXPECT_EQ(partition.starts[1], m / 2) << "m = " << m;
+    }
+  }
+}
+
 TEST(KMeans1D, EmptyAndSingle) {
   EXPECT_TRUE(optimalPartition1D({}, {}, 4).starts.empty());
   Partition1D one = optimalPartition1D({3.0}, {2.0}, 4);
@@ -273,8 +291,9 @@ TEST(KMeans1D, PenaltyMatchesLayersOnLargeInputs) {
       std::optional<Partition1D> penalty =
           optimalPartitionByPenalty(p.x, p.w, k);
       Partition1D layers = optimalPartitionByLayers(p.x, p.w, k);
-      if (!duplicates)
+      if (!duplicates) {
         ASSERT_TRUE(penalty.has_value()) << k;
+      }
       if (!penalty)
         continue;
       expectRelativelyEqual(penalty->cost, layers.cost, 1e-9, p);

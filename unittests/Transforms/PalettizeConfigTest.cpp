@@ -1,0 +1,264 @@
+//===- PalettizeConfigTest.cpp - The configuration file reader ------------===//
+//
+// Every key read into its field, coremltools' defaults, null entries, JSON
+// and YAML alike, every value boundary, and errors at their line and column.
+//
+//===----------------------------------------------------------------------===//
+
+#include "palettize/Transforms/PalettizeConfig.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "gtest/gtest.h"
+
+#include <string>
+
+using namespace mlir;
+using namespace palettize;
+
+namespace {
+
+class PalettizeConfigTest : public ::testing::Test {
+protected:
+  ~PalettizeConfigTest() override {
+    for (const std::string &path : files)
+      llvm::sys::fs::remove(path);
+  }
+
+  /// Writes `text` to a new file with the given extension; returns its path.
+  std::string write(llvm::StringRef text, llvm::StringRef extension) {
+    llvm::SmallString<128> path;
+    int fd;
+    EXPECT_FALSE(llvm::sys::fs::createTemporaryFile("palettize-config",
+                                                    extension, fd, path));
+    {
+      llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+      os << text;
+    }
+    files.push_back(path.str().str());
+    return files.back();
+  }
+
+  /// Loads `text`; on failure, `message` holds the first diagnostic with its
+  /// location ("file:line:col: message").
+  FailureOr<PalettizeConfig> load(llvm::StringRef text,
+                                  llvm::StringRef extension = "yaml") {
+    std::string path = write(text, extension);
+    message.clear();
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diagnostic) {
+      if (!message.empty())
+        return success();
+      llvm::raw_string_ostream os(message);
+      if (auto fileLoc = dyn_cast<FileLineColLoc>(diagnostic.getLocation()))
+        os << llvm::sys::path::filename(fileLoc.getFilename().getValue())
+                  .str()
+           << ":" << fileLoc.getLine() << ":" << fileLoc.getColumn() << ": ";
+      os << diagnostic.str();
+      return success();
+    });
+    return loadPalettizeConfig(&context, path);
+  }
+
+  /// The line:col part of the first diagnostic, after the file name.
+  std::string position() const {
+    size_t colon = message.find(':');
+    size_t end = message.find(": ", colon);
+    return colon == std::string::npos ? "" : message.substr(colon + 1,
+                                                             end - colon - 1);
+  }
+
+  MLIRContext context;
+  std::vector<std::string> files;
+  std::string message;
+};
+
+// An entry with only mode and nbits takes coremltools' defaults.
+TEST_F(PalettizeConfigTest, EntriesTakeCoremltoolsDefaults) {
+  FailureOr<PalettizeConfig> config =
+      load("global_config: {mode: kmeans, nbits: 4}\n");
+  ASSERT_TRUE(succeeded(config)) << message;
+  ASSERT_TRUE(config->global.has_value());
+  const PalettizeSettings &s = *config->global;
+  EXPECT_EQ(s.mode, LutMode::KMeans);
+  EXPECT_EQ(s.nbits, 4);
+  EXPECT_EQ(s.weightThreshold, 2048);
+  EXPECT_FALSE(s.perGroupedChannel);
+  EXPECT_EQ(s.groupSize, 32);
+  EXPECT_EQ(s.channelAxis, -1);
+  EXPECT_EQ(s.clusterDim, 1);
+  EXPECT_FALSE(s.perChannelScale);
+  EXPECT_EQ(s.lutStorage, LutStorageType::Float);
+  EXPECT_TRUE(config->opTypes.empty());
+  EXPECT_TRUE(config->opNames.empty());
+}
+
+// Every key lands in its own field.
+TEST_F(PalettizeConfigTest, EveryKeyIsRead) {
+  FailureOr<PalettizeConfig> config = load(
+      "op_name_configs:\n"
+      "  w:\n"
+      "    mode: Unique\n"
+      "    granularity: per_grouped_channel\n"
+      "    group_size: 8\n"
+      "    channel_axis: 1\n"
+      "    cluster_dim: 2\n"
+      "    enable_per_channel_scale: true\n"
+      "    lut_dtype: uint8\n"
+      "    weight_threshold: 7\n"
+      "    num_kmeans_workers: 3\n");
+  ASSERT_TRUE(succeeded(config)) << message;
+  EXPECT_FALSE(config->global.has_value()) << "an absent global is null";
+  ASSERT_EQ(config->opNames.count("w"), 1u);
+  const PalettizeEntry &entry = config->opNames.find("w")->second;
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(entry->mode, LutMode::Unique);
+  EXPECT_EQ(entry->nbits, 0);
+  EXPECT_TRUE(entry->perGroupedChannel);
+  EXPECT_EQ(entry->groupSize, 8);
+  EXPECT_EQ(entry->channelAxis, 1);
+  EXPECT_EQ(entry->clusterDim, 2);
+  EXPECT_TRUE(entry->perChannelScale);
+  EXPECT_EQ(entry->lutStorage, LutStorageType::UInt8);
+  EXPECT_EQ(entry->weightThreshold, 7);
+}
+
+// null at every level: an entry, weight_threshold (no threshold),
+// channel_axis (inferred), nbits for unique.
+TEST_F(PalettizeConfigTest, NullValues) {
+  FailureOr<PalettizeConfig> config = load(
+      "global_config: {mode: unique, nbits: null, weight_threshold: null,"
+      " channel_axis: null}\n"
+      "op_type_configs: {linalg.matmul: null}\n"
+      "op_name_configs: {lm_head: null}\n");
+  ASSERT_TRUE(succeeded(config)) << message;
+  ASSERT_TRUE(config->global.has_value());
+  EXPECT_EQ(config->global->weightThreshold, 0);
+  EXPECT_EQ(config->global->channelAxis, -1);
+  ASSERT_EQ(config->opTypes.count("linalg.matmul"), 1u);
+  EXPECT_FALSE(config->opTypes.find("linalg.matmul")->second.has_value());
+  ASSERT_EQ(config->opNames.count("lm_head"), 1u);
+  EXPECT_FALSE(config->opNames.find("lm_head")->second.has_value());
+}
+
+// The same configuration in JSON and YAML reads the same.
+TEST_F(PalettizeConfigTest, JsonAndYamlAgree) {
+  FailureOr<PalettizeConfig> json = load(
+      R"({"config_type": "OpPalettizerConfig",
+          "global_config": {"mode": "uniform", "nbits": 8},
+          "op_type_configs": {"linalg.matmul": {"mode": "kmeans", "nbits": 2,
+                              "granularity": "per_grouped_channel",
+                              "group_size": 0}}})",
+      "json");
+  ASSERT_TRUE(succeeded(json)) << message;
+  FailureOr<PalettizeConfig> yaml =
+      load("config_type: OpPalettizerConfig\n"
+           "global_config:\n  mode: uniform\n  nbits: 8\n"
+           "op_type_configs:\n"
+           "  linalg.matmul: {mode: kmeans, nbits: 2,"
+           " granularity: per_grouped_channel, group_size: 0}\n");
+  ASSERT_TRUE(succeeded(yaml)) << message;
+  ASSERT_TRUE(json->global && yaml->global);
+  EXPECT_TRUE(*json->global == *yaml->global);
+  EXPECT_EQ(json->global->mode, LutMode::Uniform);
+  const PalettizeEntry &a = json->opTypes.find("linalg.matmul")->second;
+  const PalettizeEntry &b = yaml->opTypes.find("linalg.matmul")->second;
+  ASSERT_TRUE(a && b);
+  EXPECT_TRUE(*a == *b);
+  EXPECT_TRUE(a->perGroupedChannel);
+  EXPECT_EQ(a->groupSize, 0);
+}
+
+// Each integer key at its least allowed value and one below.
+TEST_F(PalettizeConfigTest, IntegerBoundaries) {
+  struct Case {
+    const char *key;
+    int64_t least;
+  } cases[] = {{"group_size", 0},
+               {"channel_axis", 0},
+               {"cluster_dim", 1},
+               {"weight_threshold", 0},
+               {"num_kmeans_workers", 1}};
+  for (const Case &c : cases) {
+    for (int64_t value : {c.least, c.least - 1}) {
+      std::string text = "global_config: {mode: unique, " +
+                         std::string(c.key) + ": " + std::to_string(value) +
+                         "}\n";
+      FailureOr<PalettizeConfig> config = load(text);
+      EXPECT_EQ(succeeded(config), value >= c.least)
+          << c.key << "=" << value << ": " << message;
+      if (failed(config)) {
+        EXPECT_NE(message.find(c.key), std::string::npos) << message;
+      }
+    }
+  }
+  // nbits: every supported width, and the unsupported ones around them.
+  for (int64_t nbits = -1; nbits <= 9; ++nbits) {
+    const bool supported = nbits == 1 || nbits == 2 || nbits == 3 ||
+                           nbits == 4 || nbits == 6 || nbits == 8;
+    FailureOr<PalettizeConfig> config =
+        load("global_config: {mode: kmeans, nbits: " + std::to_string(nbits) +
+             "}\n");
+    EXPECT_EQ(succeeded(config), supported) << nbits << ": " << message;
+    if (supported) {
+      EXPECT_EQ(config->global->nbits, nbits);
+    }
+  }
+}
+
+// Problems are reported where they are, with the key.
+TEST_F(PalettizeConfigTest, ErrorsPointAtTheProblem) {
+  EXPECT_TRUE(failed(load("global_config:\n  mode: kmeans\n  bits: 4\n")));
+  EXPECT_EQ(position(), "3:3") << message;
+  EXPECT_NE(message.find("unknown key 'bits'"), std::string::npos) << message;
+
+  EXPECT_TRUE(failed(load("global_config:\n  mode: kmeans\n  nbits: 4\n"
+                          "  granularity: per_row\n")));
+  EXPECT_EQ(position(), "4:16") << message;
+
+  EXPECT_TRUE(failed(load("global_config: {mode: kmeans}\n")));
+  EXPECT_NE(message.find("requires nbits"), std::string::npos) << message;
+
+  EXPECT_TRUE(failed(load("global_config: {mode: unique, nbits: 4}\n")));
+  EXPECT_NE(message.find("not allowed"), std::string::npos) << message;
+
+  EXPECT_TRUE(
+      failed(load("global_config: {mode: kmeans, nbits: 4, mode: unique}\n")));
+  EXPECT_NE(message.find("duplicate key 'mode'"), std::string::npos)
+      << message;
+
+  EXPECT_TRUE(failed(load("op_type_configs: {conv: {mode: unique}}\n")));
+  EXPECT_NE(message.find("not an operation name"), std::string::npos)
+      << message;
+}
+
+// validate(): the rules the options and every entry share.
+TEST(PalettizeSettings, Validate) {
+  PalettizeSettings s;
+  EXPECT_TRUE(validate(s).has_value()) << "kmeans needs nbits";
+  s.nbits = 4;
+  EXPECT_FALSE(validate(s).has_value());
+  s.clusterDim = 0;
+  EXPECT_TRUE(validate(s).has_value());
+  s.clusterDim = 4;
+  s.perGroupedChannel = true;
+  s.groupSize = 6; // not a multiple of cluster-dim
+  EXPECT_TRUE(validate(s).has_value());
+  s.groupSize = 8;
+  EXPECT_FALSE(validate(s).has_value());
+  s.mode = LutMode::Uniform;
+  EXPECT_TRUE(validate(s).has_value()) << "uniform has no vector form";
+  s.clusterDim = 1;
+  EXPECT_FALSE(validate(s).has_value());
+  s.weightThreshold = -1;
+  EXPECT_TRUE(validate(s).has_value());
+  EXPECT_EQ(parseModeName("KMeans"), LutMode::KMeans);
+  EXPECT_EQ(parseModeName("UNIQUE"), LutMode::Unique);
+  EXPECT_FALSE(parseModeName("custom").has_value());
+}
+
+} // namespace
