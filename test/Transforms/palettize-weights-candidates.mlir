@@ -8,7 +8,7 @@
 // Exactly the threshold (4 elements) stays; one more is palettized.
 // CHECK-LABEL: func.func @threshold
 // CHECK: %[[SMALL:.*]] = arith.constant dense<{{.*}}> : tensor<2x2xf32>
-// CHECK: %[[LARGE:.*]] = mil.constexpr_lut_to_dense {{.*}} : tensor<1x5xf32>
+// CHECK: %[[LARGE:.*]] = mil.constexpr_lut_to_dense lut(dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<8xf32>) {{.*}} : tensor<1x5xf32>
 // CHECK: return %[[SMALL]], %[[LARGE]]
 func.func @threshold() -> (tensor<2x2xf32>, tensor<1x5xf32>) {
   %0 = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
@@ -39,7 +39,9 @@ func.func @not_candidates() -> (tensor<8xf32>, tensor<f32>, tensor<2x4xi32>, ten
 // blob.
 // CHECK-LABEL: func.func @nested
 // CHECK: scf.execute_region
-// CHECK: mil.constexpr_lut_to_dense "inner.weight" {{.*}}indices(dense_resource<inner.weight_indices> : tensor<3xui8>) : tensor<2x3xf32>
+// Six values, 3 bits; indices 0..5 pack to 0x88 0xC6 0x02.
+// CHECK: mil.constexpr_lut_to_dense "inner.weight" lut(dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<8xf32>) indices(dense_resource<inner.weight_indices> : tensor<3xui8>) : tensor<2x3xf32>
+// CHECK: inner.weight_indices: "0x0100000088C602"
 func.func @nested() -> tensor<2x3xf32> {
   %r = scf.execute_region -> tensor<2x3xf32> {
     %0 = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32> loc("inner.weight")

@@ -26,8 +26,10 @@ func.func @five_values() -> tensor<2x5xf32> {
 
 // -----
 
+// Eight values, 3 bits; indices 0..7 pack to 0x88 0xC6 0xFA.
 // CHECK-LABEL: func.func @eight_values
-// CHECK: lut({{.*}} : tensor<8xf16>)
+// CHECK: lut(dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00]> : tensor<8xf16>) indices(dense_resource<[[BLOB:.*]]> : tensor<3xui8>)
+// CHECK: [[BLOB]]: "0x0100000088C6FA"
 func.func @eight_values() -> tensor<2x4xf16> {
   %0 = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]> : tensor<2x4xf16>
   return %0 : tensor<2x4xf16>
@@ -35,9 +37,11 @@ func.func @eight_values() -> tensor<2x4xf16> {
 
 // -----
 
-// Nine values need 4 bits.
+// Nine values need 4 bits; indices 0..8 pack two per byte: 0x10 0x32 0x54
+// 0x76 0x08.
 // CHECK-LABEL: func.func @nine_values
-// CHECK: lut({{.*}} : tensor<16xbf16>)
+// CHECK: lut(dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00, 9.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<16xbf16>) indices(dense_resource<[[BLOB:.*]]> : tensor<5xui8>)
+// CHECK: [[BLOB]]: "0x010000001032547608"
 func.func @nine_values() -> tensor<3x3xbf16> {
   %0 = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]> : tensor<3x3xbf16>
   return %0 : tensor<3x3xbf16>
