@@ -233,12 +233,12 @@ TEST(ReassignToNearest, MatchesBruteForce) {
 
 // Vectors of 2 along axis 1 of a 2x4 tensor, one group per 2 channels (one
 // vector per group and row): each vector takes the nearest row its group
-// uses, ties to the lower row; rows past the used prefix are never chosen.
-// Group 0 rows: (0,0) (1,1) (1,1) and unused (0.9,0.9); group 1: (5,5)
-// (6,6) and unused rows.
+// uses, ties to the lower row; rows past the used prefix are never chosen,
+// even when nearer. Group 0 rows: (0,0) (1,1) (1,1) and unused (0.9,0.9);
+// group 1: (5,5) (6,6) and unused (0,0) rows.
 TEST(ReassignVectorsToNearest, NearestUsedRowPerGroup) {
-  // Row-major 2x4: row 0 = (0.9,1.1 | 6,6), row 1 = (0.2,0.1 | 5.4,5.4).
-  const std::vector<float> data = {0.9f, 1.1f, 6, 6, 0.2f, 0.1f, 5.4f, 5.4f};
+  // Row-major 2x4: row 0 = (0.9,1.1 | 6,6), row 1 = (5.4,5.4 | 0.2,0.1).
+  const std::vector<float> data = {0.9f, 1.1f, 6, 6, 5.4f, 5.4f, 0.2f, 0.1f};
   // Grid 2x2, (row, vector): group 0 for vector 0, group 1 for vector 1.
   std::vector<uint8_t> indices = {2, 0, 0, 1};
   const std::vector<float> luts = {0, 0, 1, 1, 1, 1, 0.9f, 0.9f,
@@ -246,9 +246,10 @@ TEST(ReassignVectorsToNearest, NearestUsedRowPerGroup) {
   // Group 0's indices use rows 0-2 (index 2), group 1's rows 0-1.
   reassignVectorsToNearest(data.data(), {2, 4}, 1, 2, 2, FloatFormat::F32,
                            luts, 4, indices);
-  // (0.9,1.1): row 1 and row 2 tie at 0.02, row 3 (0.04) is unused -> 1.
-  // (6,6) -> row 1 of group 1. (0.2,0.1) -> row 0. (5.4,5.4) -> row 0.
-  EXPECT_EQ(indices, (std::vector<uint8_t>{1, 1, 0, 0}));
+  // (0.9,1.1): rows 1 and 2 tie at 0.02, row 3 (0.04) is unused -> 1.
+  // (6,6) -> row 1 of group 1. (5.4,5.4) -> row 1 of group 0. (0.2,0.1):
+  // row 0 of group 1, (5,5); the unused (0,0) rows would be nearer.
+  EXPECT_EQ(indices, (std::vector<uint8_t>{1, 1, 1, 0}));
 }
 
 // Vectors along axis 0 (not the last axis), against a brute-force search
