@@ -1,7 +1,8 @@
 //===- MILOpsTest.cpp - The mil ops through their C++ API -----------------===//
 //
 // Folding, verification and constant data, checked against values computed
-// here: a bit-by-bit packer of Core ML's layout and a direct lookup.
+// here: a bit-by-bit packer of Core ML's layout (Support/CoreMLBits.h) and
+// a direct lookup.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +18,8 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
 
+#include "Support/CoreMLBits.h"
+
 #include "gtest/gtest.h"
 
 #include <random>
@@ -27,17 +30,7 @@ using namespace palettize::mil;
 
 namespace {
 
-/// Packs indices in Core ML's layout, one bit at a time: bit j of index i is
-/// bit (n*i + j) % 8 of byte (n*i + j) / 8.
-std::vector<uint8_t> packBitByBit(const std::vector<unsigned> &indices,
-                                  unsigned nbits) {
-  std::vector<uint8_t> bytes((indices.size() * nbits + 7) / 8, 0);
-  for (size_t i = 0; i < indices.size(); ++i)
-    for (unsigned j = 0; j < nbits; ++j)
-      if ((indices[i] >> j) & 1)
-        bytes[(nbits * i + j) / 8] |= uint8_t(1u << ((nbits * i + j) % 8));
-  return bytes;
-}
+using palettize::testing::packBitByBit;
 
 class MILOpsTest : public ::testing::Test {
 protected:

@@ -2,6 +2,8 @@
 
 #include "palettize/Lut/BitPacking.h"
 
+#include "Support/CoreMLBits.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -10,19 +12,7 @@ using namespace palettize;
 
 namespace {
 
-/// The format's rule written out bit by bit, independently of the library's
-/// accumulator: bit j of index i is bit (n*i + j) % 8 of byte (n*i + j) / 8.
-std::vector<uint8_t> packBitByBit(const std::vector<uint8_t> &indices,
-                                  unsigned nbits) {
-  std::vector<uint8_t> bytes((indices.size() * nbits + 7) / 8, 0);
-  for (size_t i = 0; i < indices.size(); ++i)
-    for (unsigned j = 0; j < nbits; ++j)
-      if ((indices[i] >> j) & 1) {
-        size_t bit = nbits * i + j;
-        bytes[bit / 8] |= uint8_t(1u << (bit % 8));
-      }
-  return bytes;
-}
+using palettize::testing::packBitByBit;
 
 std::vector<uint8_t> randomIndices(size_t count, unsigned nbits,
                                    std::mt19937 &rng) {

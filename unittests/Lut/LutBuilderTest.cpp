@@ -264,9 +264,10 @@ TEST(KMeansLut, HalfHistogramPathMatchesF32Path) {
       const double viaSingle =
           std::fabs(values[i] - viaF16.lut[viaF32.indices[i]]);
       ASSERT_LE(viaHalf, viaSingle) << "element " << i << " nbits " << nbits;
-      if (viaF16.indices[i] != viaF32.indices[i])
+      if (viaF16.indices[i] != viaF32.indices[i]) {
         ASSERT_LE(viaSingle - viaHalf, std::ldexp(1.0, -8))
             << "element " << i << " nbits " << nbits;
+      }
     }
   }
 }
@@ -516,26 +517,25 @@ TEST(UniqueLut, SortedDistinctBitExact) {
   }
 }
 
+// 300 and exactly 257 distinct values are too many, in the f32 and the f16
+// paths; 256 are not.
 TEST(UniqueLut, TooManyDistinctValues) {
-  std::vector<float> values(300);
-  for (size_t i = 0; i < values.size(); ++i)
-    values[i] = float(i);
-  EXPECT_EQ(buildScalarLut(unique(), values).status,
-            LutStatus::TooManyDistinctValues);
-  EXPECT_EQ(buildScalarLut(unique(), toHalf(values, FloatFormat::F16),
-                           FloatFormat::F16)
-                .status,
-            LutStatus::TooManyDistinctValues);
-  values.resize(256);
-  EXPECT_EQ(buildScalarLut(unique(), values).status, LutStatus::Success);
-  // Exactly one past the limit, in both paths.
-  values.push_back(256.0f);
-  EXPECT_EQ(buildScalarLut(unique(), values).status,
-            LutStatus::TooManyDistinctValues);
-  EXPECT_EQ(buildScalarLut(unique(), toHalf(values, FloatFormat::F16),
-                           FloatFormat::F16)
-                .status,
-            LutStatus::TooManyDistinctValues);
+  auto expectStatus = [](const std::vector<float> &values, LutStatus status) {
+    EXPECT_EQ(buildScalarLut(unique(), values).status, status)
+        << values.size();
+    EXPECT_EQ(buildScalarLut(unique(), toHalf(values, FloatFormat::F16),
+                             FloatFormat::F16)
+                  .status,
+              status)
+        << values.size();
+  };
+  for (size_t distinct : {300, 257, 256}) {
+    std::vector<float> values(distinct);
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = float(i);
+    expectStatus(values, distinct > 256 ? LutStatus::TooManyDistinctValues
+                                        : LutStatus::Success);
+  }
 }
 
 // Every palette size from 1 to 257 distinct values, on both sides of each

@@ -18,6 +18,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "Support/CoreMLBits.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -30,18 +32,7 @@ using namespace palettize::mil;
 
 namespace {
 
-/// Unpacks `count` indices of Core ML's layout, one bit at a time.
-std::vector<unsigned> unpackBitByBit(ArrayRef<char> bytes, size_t count,
-                                     unsigned nbits) {
-  std::vector<unsigned> indices(count, 0);
-  for (size_t i = 0; i < count; ++i)
-    for (unsigned j = 0; j < nbits; ++j) {
-      const size_t bit = nbits * i + j;
-      if ((uint8_t(bytes[bit / 8]) >> (bit % 8)) & 1)
-        indices[i] |= 1u << j;
-    }
-  return indices;
-}
+using palettize::testing::unpackBitByBit;
 
 std::vector<float> readFloats(ElementsAttr attr) {
   RawElementsData data = getRawElementsData(attr);
@@ -128,7 +119,7 @@ TEST_F(PalettizeWeightsTest, KMeansAssignsNearestAndDecodes) {
   ASSERT_TRUE(packed.succeeded());
   ASSERT_EQ(packed.bytes.size(), values.size() * 4 / 8);
   std::vector<unsigned> indices =
-      unpackBitByBit(packed.bytes, values.size(), 4);
+      unpackBitByBit(packed.bytes.data(), values.size(), 4);
   double error = 0;
   for (size_t i = 0; i < values.size(); ++i) {
     const double chosen = std::fabs(double(values[i]) - lut[indices[i]]);
@@ -182,7 +173,7 @@ TEST_F(PalettizeWeightsTest, ThreadsChangeNoByte) {
     ASSERT_EQ(luts.size(), 8u * 256);
     RawElementsData packed = getRawElementsData(op.getIndices());
     std::vector<unsigned> indices =
-        unpackBitByBit(packed.bytes, values.size(), 8);
+        unpackBitByBit(packed.bytes.data(), values.size(), 8);
     for (size_t i = 0; i < values.size(); ++i) {
       const float *palette = luts.data() + (i / 96 / 16) * 256;
       const double chosen = std::fabs(double(values[i]) - palette[indices[i]]);
