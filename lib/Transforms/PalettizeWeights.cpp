@@ -248,11 +248,10 @@ CompressedConstant compress(const Candidate &candidate, const LutConfig &config,
                         candidate.groupSize, candidate.format, result.lut.lut,
                         paletteValues, result.lut.indices);
     else
-      reassignVectorsToNearest(input, shape, candidate.channelAxis,
-                               candidate.groupSize, candidate.vectorSize,
-                               candidate.format, result.lut.lut,
-                               paletteValues / candidate.vectorSize,
-                               result.lut.indices);
+      reassignVectorsToNearest(
+          input, shape, candidate.channelAxis, candidate.groupSize,
+          candidate.vectorSize, candidate.format, result.lut.lut,
+          paletteValues / candidate.vectorSize, result.lut.indices);
   }
   // The normalized copy is no longer needed.
   std::vector<char>().swap(normalization.normalized);

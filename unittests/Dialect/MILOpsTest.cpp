@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "palettize/Dialect/MIL/MILOps.h"
 #include "palettize/Dialect/MIL/ConstantData.h"
 #include "palettize/Dialect/MIL/MILDialect.h"
-#include "palettize/Dialect/MIL/MILOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -94,9 +94,9 @@ TEST_F(MILOpsTest, FoldDecodesEveryElement) {
   for (unsigned &i : indices)
     i = index(rng);
   auto type = RankedTensorType::get({37}, builder.getF32Type());
-  auto op = ConstexprLutToDenseOp::create(
-      builder, loc, type, f32Attr({8}, lut), byteAttr(packBitByBit(indices, 3)),
-      IntegerAttr(), StringAttr());
+  auto op = ConstexprLutToDenseOp::create(builder, loc, type, f32Attr({8}, lut),
+                                          byteAttr(packBitByBit(indices, 3)),
+                                          IntegerAttr(), StringAttr());
   ASSERT_EQ(verifyMessage(op), "");
   DenseElementsAttr folded = foldToDense(op);
   ASSERT_TRUE(folded);
@@ -149,10 +149,9 @@ TEST_F(MILOpsTest, VerifierRejectsEachBrokenRule) {
   // One index byte too many and one too few.
   for (std::vector<uint8_t> bytes :
        {std::vector<uint8_t>{10, 4, 0}, std::vector<uint8_t>{10}}) {
-    auto op = ConstexprLutToDenseOp::create(builder, loc, type,
-                                            f32Attr({4}, {1, 2, 3, 4}),
-                                            byteAttr(bytes), IntegerAttr(),
-                                            StringAttr());
+    auto op = ConstexprLutToDenseOp::create(
+        builder, loc, type, f32Attr({4}, {1, 2, 3, 4}), byteAttr(bytes),
+        IntegerAttr(), StringAttr());
     EXPECT_NE(verifyMessage(op).find("indices"), std::string::npos)
         << bytes.size() << " bytes: " << verifyMessage(op);
   }
@@ -198,9 +197,10 @@ TEST_F(MILOpsTest, RawElementsData) {
     EXPECT_EQ(v, 0.25f);
 
   auto missing = DenseResourceElementsAttr::get(
-      splatType, DenseResourceElementsHandle(
-                     DenseResourceElementsHandle::getManagerInterface(&context)
-                         .insert("missing", std::nullopt)));
+      splatType,
+      DenseResourceElementsHandle(
+          DenseResourceElementsHandle::getManagerInterface(&context).insert(
+              "missing", std::nullopt)));
   EXPECT_EQ(getRawElementsData(missing).error, RawDataError::MissingBlob);
   std::vector<char> tooShort(8, 0);
   auto wrong = DenseResourceElementsAttr::get(
@@ -214,15 +214,15 @@ TEST_F(MILOpsTest, RawElementsData) {
 TEST_F(MILOpsTest, CreateElementsAttrAtTheLimit) {
   for (int64_t count : {4, 5}) {
     auto type = RankedTensorType::get({count}, builder.getF32Type());
-    ElementsAttr attr = createElementsAttr(
-        type, "decoded", /*maxDenseElements=*/4,
-        [&](MutableArrayRef<char> out) {
-          ASSERT_EQ(out.size(), size_t(count) * 4);
-          for (int64_t i = 0; i < count; ++i) {
-            const float v = float(i) + 0.5f;
-            std::memcpy(out.data() + 4 * i, &v, 4);
-          }
-        });
+    ElementsAttr attr =
+        createElementsAttr(type, "decoded", /*maxDenseElements=*/4,
+                           [&](MutableArrayRef<char> out) {
+                             ASSERT_EQ(out.size(), size_t(count) * 4);
+                             for (int64_t i = 0; i < count; ++i) {
+                               const float v = float(i) + 0.5f;
+                               std::memcpy(out.data() + 4 * i, &v, 4);
+                             }
+                           });
     EXPECT_EQ(isa<DenseElementsAttr>(attr), count <= 4) << count;
     EXPECT_EQ(isa<DenseResourceElementsAttr>(attr), count > 4) << count;
     RawElementsData data = getRawElementsData(attr);

@@ -244,8 +244,8 @@ TEST(ReassignVectorsToNearest, NearestUsedRowPerGroup) {
   const std::vector<float> luts = {0, 0, 1, 1, 1, 1, 0.9f, 0.9f,
                                    5, 5, 6, 6, 0, 0, 0,    0};
   // Group 0's indices use rows 0-2 (index 2), group 1's rows 0-1.
-  reassignVectorsToNearest(data.data(), {2, 4}, 1, 2, 2, FloatFormat::F32,
-                           luts, 4, indices);
+  reassignVectorsToNearest(data.data(), {2, 4}, 1, 2, 2, FloatFormat::F32, luts,
+                           4, indices);
   // (0.9,1.1): rows 1 and 2 tie at 0.02, row 3 (0.04) is unused -> 1.
   // (6,6) -> row 1 of group 1. (5.4,5.4) -> row 1 of group 0. (0.2,0.1):
   // row 0 of group 1, (5,5); the unused (0,0) rows would be nearer.
@@ -266,8 +266,8 @@ TEST(ReassignVectorsToNearest, MatchesBruteForceAlongOuterAxis) {
     value = normal(rng);
   std::vector<uint8_t> indices(rows / d * cols, 0);
   indices[1] = 7; // every row in use
-  reassignVectorsToNearest(data.data(), {rows, cols}, 0, 0, d,
-                           FloatFormat::F32, luts, 8, indices);
+  reassignVectorsToNearest(data.data(), {rows, cols}, 0, 0, d, FloatFormat::F32,
+                           luts, 8, indices);
   for (int64_t v = 0; v < rows / d; ++v)
     for (int64_t c = 0; c < cols; ++c) {
       size_t best = 0;

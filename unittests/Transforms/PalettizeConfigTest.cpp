@@ -55,8 +55,7 @@ protected:
         return success();
       llvm::raw_string_ostream os(message);
       if (auto fileLoc = dyn_cast<FileLineColLoc>(diagnostic.getLocation()))
-        os << llvm::sys::path::filename(fileLoc.getFilename().getValue())
-                  .str()
+        os << llvm::sys::path::filename(fileLoc.getFilename().getValue()).str()
            << ":" << fileLoc.getLine() << ":" << fileLoc.getColumn() << ": ";
       os << diagnostic.str();
       return success();
@@ -68,8 +67,9 @@ protected:
   std::string position() const {
     size_t colon = message.find(':');
     size_t end = message.find(": ", colon);
-    return colon == std::string::npos ? "" : message.substr(colon + 1,
-                                                             end - colon - 1);
+    return colon == std::string::npos
+               ? ""
+               : message.substr(colon + 1, end - colon - 1);
   }
 
   MLIRContext context;
@@ -99,18 +99,18 @@ TEST_F(PalettizeConfigTest, EntriesTakeCoremltoolsDefaults) {
 
 // Every key lands in its own field.
 TEST_F(PalettizeConfigTest, EveryKeyIsRead) {
-  FailureOr<PalettizeConfig> config = load(
-      "op_name_configs:\n"
-      "  w:\n"
-      "    mode: Unique\n"
-      "    granularity: per_grouped_channel\n"
-      "    group_size: 8\n"
-      "    channel_axis: 1\n"
-      "    cluster_dim: 2\n"
-      "    enable_per_channel_scale: true\n"
-      "    lut_dtype: uint8\n"
-      "    weight_threshold: 7\n"
-      "    num_kmeans_workers: 3\n");
+  FailureOr<PalettizeConfig> config =
+      load("op_name_configs:\n"
+           "  w:\n"
+           "    mode: Unique\n"
+           "    granularity: per_grouped_channel\n"
+           "    group_size: 8\n"
+           "    channel_axis: 1\n"
+           "    cluster_dim: 2\n"
+           "    enable_per_channel_scale: true\n"
+           "    lut_dtype: uint8\n"
+           "    weight_threshold: 7\n"
+           "    num_kmeans_workers: 3\n");
   ASSERT_TRUE(succeeded(config)) << message;
   EXPECT_FALSE(config->global.has_value()) << "an absent global is null";
   ASSERT_EQ(config->opNames.count("w"), 1u);
@@ -130,11 +130,11 @@ TEST_F(PalettizeConfigTest, EveryKeyIsRead) {
 // null at every level: an entry, weight_threshold (no threshold),
 // channel_axis (inferred), nbits for unique.
 TEST_F(PalettizeConfigTest, NullValues) {
-  FailureOr<PalettizeConfig> config = load(
-      "global_config: {mode: unique, nbits: null, weight_threshold: null,"
-      " channel_axis: null}\n"
-      "op_type_configs: {linalg.matmul: null}\n"
-      "op_name_configs: {lm_head: null}\n");
+  FailureOr<PalettizeConfig> config =
+      load("global_config: {mode: unique, nbits: null, weight_threshold: null,"
+           " channel_axis: null}\n"
+           "op_type_configs: {linalg.matmul: null}\n"
+           "op_name_configs: {lm_head: null}\n");
   ASSERT_TRUE(succeeded(config)) << message;
   ASSERT_TRUE(config->global.has_value());
   EXPECT_EQ(config->global->weightThreshold, 0);
@@ -185,9 +185,8 @@ TEST_F(PalettizeConfigTest, IntegerBoundaries) {
                {"num_kmeans_workers", 1}};
   for (const Case &c : cases) {
     for (int64_t value : {c.least, c.least - 1}) {
-      std::string text = "global_config: {mode: unique, " +
-                         std::string(c.key) + ": " + std::to_string(value) +
-                         "}\n";
+      std::string text = "global_config: {mode: unique, " + std::string(c.key) +
+                         ": " + std::to_string(value) + "}\n";
       FailureOr<PalettizeConfig> config = load(text);
       EXPECT_EQ(succeeded(config), value >= c.least)
           << c.key << "=" << value << ": " << message;
@@ -228,8 +227,7 @@ TEST_F(PalettizeConfigTest, ErrorsPointAtTheProblem) {
 
   EXPECT_TRUE(
       failed(load("global_config: {mode: kmeans, nbits: 4, mode: unique}\n")));
-  EXPECT_NE(message.find("duplicate key 'mode'"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("duplicate key 'mode'"), std::string::npos) << message;
 
   EXPECT_TRUE(failed(load("op_type_configs: {conv: {mode: unique}}\n")));
   EXPECT_NE(message.find("not an operation name"), std::string::npos)

@@ -192,9 +192,11 @@ TEST_F(PalettizeWeightsTest, ThreadsChangeNoByte) {
 TEST_F(PalettizeWeightsTest, FailureLeavesModuleUnchanged) {
   OwningOpRef<ModuleOp> module = makeModule({64, 64}, gaussian(64 * 64, 3));
   const std::string before = print(*module);
-  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) { return success(); });
+  ScopedDiagnosticHandler quiet(&context,
+                                [](Diagnostic &) { return success(); });
   for (PalettizeWeightsOptions options :
-       {PalettizeWeightsOptions{"bogus", 4}, PalettizeWeightsOptions{"kmeans", 5},
+       {PalettizeWeightsOptions{"bogus", 4},
+        PalettizeWeightsOptions{"kmeans", 5},
         PalettizeWeightsOptions{"unique", 4}}) {
     EXPECT_TRUE(failed(run(*module, options))) << options.mode;
     EXPECT_EQ(print(*module), before) << options.mode;
