@@ -962,6 +962,34 @@ TEST(VectorLut, KMeansIsLloydFixedPoint) {
       EXPECT_NEAR(lut.lut[r * 3 + t], sums[r * 3 + t] / counts[r], 1e-5);
 }
 
+// Two heavy f16 vectors Q1 = (1, 1.5 + u), Q2 = (1, 1.5 - u) (u = 2^-10, the
+// step at 1.5) and one P = (1, 1.5) exactly between them, one bit: P joins
+// one of them, whose mean then rounds back to it, so the rows are Q1 and Q2
+// in some order and P is equally near both. Ties take the lower row,
+// both in Lloyd's assignment and in the final one: P decodes to row 0.
+TEST(VectorLut, TiesTakeTheLowerRow) {
+  const uint16_t one = 0x3C00, mid = 0x3E00, up = 0x3E01, down = 0x3DFF;
+  std::vector<uint16_t> bits;
+  for (int copy = 0; copy < 10; ++copy)
+    bits.insert(bits.end(), {one, up, one, down});
+  bits.insert(bits.end(), {one, mid});
+  const int64_t vectors = int64_t(bits.size() / 2);
+  VectorLut lut = buildVectorLut(kmeans(1), bits.data(), {vectors, 2}, 1, 2,
+                                 FloatFormat::F16);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  ASSERT_EQ(lut.lut.size(), 4u);
+  const float upValue = halfToFloat(up), downValue = halfToFloat(down);
+  EXPECT_EQ(lut.lut[0], 1.0f);
+  EXPECT_EQ(lut.lut[2], 1.0f);
+  EXPECT_TRUE((lut.lut[1] == upValue && lut.lut[3] == downValue) ||
+              (lut.lut[1] == downValue && lut.lut[3] == upValue))
+      << lut.lut[1] << " " << lut.lut[3];
+  EXPECT_EQ(lut.indices.back(), 0u) << "P must take the lower row";
+  for (int64_t v = 0; v + 1 < vectors; ++v)
+    EXPECT_EQ(lut.lut[2 * lut.indices[v] + 1], halfToFloat(bits[2 * v + 1]))
+        << "vector " << v << " is a row itself";
+}
+
 TEST(VectorLut, RejectsUniformAndNonFinite) {
   std::vector<float> values = {1, 2, 3, 4};
   EXPECT_EQ(

@@ -173,6 +173,37 @@ TEST_F(PalettizeConfigTest, JsonAndYamlAgree) {
   EXPECT_EQ(a->groupSize, 0);
 }
 
+// Names are read as coremltools spells them and in the pass options'
+// spelling, in any case.
+TEST_F(PalettizeConfigTest, SpellingsOfNames) {
+  for (const char *granularity :
+       {"per_grouped_channel", "per-grouped-channel", "PER_GROUPED_CHANNEL"}) {
+    FailureOr<PalettizeConfig> config =
+        load(std::string("global_config: {mode: KMEANS, nbits: 2, "
+                         "granularity: ") +
+             granularity + "}\n");
+    ASSERT_TRUE(succeeded(config)) << granularity << ": " << message;
+    EXPECT_TRUE(config->global->perGroupedChannel) << granularity;
+    EXPECT_EQ(config->global->mode, LutMode::KMeans);
+  }
+  FailureOr<PalettizeConfig> config = load(
+      "global_config: {mode: uniform, nbits: 2, granularity: Per_Tensor}\n");
+  ASSERT_TRUE(succeeded(config)) << message;
+  EXPECT_FALSE(config->global->perGroupedChannel);
+  for (const char *dtype : {"INT8", "Uint8", "fp16", "FP32", "float"}) {
+    FailureOr<PalettizeConfig> config =
+        load(std::string("global_config: {mode: kmeans, nbits: 2, "
+                         "lut_dtype: ") +
+             dtype + "}\n");
+    ASSERT_TRUE(succeeded(config)) << dtype << ": " << message;
+    const LutStorageType expected =
+        StringRef(dtype).equals_insensitive("int8")    ? LutStorageType::Int8
+        : StringRef(dtype).equals_insensitive("uint8") ? LutStorageType::UInt8
+                                                       : LutStorageType::Float;
+    EXPECT_EQ(config->global->lutStorage, expected) << dtype;
+  }
+}
+
 // Each integer key at its least allowed value and one below.
 TEST_F(PalettizeConfigTest, IntegerBoundaries) {
   struct Case {
