@@ -10,6 +10,17 @@
 // RUN: palettize-opt %src_root/examples/mlp.mlir --palettize-weights="nbits=4" \
 // RUN:   -emit-bytecode -o %t.threaded.mlirbc
 // RUN: cmp %t.single.mlirbc %t.threaded.mlirbc
+// The common output is also right: decoded independently, every element is
+// its nearest LUT entry.
+// RUN: palettize-opt %src_root/examples/mlp.mlir -mlir-print-debuginfo \
+// RUN:   --mlir-print-elementsattrs-with-hex-if-larger=0 -o %t.original.mlir
+// RUN: palettize-opt %t.threaded.mlirbc \
+// RUN:   --mlir-print-elementsattrs-with-hex-if-larger=0 -o %t.palettized.mlir
+// RUN: palettize-opt %t.palettized.mlir \
+// RUN:   --mil-materialize-constexpr="max-dense-elements=0" -o %t.decoded.mlir
+// RUN: %python %S/Inputs/check_palettized.py %t.original.mlir \
+// RUN:   %t.palettized.mlir %t.decoded.mlir --mode kmeans \
+// RUN:   | FileCheck %s --check-prefix=VALUES
 // Every test input also verifies after the pass (palettize-opt verifies
 // after each pass by default); the statistics name what was done.
 // RUN: palettize-opt %src_root/examples/mlp.mlir \
@@ -22,3 +33,4 @@
 // CHECK-NEXT: constants seen: 4, palettized: 2
 // CHECK-NEXT: skipped: 2 small, 0 splat, 0 non-finite, 0 too many distinct, 0 unreadable
 // CHECK-NEXT: bytes: 204288 -> 51136 (3.99x smaller)
+// VALUES: 2 of 2 constants decode as expected

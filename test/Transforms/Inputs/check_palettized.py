@@ -297,11 +297,15 @@ def expected_nearest(points, keys, rows, row_keys, exact):
         lookup = {tuple(k): i for i, k in enumerate(row_keys)}
         return np.array([lookup.get(tuple(k), -1) for k in keys],
                         dtype=np.int64)
-    distance = np.zeros((points.shape[0], rows.shape[0]))
-    for t in range(points.shape[1]):  # summed in order, as in double
-        difference = points[:, t, None] - rows[None, :, t]
-        distance = distance + difference * difference
-    return np.argmin(distance, axis=1)
+    nearest = np.empty(points.shape[0], dtype=np.int64)
+    for start in range(0, points.shape[0], 1 << 14):  # bounded memory
+        chunk = points[start:start + (1 << 14)]
+        distance = np.zeros((chunk.shape[0], rows.shape[0]))
+        for t in range(chunk.shape[1]):  # summed in order, as in double
+            difference = chunk[:, t, None] - rows[None, :, t]
+            distance = distance + difference * difference
+        nearest[start:start + chunk.shape[0]] = np.argmin(distance, axis=1)
+    return nearest
 
 
 def check_lut(lut, x, mode, problems):
