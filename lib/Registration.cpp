@@ -1,8 +1,8 @@
 //===- Registration.cpp - Register palettize with a tool ------------------===//
 
 #include "palettize/Registration.h"
-#include "palettize/Dialect/MIL/MILDialect.h"
-#include "palettize/Transforms/Passes.h"
+#include "palettize/Dialect/MIL/IR/MILDialect.h"
+#include "palettize/Dialect/MIL/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 

@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "palettize/Dialect/MIL/MILOps.h"
-#include "palettize/Dialect/MIL/ConstantData.h"
-#include "palettize/Dialect/MIL/MILDialect.h"
+#include "palettize/Dialect/MIL/IR/MILOps.h"
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
+#include "palettize/Dialect/MIL/IR/MILDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "palettize/Transforms/PalettizeConfig.h"
+#include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"

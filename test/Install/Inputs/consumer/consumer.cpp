@@ -1,7 +1,7 @@
 // Parses a file, runs mil-materialize-constexpr and prints the result, using
 // only the installed palettize package.
 #include "palettize/Registration.h"
-#include "palettize/Transforms/Passes.h"
+#include "palettize/Dialect/MIL/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

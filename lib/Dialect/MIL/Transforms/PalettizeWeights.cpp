@@ -6,14 +6,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "palettize/Dialect/MIL/ConstantData.h"
-#include "palettize/Dialect/MIL/MILOps.h"
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
+#include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Lut/BitPacking.h"
 #include "palettize/Lut/LutBuilder.h"
 #include "palettize/Lut/Metrics.h"
 #include "palettize/Lut/ShiftScale.h"
-#include "palettize/Transforms/PalettizeConfig.h"
-#include "palettize/Transforms/Passes.h"
+#include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
+#include "palettize/Dialect/MIL/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -34,7 +34,7 @@
 
 namespace palettize {
 #define GEN_PASS_DEF_PALETTIZEWEIGHTS
-#include "palettize/Transforms/Passes.h.inc"
+#include "palettize/Dialect/MIL/Transforms/Passes.h.inc"
 } // namespace palettize
 
 using namespace mlir;

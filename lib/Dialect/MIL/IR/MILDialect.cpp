@@ -1,19 +1,19 @@
 //===- MILDialect.cpp - mil dialect ---------------------------------------===//
 
-#include "palettize/Dialect/MIL/MILDialect.h"
-#include "palettize/Dialect/MIL/MILOps.h"
+#include "palettize/Dialect/MIL/IR/MILDialect.h"
+#include "palettize/Dialect/MIL/IR/MILOps.h"
 
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
 using namespace palettize::mil;
 
-#include "palettize/Dialect/MIL/MILDialect.cpp.inc"
+#include "palettize/Dialect/MIL/IR/MILDialect.cpp.inc"
 
 void MILDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
-#include "palettize/Dialect/MIL/MILOps.cpp.inc"
+#include "palettize/Dialect/MIL/IR/MILOps.cpp.inc"
       >();
 }
 

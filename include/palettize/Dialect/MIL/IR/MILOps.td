@@ -8,7 +8,7 @@
 #ifndef PALETTIZE_DIALECT_MIL_MILOPS_TD
 #define PALETTIZE_DIALECT_MIL_MILOPS_TD
 
-include "palettize/Dialect/MIL/MILDialect.td"
+include "palettize/Dialect/MIL/IR/MILDialect.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/CommonTypeConstraints.td"

@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "palettize/Dialect/MIL/ConstantData.h"
-#include "palettize/Dialect/MIL/MILOps.h"
-#include "palettize/Transforms/Passes.h"
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
+#include "palettize/Dialect/MIL/IR/MILOps.h"
+#include "palettize/Dialect/MIL/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -17,7 +17,7 @@
 
 namespace palettize {
 #define GEN_PASS_DEF_MILMATERIALIZECONSTEXPR
-#include "palettize/Transforms/Passes.h.inc"
+#include "palettize/Dialect/MIL/Transforms/Passes.h.inc"
 } // namespace palettize
 
 using namespace mlir;

@@ -18,14 +18,21 @@ def MIL_Dialect : Dialect {
     The `mil` dialect models the constant operations of Core ML's Model
     Intermediate Language (MIL) that matter for weight compression:
 
-    * `mil.const`, a plain constant tensor, and
+    * `mil.const`, a plain constant tensor;
     * `mil.constexpr_lut_to_dense`, a constant stored as a lookup table (LUT,
-      the "palette") plus bit-packed indices into it, decoded at compile or
-      load time.
+      the "palette") plus bit-packed indices into it, per tensor, per group
+      of channels or of vectors;
+    * `mil.constexpr_blockwise_shift_scale`, `scale * (data - offset)` per
+      block: per-channel scales and 8-bit LUTs.
 
-    Every operand of these ops is an attribute, so each op is a self-contained
-    constant. Weights of any size travel as `dense_resource` blobs; the
-    dialect never needs to expand them into `DenseElementsAttr`.
+    Plain data (LUTs, indices, scales, offsets) are attributes, so an op over
+    attributes is a self-contained constant. Where Core ML chains these ops,
+    the computed input is an SSA operand defined by another constant or
+    constexpr op: the LUT of a `constexpr_lut_to_dense` may be
+    `lut(%v : tensor<...>)` (an 8-bit LUT dequantized by a shift-scale), and
+    the data of a shift-scale is always an operand. Weights of any size
+    travel as `dense_resource` blobs; the dialect never needs to expand them
+    into `DenseElementsAttr`.
   }];
   let hasConstantMaterializer = 1;
 }

@@ -5,15 +5,15 @@
 
 #include "mlir/Pass/Pass.h"
 
-#include "palettize/Dialect/MIL/MILDialect.h"
+#include "palettize/Dialect/MIL/IR/MILDialect.h"
 
 namespace palettize {
 
 #define GEN_PASS_DECL
-#include "palettize/Transforms/Passes.h.inc"
+#include "palettize/Dialect/MIL/Transforms/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "palettize/Transforms/Passes.h.inc"
+#include "palettize/Dialect/MIL/Transforms/Passes.h.inc"
 
 } // namespace palettize
 

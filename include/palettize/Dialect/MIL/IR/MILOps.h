@@ -9,11 +9,11 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "palettize/Dialect/MIL/MILDialect.h"
+#include "palettize/Dialect/MIL/IR/MILDialect.h"
 #include "palettize/Lut/LutDecode.h"
 #include "palettize/Lut/ShiftScale.h"
 
 #define GET_OP_CLASSES
-#include "palettize/Dialect/MIL/MILOps.h.inc"
+#include "palettize/Dialect/MIL/IR/MILOps.h.inc"
 
 #endif // PALETTIZE_DIALECT_MIL_MILOPS_H

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "palettize/Transforms/PalettizeConfig.h"
+#include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
 
 #include "mlir/IR/Location.h"
 #include "mlir/IR/MLIRContext.h"

@@ -5,6 +5,6 @@
 
 #include "mlir/IR/Dialect.h"
 
-#include "palettize/Dialect/MIL/MILDialect.h.inc"
+#include "palettize/Dialect/MIL/IR/MILDialect.h.inc"
 
 #endif // PALETTIZE_DIALECT_MIL_MILDIALECT_H

@@ -1,6 +1,6 @@
 //===- ConstantData.cpp - Raw bytes of constant tensors -------------------===//
 
-#include "palettize/Dialect/MIL/ConstantData.h"
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"

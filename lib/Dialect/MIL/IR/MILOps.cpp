@@ -1,7 +1,7 @@
 //===- MILOps.cpp - mil dialect operations --------------------------------===//
 
-#include "palettize/Dialect/MIL/MILOps.h"
-#include "palettize/Dialect/MIL/ConstantData.h"
+#include "palettize/Dialect/MIL/IR/MILOps.h"
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Lut/BitPacking.h"
 
 #include "mlir/IR/Builders.h"
@@ -331,4 +331,4 @@ BlockwiseLayout ConstexprBlockwiseShiftScaleOp::getBlockwiseLayout() {
 }
 
 #define GET_OP_CLASSES
-#include "palettize/Dialect/MIL/MILOps.cpp.inc"
+#include "palettize/Dialect/MIL/IR/MILOps.cpp.inc"
