@@ -2,18 +2,22 @@
 //
 // Replaces each mil constexpr op (constexpr_lut_to_dense,
 // constexpr_blockwise_shift_scale) with a mil.const of its decoded value,
-// using the same decoders as the library and the LUT op's folder.
+// using the same decoders as the library and the LUT op's folder: one
+// pattern per op, applied in program order, then the constants that only fed
+// decoded ops are erased.
 //
 //===----------------------------------------------------------------------===//
 
 #include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
+#include "palettize/Dialect/MIL/Transforms/Transforms.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Rewrite/PatternApplicator.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 namespace palettize {
 #define GEN_PASS_DEF_MILMATERIALIZECONSTEXPR
@@ -54,19 +58,21 @@ ShiftScaleDataType getShiftScaleDataType(Type type) {
 
 /// Creates the mil.const that replaces `op`, holding what `decode` writes.
 ConstOp
-createDecodedConst(Operation *op, StringAttr name, int64_t maxDenseElements,
+createDecodedConst(RewriterBase &rewriter, Operation *op, StringAttr name,
+                   int64_t maxDenseElements,
                    llvm::function_ref<void(MutableArrayRef<char>)> decode) {
   auto resultType = cast<ShapedType>(op->getResult(0).getType());
   StringRef blobName = name ? name.getValue() : StringRef("mil_decoded");
   ElementsAttr value =
       createElementsAttr(resultType, blobName, maxDenseElements, decode);
-  OpBuilder builder(op);
-  return ConstOp::create(builder, op->getLoc(), resultType, value, name);
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  return ConstOp::create(rewriter, op->getLoc(), resultType, value, name);
 }
 
 /// Decodes a LUT op into a new mil.const placed before it, or reports why
 /// its data cannot be read.
-FailureOr<ConstOp> materialize(ConstexprLutToDenseOp op,
+FailureOr<ConstOp> materialize(RewriterBase &rewriter, ConstexprLutToDenseOp op,
                                int64_t maxDenseElements) {
   ElementsAttr lut = op.getLutAttr();
   if (!lut) {
@@ -89,13 +95,15 @@ FailureOr<ConstOp> materialize(ConstexprLutToDenseOp op,
       reinterpret_cast<const uint8_t *>(indexData.bytes.data()),
       indexData.bytes.size());
   return createDecodedConst(
-      op, op.getNameAttr(), maxDenseElements, [&](MutableArrayRef<char> out) {
+      rewriter, op, op.getNameAttr(), maxDenseElements,
+      [&](MutableArrayRef<char> out) {
         decodeLut(layout, packed, lutData.bytes.data(), width, out.data());
       });
 }
 
 /// Decodes a shift-scale op into a new mil.const placed before it.
-FailureOr<ConstOp> materialize(ConstexprBlockwiseShiftScaleOp op,
+FailureOr<ConstOp> materialize(RewriterBase &rewriter,
+                               ConstexprBlockwiseShiftScaleOp op,
                                int64_t maxDenseElements) {
   FailureOr<ElementsAttr> data = getOperandValue(op, "data", op.getData());
   if (failed(data))
@@ -118,12 +126,44 @@ FailureOr<ConstOp> materialize(ConstexprBlockwiseShiftScaleOp op,
   FloatFormat scaleFormat = *getFloatFormat(op.getType().getElementType());
   const void *offset = op.getOffsetAttr() ? offsetBytes.bytes.data() : nullptr;
   return createDecodedConst(
-      op, op.getNameAttr(), maxDenseElements, [&](MutableArrayRef<char> out) {
+      rewriter, op, op.getNameAttr(), maxDenseElements,
+      [&](MutableArrayRef<char> out) {
         decodeBlockwiseShiftScale(layout, dataBytes.bytes.data(), dataType,
                                   scaleBytes.bytes.data(), offset, scaleFormat,
                                   out.data());
       });
 }
+
+/// Replaces one constexpr op by the mil.const of its decoded value.
+template <typename ConstexprOp>
+struct MaterializeConstexprPattern : OpRewritePattern<ConstexprOp> {
+  MaterializeConstexprPattern(MLIRContext *context, int64_t maxDenseElements)
+      : OpRewritePattern<ConstexprOp>(context),
+        maxDenseElements(maxDenseElements) {}
+
+  LogicalResult matchAndRewrite(ConstexprOp op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<ConstOp> decoded = materialize(rewriter, op, maxDenseElements);
+    if (failed(decoded))
+      return failure(); // reported at the op
+    rewriter.replaceOp(op, decoded->getOperation());
+    return success();
+  }
+
+  const int64_t maxDenseElements;
+};
+
+/// Records the constants that fed each replaced op: once decoding is done,
+/// those left without a use (an 8-bit LUT, an intermediate decoded value)
+/// are erased.
+struct ProducerTracker : RewriterBase::Listener {
+  void notifyOperationReplaced(Operation *op, ValueRange) override {
+    for (Value operand : op->getOperands())
+      if (auto producer = operand.getDefiningOp<ConstOp>())
+        producers.insert(producer);
+  }
+  SetVector<Operation *> producers;
+};
 
 struct MILMaterializeConstexprPass
     : palettize::impl::MILMaterializeConstexprBase<
@@ -131,34 +171,28 @@ struct MILMaterializeConstexprPass
   using Base::Base;
 
   void runOnOperation() override {
-    // Program order: a constexpr op that feeds another is decoded first.
-    SmallVector<Operation *> ops;
+    RewritePatternSet patterns(&getContext());
+    populateMILMaterializeConstexprPatterns(patterns, maxDenseElements);
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    ProducerTracker tracker;
+    // Program order, so that a constexpr op that feeds another is decoded
+    // first. The walk skips unreachable blocks; their ops are decoded after.
+    walkAndApplyPatterns(getOperation(), frozen, &tracker);
+    SmallVector<Operation *> left;
     getOperation()->walk([&](Operation *op) {
       if (isa<ConstexprLutToDenseOp, ConstexprBlockwiseShiftScaleOp>(op))
-        ops.push_back(op);
+        left.push_back(op);
     });
     bool anyFailed = false;
-    // Constants that fed decoded ops (an 8-bit LUT, an intermediate
-    // decoded value) and may have no other use left.
-    SetVector<Operation *> producers;
-    for (Operation *op : ops) {
-      FailureOr<ConstOp> decoded =
-          TypeSwitch<Operation *, FailureOr<ConstOp>>(op)
-              .Case<ConstexprLutToDenseOp, ConstexprBlockwiseShiftScaleOp>(
-                  [&](auto constexprOp) {
-                    return materialize(constexprOp, maxDenseElements);
-                  });
-      if (failed(decoded)) {
-        anyFailed = true;
-        continue;
-      }
-      for (Value operand : op->getOperands())
-        if (auto producer = operand.getDefiningOp<ConstOp>())
-          producers.insert(producer);
-      op->replaceAllUsesWith(decoded->getOperation());
-      op->erase();
+    if (!left.empty()) {
+      PatternRewriter rewriter(&getContext());
+      rewriter.setListener(&tracker);
+      PatternApplicator applicator(frozen);
+      applicator.applyDefaultCostModel();
+      for (Operation *op : left)
+        anyFailed |= failed(applicator.matchAndRewrite(op, rewriter));
     }
-    for (Operation *producer : producers)
+    for (Operation *producer : tracker.producers)
       if (producer->use_empty())
         producer->erase();
     if (anyFailed)
@@ -167,3 +201,10 @@ struct MILMaterializeConstexprPass
 };
 
 } // namespace
+
+void palettize::populateMILMaterializeConstexprPatterns(
+    RewritePatternSet &patterns, int64_t maxDenseElements) {
+  patterns.add<MaterializeConstexprPattern<ConstexprLutToDenseOp>,
+               MaterializeConstexprPattern<ConstexprBlockwiseShiftScaleOp>>(
+      patterns.getContext(), maxDenseElements);
+}

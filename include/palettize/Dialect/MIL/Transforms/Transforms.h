@@ -1,0 +1,179 @@
+//===- Transforms.h - Rewrite patterns of the mil passes --------*- C++ -*-===//
+//
+// The patterns the mil passes are made of, and the steps of palettization
+// (plan, compress, emit), for compilers that embed them in their own
+// pipelines and drivers. The passes in Passes.td are these patterns plus
+// policy: options, configuration files, diagnostics, parallel LUT
+// computation.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PALETTIZE_DIALECT_MIL_TRANSFORMS_TRANSFORMS_H
+#define PALETTIZE_DIALECT_MIL_TRANSFORMS_TRANSFORMS_H
+
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
+#include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
+#include "palettize/Lut/LutBuilder.h"
+#include "palettize/Lut/Parallel.h"
+#include "palettize/Lut/ShiftScale.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace palettize {
+
+//===----------------------------------------------------------------------===//
+// palettize-weights
+//===----------------------------------------------------------------------===//
+
+/// How one constant is palettized: its settings and how its channel axis is
+/// cut into LUT groups and vectors.
+struct PalettizePlan {
+  PalettizeSettings settings;
+  /// The constant's element type.
+  FloatFormat format = FloatFormat::F32;
+  /// The channel axis (grouped, vector or per-channel scaled constants).
+  unsigned channelAxis = 0;
+  /// Channels per LUT group; 0 means one LUT for the whole tensor.
+  int64_t groupSize = 0;
+  /// Values per LUT row along channelAxis (cluster-dim); 1 means scalars.
+  int64_t vectorSize = 1;
+};
+
+/// Returns the value of a constant palettize-weights can rewrite: a
+/// `mil.const` or `arith.constant` whose value is an `f16`, `bf16` or `f32`
+/// elements attribute of a static tensor type of rank >= 2. Null otherwise.
+mlir::ElementsAttr getPalettizableValue(mlir::Operation *op);
+
+/// Returns the name palettize-weights gives a constant's results and blobs:
+/// its `name` attribute (mil.const), else its NameLoc.
+std::optional<std::string> getConstantName(mlir::Operation *op);
+
+/// What planning decided for one constant.
+struct PlanOutcome {
+  enum class Kind {
+    /// Palettize it with `plan`.
+    Palettize,
+    /// Not more than the settings' weight threshold of elements.
+    Small,
+    /// A splat: stored as one value already.
+    Splat,
+    /// The channel axis cannot be cut as the settings ask (consumers that
+    /// disagree on the axis, an axis out of range, channels that are not a
+    /// multiple of the group size or cluster-dim); `reason` says which.
+    NoChannelCut,
+  };
+  Kind kind = Kind::Palettize;
+  PalettizePlan plan;
+  std::string reason;
+};
+
+/// Plans how `settings` palettize `constant`, for which getPalettizableValue
+/// must be non-null: the threshold, splats, and the channel axis (given, or
+/// inferred from the consumers: linalg indexing maps, TOSA layouts, else 0)
+/// with its cut into groups and vectors.
+PlanOutcome planPalettization(mlir::Operation *constant,
+                              const PalettizeSettings &settings);
+
+/// The compressed form of one constant, computed without touching the IR.
+struct CompressedTensor {
+  /// Why the value could not be read, if it could not.
+  mil::RawDataError readError = mil::RawDataError::None;
+  /// The LUT (all groups' palettes one after the other; with an 8-bit LUT,
+  /// the values its dequantization gives) and the status; its one-byte
+  /// indices are released once packed.
+  ScalarLut lut;
+  size_t groupCount = 1;
+  /// The indices, packed in Core ML's layout.
+  mlir::AsmResourceBlob packedIndices;
+  /// lut-dtype=int8/uint8: the stored LUT, its scales and zero points.
+  QuantizedLuts quantizedLut;
+  /// per-channel-scale: one scale per channel along the channel axis.
+  std::vector<float> channelScales;
+  /// Reconstruction SNR in dB, when measured.
+  double snrDb = 0;
+
+  /// Returns true if the constant can be rewritten with this result.
+  bool succeeded() const {
+    return readError == mil::RawDataError::None &&
+           lut.status == LutStatus::Success;
+  }
+};
+
+/// Builds the LUT of `value` as `plan` says and packs its indices; with
+/// `measureSnr`, also measures the reconstruction's SNR. Reads the
+/// attribute's storage only, so it may run on any thread; `parallelFor`
+/// parallelizes the work inside one tensor.
+CompressedTensor compressTensor(mlir::ElementsAttr value,
+                                const PalettizePlan &plan,
+                                const ParallelFor &parallelFor = {},
+                                bool measureSnr = false);
+
+/// Returns the bytes the palettized form stores: packed indices, LUTs (with
+/// their 8-bit scales and zero points) and per-channel scales.
+uint64_t getCompressedByteCount(const CompressedTensor &compressed,
+                                const PalettizePlan &plan);
+
+/// Replaces `constant` by its palettized form, built before it with
+/// `rewriter`: a `mil.constexpr_lut_to_dense` (fed by a dequantizing
+/// `mil.constexpr_blockwise_shift_scale` of a `mil.const` for an 8-bit LUT),
+/// under a per-channel `mil.constexpr_blockwise_shift_scale` when scaled.
+/// The final op carries the constant's name; the packed indices move into a
+/// `dense_resource` blob named `<name>_indices`. Returns the replacement, or
+/// failure (and changes nothing) if `compressed` did not succeed.
+mlir::FailureOr<mlir::Value> palettizeConstant(mlir::RewriterBase &rewriter,
+                                               mlir::Operation *constant,
+                                               const PalettizePlan &plan,
+                                               CompressedTensor &compressed);
+
+/// Decides, per palettizable constant, whether and how to palettize it: the
+/// plan, or std::nullopt to leave it alone. This is where an embedder's
+/// policy goes (which constants, which settings).
+using PalettizeControlFn =
+    std::function<std::optional<PalettizePlan>(mlir::Operation *constant)>;
+
+/// Returns a control that palettizes every constant `settings` select
+/// (planPalettization), as palettize-weights does without a config file.
+PalettizeControlFn getPalettizeControl(const PalettizeSettings &settings);
+
+/// Compressed tensors computed ahead of the rewrite, by constant; a pattern
+/// consumes (removes) the entry of the constant it rewrites.
+using PrecomputedTensors = llvm::DenseMap<mlir::Operation *, CompressedTensor>;
+
+/// Adds a pattern that palettizes each constant `control` selects. With
+/// `precomputed`, it rewrites only the constants that map holds, with their
+/// results (the pass computes them in parallel first); without, it
+/// computes each LUT when it matches. Constants whose LUT cannot be built
+/// (non-finite values, too many distinct values for unique, an unreadable
+/// blob) fail to match.
+void populatePalettizeWeightsPatterns(mlir::RewritePatternSet &patterns,
+                                      PalettizeControlFn control,
+                                      PrecomputedTensors *precomputed = nullptr);
+
+//===----------------------------------------------------------------------===//
+// mil-materialize-constexpr
+//===----------------------------------------------------------------------===//
+
+/// Adds patterns that replace each `mil.constexpr_lut_to_dense` and
+/// `mil.constexpr_blockwise_shift_scale` whose inputs are constants with a
+/// `mil.const` of its decoded value (named after the op). Results of more
+/// than `maxDenseElements` elements become `dense_resource` blobs, smaller
+/// ones inline `dense` attributes. An op whose data cannot be read (a
+/// `dense_resource` without a blob) is reported with an error at its
+/// location and left in place. Ops that feed each other decode producers
+/// first when the driver visits them in program order (as
+/// `walkAndApplyPatterns` does); the constants that fed a decoded op are
+/// left to the caller to erase once unused.
+void populateMILMaterializeConstexprPatterns(mlir::RewritePatternSet &patterns,
+                                             int64_t maxDenseElements);
+
+} // namespace palettize
+
+#endif // PALETTIZE_DIALECT_MIL_TRANSFORMS_TRANSFORMS_H

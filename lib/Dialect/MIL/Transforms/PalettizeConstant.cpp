@@ -1,0 +1,549 @@
+//===- PalettizeConstant.cpp - Plan, compress and emit one constant -------===//
+//
+// The steps palettize-weights is made of, each usable alone: planning (the
+// settings, the channel axis and its cut), compression (the LUT library over
+// the attribute's bytes, off the IR), emission (the mil ops that replace the
+// constant), and the pattern that chains them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
+#include "palettize/Dialect/MIL/IR/MILOps.h"
+#include "palettize/Dialect/MIL/Transforms/Transforms.h"
+#include "palettize/Lut/BitPacking.h"
+#include "palettize/Lut/LutDecode.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/AsmState.h"
+#include "llvm/ADT/SmallBitVector.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace mlir;
+using namespace palettize;
+using namespace palettize::mil;
+
+//===----------------------------------------------------------------------===//
+// Candidates
+//===----------------------------------------------------------------------===//
+
+ElementsAttr palettize::getPalettizableValue(Operation *op) {
+  ElementsAttr value;
+  if (auto constant = dyn_cast<ConstOp>(op))
+    value = constant.getValue();
+  else if (auto constant = dyn_cast<arith::ConstantOp>(op))
+    value = dyn_cast<ElementsAttr>(constant.getValue());
+  if (!value || !getFloatFormat(value.getElementType()))
+    return nullptr;
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type || type.getRank() < 2 || !type.hasStaticShape())
+    return nullptr;
+  return value;
+}
+
+std::optional<std::string> palettize::getConstantName(Operation *op) {
+  if (auto constant = dyn_cast<ConstOp>(op))
+    if (std::optional<StringRef> name = constant.getName())
+      return name->str();
+  if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
+    return nameLoc.getName().str();
+  return std::nullopt;
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Planning: the channel axis and its cut
+//===----------------------------------------------------------------------===//
+
+/// The output-channel axis of a linalg op's input operand, from the
+/// indexing maps: the weight axis indexed by a loop that also indexes the
+/// output. When several do (batch_matmul's batch and N), the one no other
+/// input uses (N). Returns std::nullopt when that does not single out one
+/// axis (an elementwise use) or the operand is an output.
+std::optional<unsigned> getLinalgChannelAxis(linalg::LinalgOp op,
+                                             unsigned operandNumber) {
+  if (operandNumber >= unsigned(op.getNumDpsInputs()))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  const unsigned loops = op.getNumLoops();
+  llvm::SmallBitVector inOutput(loops), inOtherInput(loops);
+  for (auto [index, map] : llvm::enumerate(maps)) {
+    if (index == operandNumber)
+      continue;
+    const bool isOutput = int64_t(index) >= op.getNumDpsInputs();
+    for (AffineExpr result : map.getResults())
+      result.walk([&](AffineExpr expr) {
+        if (auto dim = dyn_cast<AffineDimExpr>(expr))
+          (isOutput ? inOutput : inOtherInput).set(dim.getPosition());
+      });
+  }
+  SmallVector<unsigned> outputAxes, ownAxes;
+  for (auto [axis, result] :
+       llvm::enumerate(maps[operandNumber].getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(result);
+    if (!dim || !inOutput.test(dim.getPosition()))
+      continue;
+    outputAxes.push_back(axis);
+    if (!inOtherInput.test(dim.getPosition()))
+      ownAxes.push_back(axis);
+  }
+  if (outputAxes.size() == 1)
+    return outputAxes.front();
+  if (ownAxes.size() == 1)
+    return ownAxes.front();
+  return std::nullopt;
+}
+
+/// The channel axis one use of a rank-`rank` weight implies.
+unsigned getImpliedChannelAxis(OpOperand &use, unsigned rank) {
+  Operation *consumer = use.getOwner();
+  const unsigned operand = use.getOperandNumber();
+  // Every linalg structured op (named or generic, transposed or not): from
+  // its indexing maps.
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(consumer))
+    return getLinalgChannelAxis(linalgOp, operand).value_or(0);
+  // TOSA's documented weight layouts; the others are [OC, ...].
+  StringRef name = consumer->getName().getStringRef();
+  if (name == "tosa.depthwise_conv2d" && operand == 1 && rank == 4)
+    return 2; // [KH, KW, C, M]: output channel c * M + m
+  if (name == "tosa.matmul" && rank == 3 && operand < 2)
+    return operand == 1 ? 2 : 1; // [N, C, W] / [N, H, C]
+  return 0;                      // [Cout, ...]: convolutions, fully connected
+}
+
+/// The channel axis the consumers of `value` imply for a rank-`rank`
+/// weight, or an error message when they disagree.
+FailureOr<unsigned> inferChannelAxis(Value value, unsigned rank,
+                                     std::string &disagreement) {
+  std::optional<unsigned> axis;
+  for (OpOperand &use : value.getUses()) {
+    const unsigned implied = getImpliedChannelAxis(use, rank);
+    if (axis && *axis != implied) {
+      disagreement =
+          llvm::formatv("its consumers disagree on the channel "
+                        "axis ({0} and {1})",
+                        std::min(*axis, implied), std::max(*axis, implied));
+      return failure();
+    }
+    axis = implied;
+  }
+  return axis.value_or(0);
+}
+
+/// Sets the plan's channel axis: channel-axis, or inferred from the
+/// consumers.
+LogicalResult chooseAxis(Operation *op, PalettizePlan &plan,
+                         RankedTensorType type, std::string &problem) {
+  const unsigned rank = type.getRank();
+  const int64_t axis = plan.settings.channelAxis;
+  if (axis >= 0) {
+    if (axis >= int64_t(rank)) {
+      problem = llvm::formatv("channel-axis={0} is out of range for its "
+                              "rank-{1} type",
+                              axis, rank);
+      return failure();
+    }
+    plan.channelAxis = unsigned(axis);
+    return success();
+  }
+  FailureOr<unsigned> inferred =
+      inferChannelAxis(op->getResult(0), rank, problem);
+  if (failed(inferred))
+    return failure();
+  plan.channelAxis = *inferred;
+  return success();
+}
+
+/// Chooses the plan's channel axis (given or inferred) and how it is cut:
+/// into groups of group-size channels (per-grouped-channel) or into vectors
+/// of cluster-dim values. Says why when the cut does not tile the axis.
+LogicalResult chooseChannels(Operation *op, PalettizePlan &plan,
+                             RankedTensorType type, std::string &problem) {
+  if (failed(chooseAxis(op, plan, type, problem)))
+    return failure();
+  const PalettizeSettings &settings = plan.settings;
+  const int64_t size = type.getDimSize(plan.channelAxis);
+  if (settings.clusterDim > 1) {
+    if (size % settings.clusterDim != 0) {
+      problem = llvm::formatv("its axis {0} of size {1} is not a multiple "
+                              "of cluster-dim={2}",
+                              plan.channelAxis, size, settings.clusterDim);
+      return failure();
+    }
+    plan.vectorSize = settings.clusterDim;
+  }
+  if (settings.perGroupedChannel) {
+    const int64_t span = settings.groupSize == 0 ? size : settings.groupSize;
+    if (size % span != 0) {
+      problem = llvm::formatv("its {0} channels along axis {1} are not a "
+                              "multiple of group-size={2}",
+                              size, plan.channelAxis, span);
+      return failure();
+    }
+    plan.groupSize = span;
+  }
+  return success();
+}
+
+} // namespace
+
+PlanOutcome palettize::planPalettization(Operation *constant,
+                                         const PalettizeSettings &settings) {
+  ElementsAttr value = getPalettizableValue(constant);
+  assert(value && "not a palettizable constant");
+  PlanOutcome outcome;
+  if (value.getNumElements() <= settings.weightThreshold) {
+    outcome.kind = PlanOutcome::Kind::Small;
+    return outcome;
+  }
+  // A splat is stored as one value: palettizing it would grow it.
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  if (dense && dense.isSplat()) {
+    outcome.kind = PlanOutcome::Kind::Splat;
+    return outcome;
+  }
+  outcome.plan.settings = settings;
+  outcome.plan.format = *getFloatFormat(value.getElementType());
+  if (settings.needsChannelAxis() &&
+      failed(chooseChannels(constant, outcome.plan,
+                            cast<RankedTensorType>(value.getShapedType()),
+                            outcome.reason)))
+    outcome.kind = PlanOutcome::Kind::NoChannelCut;
+  return outcome;
+}
+
+//===----------------------------------------------------------------------===//
+// Compression: the LUT library over the attribute's bytes
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Returns `values` (LUT entries or scales, representable in `format`) as a
+/// dense attribute of the constant's element type and the given shape.
+DenseElementsAttr getFloatAttr(ArrayRef<float> values, ArrayRef<int64_t> shape,
+                               Type elementType, FloatFormat format) {
+  auto type = RankedTensorType::get(shape, elementType);
+  std::vector<char> bytes(values.size() * getByteWidth(format));
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (format == FloatFormat::F32) {
+      uint32_t bits = floatToBits(values[i]);
+      std::memcpy(bytes.data() + 4 * i, &bits, 4);
+    } else {
+      uint16_t bits = floatToNarrow(values[i], format);
+      std::memcpy(bytes.data() + 2 * i, &bits, 2);
+    }
+  }
+  return DenseElementsAttr::getFromRawBuffer(type, bytes);
+}
+
+} // namespace
+
+CompressedTensor palettize::compressTensor(ElementsAttr value,
+                                           const PalettizePlan &plan,
+                                           const ParallelFor &parallelFor,
+                                           bool measureSnr) {
+  CompressedTensor result;
+  LutConfig config = plan.settings.getLutConfig();
+  config.kmeans.parallelFor = parallelFor;
+  RawElementsData data = getRawElementsData(value);
+  if (!data.succeeded()) {
+    result.readError = data.error;
+    return result;
+  }
+  const PalettizeSettings &settings = plan.settings;
+  const size_t count = value.getNumElements();
+  ArrayRef<int64_t> shape = value.getShapedType().getShape();
+  // per-channel-scale: cluster the normalized copy; the source is never
+  // modified, so a constant left unchanged keeps its values.
+  const void *input = data.bytes.data();
+  ChannelNormalization normalization;
+  if (settings.perChannelScale) {
+    normalization = normalizeChannels(input, shape, plan.channelAxis,
+                                      plan.format);
+    if (!normalization.finite) {
+      result.lut.status = LutStatus::NonFiniteValues;
+      return result;
+    }
+    input = normalization.normalized.data();
+    result.channelScales = std::move(normalization.scales);
+  }
+  if (plan.groupSize > 0) {
+    GroupedLut grouped = buildGroupedLut(
+        config, input, shape, plan.channelAxis, plan.groupSize,
+        plan.format, plan.vectorSize);
+    result.lut.status = grouped.status;
+    result.lut.nbits = grouped.nbits;
+    result.lut.lut = std::move(grouped.luts);
+    result.lut.indices = std::move(grouped.indices);
+    result.groupCount = grouped.groupCount;
+  } else if (plan.vectorSize > 1) {
+    VectorLut vectors =
+        buildVectorLut(config, input, shape, plan.channelAxis,
+                       plan.vectorSize, plan.format);
+    result.lut.status = vectors.status;
+    result.lut.nbits = vectors.nbits;
+    result.lut.lut = std::move(vectors.lut);
+    result.lut.indices = std::move(vectors.indices);
+  } else {
+    result.lut = buildScalarLut(config, input, count, plan.format);
+  }
+  if (result.lut.status != LutStatus::Success)
+    return result;
+  if (settings.lutStorage != LutStorageType::Float) {
+    // Store each palette as 8-bit integers; the decoded model sees what
+    // their dequantization gives, computed as the shift-scale op does.
+    const bool isSigned = settings.lutStorage == LutStorageType::Int8;
+    result.quantizedLut = quantizeLuts(result.lut.lut, result.groupCount,
+                                       isSigned, plan.format);
+    const size_t paletteElements = result.lut.lut.size() / result.groupCount;
+    for (size_t i = 0; i < result.lut.lut.size(); ++i) {
+      const size_t palette = i / paletteElements;
+      const uint8_t stored = result.quantizedLut.data[i];
+      float shifted = isSigned ? float(int8_t(stored)) : float(stored);
+      if (!isSigned)
+        shifted -= float(result.quantizedLut.offsets[palette]);
+      result.lut.lut[i] =
+          roundToFormat(double(result.quantizedLut.scales[palette] * shifted),
+                        plan.format);
+    }
+    // The entries moved by up to half a step: move each element (vector)
+    // to its nearest dequantized entry (row).
+    const size_t paletteValues = result.lut.lut.size() / result.groupCount;
+    if (plan.vectorSize == 1)
+      reassignToNearest(input, shape, plan.channelAxis,
+                        plan.groupSize, plan.format, result.lut.lut,
+                        paletteValues, result.lut.indices);
+    else
+      reassignVectorsToNearest(
+          input, shape, plan.channelAxis, plan.groupSize,
+          plan.vectorSize, plan.format, result.lut.lut,
+          paletteValues / plan.vectorSize, result.lut.indices);
+  }
+  // The normalized copy is no longer needed.
+  std::vector<char>().swap(normalization.normalized);
+  const uint64_t bytes =
+      getPackedIndicesByteCount(result.lut.indices.size(), result.lut.nbits);
+  result.packedIndices = HeapAsmResourceBlob::allocate(bytes, /*align=*/1);
+  MutableArrayRef<char> out = result.packedIndices.getMutableData();
+  packIndices(result.lut.indices, result.lut.nbits,
+              MutableArrayRef<uint8_t>(reinterpret_cast<uint8_t *>(out.data()),
+                                       out.size()));
+  if (measureSnr) {
+    // Decode with the shared decoder (in f32) and compare with the input.
+    LutLayout layout;
+    layout.resultShape.assign(shape.begin(), shape.end());
+    layout.groupCounts.assign(shape.size(), 1);
+    if (plan.groupSize > 0)
+      layout.groupCounts[plan.channelAxis] = int64_t(result.groupCount);
+    layout.indexBitWidth = result.lut.nbits;
+    layout.vectorSize = plan.vectorSize;
+    layout.vectorAxis = plan.channelAxis;
+    std::vector<float> decoded(count);
+    decodeLut(layout,
+              ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(out.data()),
+                                out.size()),
+              result.lut.lut.data(), sizeof(float), decoded.data());
+    if (settings.perChannelScale) {
+      int64_t inner = 1;
+      for (size_t d = plan.channelAxis + 1; d < shape.size(); ++d)
+        inner *= shape[d];
+      const int64_t channels = shape[plan.channelAxis];
+      for (size_t i = 0; i < count; ++i)
+        decoded[i] = roundToFormat(
+            double(result.channelScales[(int64_t(i) / inner) % channels] *
+                   decoded[i]),
+            plan.format);
+    }
+    double signal = 0, noise = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const double value =
+          plan.format == FloatFormat::F32
+              ? double(reinterpret_cast<const float *>(data.bytes.data())[i])
+              : double(narrowToFloat(
+                    reinterpret_cast<const uint16_t *>(data.bytes.data())[i],
+                    plan.format));
+      signal += value * value;
+      noise += (value - decoded[i]) * (value - decoded[i]);
+    }
+    result.snrDb = noise == 0 ? std::numeric_limits<double>::infinity()
+                              : 10 * std::log10(signal / noise);
+  }
+  // The unpacked indices are no longer needed; free them early.
+  std::vector<uint8_t>().swap(result.lut.indices);
+  return result;
+}
+
+
+uint64_t palettize::getCompressedByteCount(const CompressedTensor &compressed,
+                                           const PalettizePlan &plan) {
+  const unsigned width = getByteWidth(plan.format);
+  uint64_t bytes = compressed.packedIndices.getData().size();
+  if (plan.settings.lutStorage == LutStorageType::Float)
+    bytes += compressed.lut.lut.size() * width;
+  else
+    bytes += compressed.quantizedLut.data.size() +
+             compressed.quantizedLut.offsets.size() +
+             compressed.quantizedLut.scales.size() * width;
+  return bytes + compressed.channelScales.size() * width;
+}
+
+FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
+                                              Operation *op,
+                                              const PalettizePlan &plan,
+                                              CompressedTensor &result) {
+  if (!result.succeeded())
+    return failure();
+  const PalettizeSettings &settings = plan.settings;
+  std::optional<std::string> name = getConstantName(op);
+  MLIRContext *context = op->getContext();
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  Type elementType = type.getElementType();
+  const int64_t rank = type.getRank();
+  const uint64_t indexBytes = result.packedIndices.getData().size();
+  auto indicesType = RankedTensorType::get(
+      {int64_t(indexBytes)},
+      IntegerType::get(context, 8, IntegerType::Unsigned));
+  ElementsAttr indices = DenseResourceElementsAttr::get(
+      indicesType, name.value_or("weight") + "_indices",
+      std::move(result.packedIndices));
+  // [2^n], or [1, .., groups, .., 1, 2^n, vector size].
+  SmallVector<int64_t> lutShape = {int64_t(result.lut.lut.size())};
+  if (plan.vectorSize > 1 || plan.groupSize > 0) {
+    lutShape.assign(rank, 1);
+    lutShape[plan.channelAxis] = int64_t(result.groupCount);
+    lutShape.push_back(int64_t(1) << result.lut.nbits);
+    lutShape.push_back(plan.vectorSize);
+  }
+
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  Location loc = op->getLoc();
+  auto derivedName = [&](StringRef suffix) {
+    return name ? rewriter.getStringAttr(*name + suffix.str()) : StringAttr();
+  };
+  IntegerAttr vectorAxis =
+      plan.vectorSize > 1 ? rewriter.getI64IntegerAttr(plan.channelAxis)
+                          : IntegerAttr();
+  // The final op carries the constant's name; ops feeding it get suffixes.
+  StringAttr lutOpName =
+      settings.perChannelScale ? derivedName("_normalized") : derivedName("");
+  ConstexprLutToDenseOp palettized;
+  if (settings.lutStorage == LutStorageType::Float) {
+    DenseElementsAttr lut =
+        getFloatAttr(result.lut.lut, lutShape, elementType, plan.format);
+    palettized = ConstexprLutToDenseOp::create(rewriter, loc, type, lut,
+                                               indices, vectorAxis, lutOpName);
+  } else {
+    // An 8-bit LUT: mil.const of the integers, dequantized by a
+    // shift-scale with one scale (and zero point) per palette.
+    const bool isSigned = settings.lutStorage == LutStorageType::Int8;
+    Type storageType = IntegerType::get(context, 8,
+                                        isSigned ? IntegerType::Signless
+                                                 : IntegerType::Unsigned);
+    const QuantizedLuts &quantized = result.quantizedLut;
+    auto storedType = RankedTensorType::get(lutShape, storageType);
+    auto stored = DenseElementsAttr::getFromRawBuffer(
+        storedType,
+        ArrayRef<char>(reinterpret_cast<const char *>(quantized.data.data()),
+                       quantized.data.size()));
+    // One scale per palette: the LUT's group dimensions, then 1, 1.
+    SmallVector<int64_t> scaleShape(lutShape.size(), 1);
+    if (lutShape.size() > 1)
+      for (int64_t d = 0; d < rank; ++d)
+        scaleShape[d] = lutShape[d];
+    DenseElementsAttr scaleAttr =
+        getFloatAttr(quantized.scales, scaleShape, elementType, plan.format);
+    DenseElementsAttr offsetAttr;
+    if (!isSigned)
+      offsetAttr = DenseElementsAttr::getFromRawBuffer(
+          RankedTensorType::get(scaleShape, storageType),
+          ArrayRef<char>(
+              reinterpret_cast<const char *>(quantized.offsets.data()),
+              quantized.offsets.size()));
+    auto storedOp = ConstOp::create(rewriter, loc, storedType, stored,
+                                    derivedName("_lut_quantized"));
+    auto dequantized = ConstexprBlockwiseShiftScaleOp::create(
+        rewriter, loc, RankedTensorType::get(lutShape, elementType),
+        storedOp.getResult(), scaleAttr, offsetAttr, derivedName("_lut"));
+    palettized = ConstexprLutToDenseOp::create(
+        rewriter, loc, type, dequantized.getResult(), indices, vectorAxis,
+        lutOpName);
+  }
+  Value replacement = palettized.getResult();
+  if (settings.perChannelScale) {
+    SmallVector<int64_t> scaleShape(rank, 1);
+    scaleShape[plan.channelAxis] = type.getDimSize(plan.channelAxis);
+    DenseElementsAttr scaleAttr = getFloatAttr(
+        result.channelScales, scaleShape, elementType, plan.format);
+    replacement = ConstexprBlockwiseShiftScaleOp::create(
+        rewriter, loc, type, replacement, scaleAttr,
+        /*offset=*/ElementsAttr(), derivedName(""));
+  }
+  rewriter.replaceOp(op, replacement);
+  return replacement;
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+PalettizeControlFn
+palettize::getPalettizeControl(const PalettizeSettings &settings) {
+  return [settings](Operation *constant) -> std::optional<PalettizePlan> {
+    PlanOutcome outcome = planPalettization(constant, settings);
+    if (outcome.kind != PlanOutcome::Kind::Palettize)
+      return std::nullopt;
+    return outcome.plan;
+  };
+}
+
+namespace {
+
+/// Palettizes one constant that the control selects.
+struct PalettizeConstantPattern : RewritePattern {
+  PalettizeConstantPattern(MLIRContext *context, PalettizeControlFn control,
+                           PrecomputedTensors *precomputed)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context),
+        control(std::move(control)), precomputed(precomputed) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    ElementsAttr value = getPalettizableValue(op);
+    if (!value)
+      return failure();
+    std::optional<PalettizePlan> plan = control(op);
+    if (!plan)
+      return rewriter.notifyMatchFailure(op, "not selected by the control");
+    if (!precomputed) {
+      CompressedTensor compressed = compressTensor(value, *plan);
+      if (!compressed.succeeded())
+        return rewriter.notifyMatchFailure(op, "no LUT could be built");
+      return palettizeConstant(rewriter, op, *plan, compressed);
+    }
+    auto it = precomputed->find(op);
+    if (it == precomputed->end())
+      return rewriter.notifyMatchFailure(op, "no precomputed LUT");
+    CompressedTensor compressed = std::move(it->second);
+    precomputed->erase(it);
+    if (!compressed.succeeded())
+      return rewriter.notifyMatchFailure(op, "no LUT could be built");
+    return palettizeConstant(rewriter, op, *plan, compressed);
+  }
+
+  PalettizeControlFn control;
+  PrecomputedTensors *precomputed;
+};
+
+} // namespace
+
+void palettize::populatePalettizeWeightsPatterns(
+    RewritePatternSet &patterns, PalettizeControlFn control,
+    PrecomputedTensors *precomputed) {
+  patterns.add<PalettizeConstantPattern>(patterns.getContext(),
+                                         std::move(control), precomputed);
+}
