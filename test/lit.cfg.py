@@ -17,6 +17,7 @@ config.test_exec_root = os.path.join(config.palettize_obj_root, "test")
 config.excludes = [
     "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs",
     "find-package.test.mlir", "dialect-only.test.mlir",
+    "matmul-only.test.mlir",
 ]
 
 llvm_config.use_default_substitutions()

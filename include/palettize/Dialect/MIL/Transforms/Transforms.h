@@ -153,6 +153,12 @@ using PrecomputedTensors = llvm::DenseMap<mlir::Operation *, CompressedTensor>;
 /// computes each LUT when it matches. Constants whose LUT cannot be built
 /// (non-finite values, too many distinct values for unique, an unreadable
 /// blob) fail to match.
+///
+/// Drive it with `walkAndApplyPatterns` (as palettize-weights does), or
+/// with the greedy driver with folding disabled: a LUT op of at most 256
+/// elements folds back to a constant, which the pattern would palettize
+/// again, endlessly. Constant CSE also merges equal constants before they
+/// are palettized, which changes their names.
 void populatePalettizeWeightsPatterns(mlir::RewritePatternSet &patterns,
                                       PalettizeControlFn control,
                                       PrecomputedTensors *precomputed = nullptr);
