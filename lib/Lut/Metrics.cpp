@@ -11,16 +11,14 @@
 using namespace palettize;
 
 namespace {
-template <typename ValueAt>
+template <typename ValueAt, typename ReconstructedAt>
 ReconstructionError measure(size_t count, ValueAt valueAt,
-                            llvm::ArrayRef<float> lut,
-                            llvm::ArrayRef<uint8_t> indices) {
-  assert(indices.size() == count && "one index per value");
+                            ReconstructedAt reconstructedAt) {
   ReconstructionError error;
   double signal = 0;
   for (size_t i = 0; i < count; ++i) {
     const double value = valueAt(i);
-    const double difference = value - double(lut[indices[i]]);
+    const double difference = value - double(reconstructedAt(i));
     signal += value * value;
     error.sumSquaredError += difference * difference;
     error.maxAbsError = std::max(error.maxAbsError, std::fabs(difference));
@@ -37,18 +35,30 @@ ReconstructionError measure(size_t count, ValueAt valueAt,
 ReconstructionError palettize::measureError(llvm::ArrayRef<float> values,
                                             llvm::ArrayRef<float> lut,
                                             llvm::ArrayRef<uint8_t> indices) {
+  assert(indices.size() == values.size() && "one index per value");
   return measure(
-      values.size(), [&](size_t i) { return double(values[i]); }, lut, indices);
+      values.size(), [&](size_t i) { return double(values[i]); },
+      [&](size_t i) { return lut[indices[i]]; });
 }
 
 ReconstructionError palettize::measureError(llvm::ArrayRef<uint16_t> values,
                                             FloatFormat format,
                                             llvm::ArrayRef<float> lut,
                                             llvm::ArrayRef<uint8_t> indices) {
+  assert(indices.size() == values.size() && "one index per value");
   return measure(
       values.size(),
-      [&](size_t i) { return double(narrowToFloat(values[i], format)); }, lut,
-      indices);
+      [&](size_t i) { return double(narrowToFloat(values[i], format)); },
+      [&](size_t i) { return lut[indices[i]]; });
+}
+
+ReconstructionError
+palettize::measureError(const void *values, FloatFormat format,
+                        llvm::ArrayRef<float> reconstructed) {
+  return measure(
+      reconstructed.size(),
+      [&](size_t i) { return double(readFloat(values, format, int64_t(i))); },
+      [&](size_t i) { return reconstructed[i]; });
 }
 
 CompressedSize palettize::getCompressedSize(uint64_t elements, unsigned nbits,

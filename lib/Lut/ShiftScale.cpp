@@ -50,25 +50,6 @@ static float readElement(const void *buffer, ShiftScaleDataType type,
   return 0;
 }
 
-static float readFloat(const void *buffer, FloatFormat format, int64_t i) {
-  return readElement(buffer,
-                     format == FloatFormat::F32   ? ShiftScaleDataType::F32
-                     : format == FloatFormat::F16 ? ShiftScaleDataType::F16
-                                                  : ShiftScaleDataType::BF16,
-                     i);
-}
-
-static void writeFloat(void *buffer, FloatFormat format, int64_t i,
-                       float value) {
-  auto *bytes = static_cast<uint8_t *>(buffer);
-  if (format == FloatFormat::F32) {
-    std::memcpy(bytes + 4 * i, &value, 4);
-    return;
-  }
-  uint16_t bits = floatToNarrow(value, format);
-  std::memcpy(bytes + 2 * i, &bits, 2);
-}
-
 void palettize::decodeBlockwiseShiftScale(const BlockwiseLayout &layout,
                                           const void *data,
                                           ShiftScaleDataType dataType,
@@ -188,6 +169,28 @@ ChannelNormalization palettize::normalizeChannels(const void *data,
         roundToFormat(double(readFloat(data, format, i)) / scale, format));
   }
   return result;
+}
+
+std::vector<float> palettize::dequantizeLuts(const QuantizedLuts &luts,
+                                             size_t paletteCount, bool isSigned,
+                                             FloatFormat format) {
+  const int64_t paletteSize = int64_t(luts.data.size() / paletteCount);
+  BlockwiseLayout layout;
+  layout.dataShape = {int64_t(paletteCount), paletteSize};
+  layout.scaleShape = {int64_t(paletteCount), 1};
+  std::vector<char> scales(paletteCount * getByteWidth(format));
+  for (size_t p = 0; p < paletteCount; ++p)
+    writeFloat(scales.data(), format, int64_t(p), luts.scales[p]);
+  std::vector<char> decoded(luts.data.size() * getByteWidth(format));
+  decodeBlockwiseShiftScale(
+      layout, luts.data.data(),
+      isSigned ? ShiftScaleDataType::Int8 : ShiftScaleDataType::UInt8,
+      scales.data(), isSigned ? nullptr : luts.offsets.data(), format,
+      decoded.data());
+  std::vector<float> values(luts.data.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = readFloat(decoded.data(), format, int64_t(i));
+  return values;
 }
 
 void palettize::reassignToNearest(const void *data,

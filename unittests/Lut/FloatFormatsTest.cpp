@@ -131,4 +131,23 @@ TEST(FloatFormats, OrderedKeysSortLikeValues) {
   EXPECT_EQ(keyToBits32(orderedKey32(0x80000000u)), 0x80000000u);
 }
 
+// readFloat / writeFloat: little-endian storage of each format, rounded to
+// nearest even on write (1 + 2^-11 is halfway in f16 and rounds to 1).
+TEST(FloatFormats, ReadAndWriteElements) {
+  uint8_t half[4] = {};
+  writeFloat(half, FloatFormat::F16, 1, 1.0f + std::ldexp(1.0f, -11));
+  EXPECT_EQ(half[2], 0x00);
+  EXPECT_EQ(half[3], 0x3C);
+  EXPECT_EQ(readFloat(half, FloatFormat::F16, 1), 1.0f);
+  uint8_t brain[2] = {};
+  writeFloat(brain, FloatFormat::BF16, 0, -2.0f);
+  EXPECT_EQ(brain[0], 0x00);
+  EXPECT_EQ(brain[1], 0xC0);
+  EXPECT_EQ(readFloat(brain, FloatFormat::BF16, 0), -2.0f);
+  uint8_t single[8] = {};
+  writeFloat(single, FloatFormat::F32, 1, 0.1f);
+  EXPECT_EQ(readFloat(single, FloatFormat::F32, 1), 0.1f);
+  EXPECT_EQ(readFloat(single, FloatFormat::F32, 0), 0.0f);
+}
+
 } // namespace

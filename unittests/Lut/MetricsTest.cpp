@@ -48,4 +48,19 @@ TEST(Metrics, CompressedSize) {
   EXPECT_EQ(grouped.lutBytes, 90u * 64 * 2 * 4);
 }
 
+// A reconstruction of f16 storage: values [1, 2, 3] (0x3C00, 0x4000,
+// 0x4200) against [1, 2.5, 2.5]: the hand-worked figures above.
+TEST(Metrics, ReconstructionOfStoredValues) {
+  const uint16_t half[] = {0x3C00, 0x4000, 0x4200};
+  ReconstructionError error =
+      measureError(half, FloatFormat::F16, {1.0f, 2.5f, 2.5f});
+  EXPECT_DOUBLE_EQ(error.sumSquaredError, 0.5);
+  EXPECT_DOUBLE_EQ(error.maxAbsError, 0.5);
+  EXPECT_DOUBLE_EQ(error.snrDb, 10 * std::log10(28.0));
+  const float single[] = {1, 2, 3};
+  EXPECT_DOUBLE_EQ(
+      measureError(single, FloatFormat::F32, {1.0f, 2.5f, 2.5f}).snrDb,
+      10 * std::log10(28.0));
+}
+
 } // namespace

@@ -288,4 +288,24 @@ TEST(ReassignVectorsToNearest, MatchesBruteForceAlongOuterAxis) {
     }
 }
 
+// Two palettes of int8 [-2, 0, 2, 4] with scales 0.5 and 0.25 dequantize to
+// [-1, 0, 1, 2] and [-0.5, 0, 0.5, 1]; uint8 [0, 3, 6] with zero point 3 and
+// scale 1/3 (rounded to f16) to scale * [-3, 0, 3], each rounded to f16.
+TEST(DequantizeLuts, SignedAndUnsigned) {
+  QuantizedLuts signedLuts;
+  signedLuts.data = {uint8_t(-2), 0, 2, 4, uint8_t(-2), 0, 2, 4};
+  signedLuts.scales = {0.5f, 0.25f};
+  EXPECT_EQ(dequantizeLuts(signedLuts, 2, /*isSigned=*/true, FloatFormat::F32),
+            (std::vector<float>{-1, 0, 1, 2, -0.5f, 0, 0.5f, 1}));
+  QuantizedLuts unsignedLuts;
+  unsignedLuts.data = {0, 3, 6};
+  const float third = roundToFormat(1.0 / 3, FloatFormat::F16);
+  unsignedLuts.scales = {third};
+  unsignedLuts.offsets = {3};
+  EXPECT_EQ(
+      dequantizeLuts(unsignedLuts, 1, /*isSigned=*/false, FloatFormat::F16),
+      (std::vector<float>{roundToFormat(-3.0 * third, FloatFormat::F16), 0.0f,
+                          roundToFormat(3.0 * third, FloatFormat::F16)}));
+}
+
 } // namespace

@@ -76,8 +76,8 @@ protected:
 
   /// Decodes a per-tensor LUT op independently: lut[index] per element.
   static std::vector<float> decode(ConstexprLutToDenseOp op) {
-    auto lut = llvm::to_vector(cast<DenseElementsAttr>(*op.getLut())
-                                   .getValues<float>());
+    auto lut = llvm::to_vector(
+        cast<DenseElementsAttr>(*op.getLut()).getValues<float>());
     RawElementsData packed = getRawElementsData(op.getIndices());
     const size_t count = op.getType().getNumElements();
     std::vector<unsigned> indices = palettize::testing::unpackBitByBit(
@@ -146,8 +146,7 @@ TEST_F(PatternsTest, PlanPalettization) {
   // Consumers that disagree (a matmul's N and an elementwise 0).
   PlanOutcome shared = planPalettization(findConst("shared"), settings);
   EXPECT_EQ(shared.kind, PlanOutcome::Kind::NoChannelCut);
-  EXPECT_NE(shared.reason.find("disagree"), std::string::npos)
-      << shared.reason;
+  EXPECT_NE(shared.reason.find("disagree"), std::string::npos) << shared.reason;
 
   settings.groupSize = 3;
   PlanOutcome uncut = planPalettization(rhs, settings);
@@ -241,8 +240,8 @@ TEST_F(PatternsTest, CompressAndEmit) {
       compressTensor(getPalettizableValue(nan), nanPlan.plan);
   EXPECT_FALSE(failed.succeeded());
   EXPECT_EQ(failed.lut.status, LutStatus::NonFiniteValues);
-  EXPECT_TRUE(::mlir::failed(
-      palettizeConstant(rewriter, nan, nanPlan.plan, failed)));
+  EXPECT_TRUE(
+      ::mlir::failed(palettizeConstant(rewriter, nan, nanPlan.plan, failed)));
   EXPECT_EQ(nan->getBlock(), module->getBody());
 }
 

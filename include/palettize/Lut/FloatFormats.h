@@ -60,6 +60,32 @@ inline uint16_t floatToNarrow(float value, FloatFormat format) {
 /// Rounds `value` to the nearest value representable in `format`.
 float roundToFormat(double value, FloatFormat format);
 
+/// Reads element `i` of a little-endian buffer of `format` (exact).
+inline float readFloat(const void *buffer, FloatFormat format, int64_t i) {
+  const auto *bytes = static_cast<const uint8_t *>(buffer);
+  if (format == FloatFormat::F32) {
+    float value;
+    std::memcpy(&value, bytes + 4 * i, 4);
+    return value;
+  }
+  uint16_t bits;
+  std::memcpy(&bits, bytes + 2 * i, 2);
+  return narrowToFloat(bits, format);
+}
+
+/// Writes `value`, rounded to `format` (nearest, ties to even), as element
+/// `i` of a little-endian buffer of `format`.
+inline void writeFloat(void *buffer, FloatFormat format, int64_t i,
+                       float value) {
+  auto *bytes = static_cast<uint8_t *>(buffer);
+  if (format == FloatFormat::F32) {
+    std::memcpy(bytes + 4 * i, &value, 4);
+    return;
+  }
+  const uint16_t bits = floatToNarrow(value, format);
+  std::memcpy(bytes + 2 * i, &bits, 2);
+}
+
 /// Returns true if 16-bit storage `bits` of `format` is NaN or infinite.
 inline bool isNonFinite16(uint16_t bits, FloatFormat format) {
   return format == FloatFormat::F16 ? (bits & 0x7C00) == 0x7C00

@@ -40,6 +40,12 @@ ReconstructionError measureError(llvm::ArrayRef<uint16_t> values,
                                  FloatFormat format, llvm::ArrayRef<float> lut,
                                  llvm::ArrayRef<uint8_t> indices);
 
+/// Measures a reconstruction `reconstructed` (f32, one per element) of
+/// `count` values stored in `format` at `values`: any decoded form (grouped,
+/// vector, scaled).
+ReconstructionError measureError(const void *values, FloatFormat format,
+                                 llvm::ArrayRef<float> reconstructed);
+
 /// Storage of a palettized tensor.
 struct CompressedSize {
   /// Packed index bytes: ceil(nbits * indices / 8).

@@ -67,6 +67,13 @@ struct QuantizedLuts {
 QuantizedLuts quantizeLuts(llvm::ArrayRef<float> lut, size_t paletteCount,
                            bool isSigned, FloatFormat format);
 
+/// Returns the values `luts` dequantizes to, `scale * (q - z)` per palette,
+/// as the shift-scale op computes them (decodeBlockwiseShiftScale, rounded
+/// to `format`): what a decoded model sees of an 8-bit LUT.
+std::vector<float> dequantizeLuts(const QuantizedLuts &luts,
+                                  size_t paletteCount, bool isSigned,
+                                  FloatFormat format);
+
 /// Moves each element's index to the nearest entry of a LUT whose values
 /// moved a little (an 8-bit LUT's dequantized values), searching from the
 /// element's current entry. `luts` holds one scalar palette of

@@ -94,11 +94,11 @@ FailureOr<ConstOp> materialize(RewriterBase &rewriter, ConstexprLutToDenseOp op,
   ArrayRef<uint8_t> packed(
       reinterpret_cast<const uint8_t *>(indexData.bytes.data()),
       indexData.bytes.size());
-  return createDecodedConst(
-      rewriter, op, op.getNameAttr(), maxDenseElements,
-      [&](MutableArrayRef<char> out) {
-        decodeLut(layout, packed, lutData.bytes.data(), width, out.data());
-      });
+  return createDecodedConst(rewriter, op, op.getNameAttr(), maxDenseElements,
+                            [&](MutableArrayRef<char> out) {
+                              decodeLut(layout, packed, lutData.bytes.data(),
+                                        width, out.data());
+                            });
 }
 
 /// Decodes a shift-scale op into a new mil.const placed before it.
@@ -125,13 +125,13 @@ FailureOr<ConstOp> materialize(RewriterBase &rewriter,
   ShiftScaleDataType dataType = getShiftScaleDataType(data->getElementType());
   FloatFormat scaleFormat = *getFloatFormat(op.getType().getElementType());
   const void *offset = op.getOffsetAttr() ? offsetBytes.bytes.data() : nullptr;
-  return createDecodedConst(
-      rewriter, op, op.getNameAttr(), maxDenseElements,
-      [&](MutableArrayRef<char> out) {
-        decodeBlockwiseShiftScale(layout, dataBytes.bytes.data(), dataType,
+  return createDecodedConst(rewriter, op, op.getNameAttr(), maxDenseElements,
+                            [&](MutableArrayRef<char> out) {
+                              decodeBlockwiseShiftScale(
+                                  layout, dataBytes.bytes.data(), dataType,
                                   scaleBytes.bytes.data(), offset, scaleFormat,
                                   out.data());
-      });
+                            });
 }
 
 /// Replaces one constexpr op by the mil.const of its decoded value.

@@ -12,6 +12,7 @@
 #include "palettize/Dialect/MIL/Transforms/Transforms.h"
 #include "palettize/Lut/BitPacking.h"
 #include "palettize/Lut/LutDecode.h"
+#include "palettize/Lut/Metrics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -229,15 +230,8 @@ DenseElementsAttr getFloatAttr(ArrayRef<float> values, ArrayRef<int64_t> shape,
                                Type elementType, FloatFormat format) {
   auto type = RankedTensorType::get(shape, elementType);
   std::vector<char> bytes(values.size() * getByteWidth(format));
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (format == FloatFormat::F32) {
-      uint32_t bits = floatToBits(values[i]);
-      std::memcpy(bytes.data() + 4 * i, &bits, 4);
-    } else {
-      uint16_t bits = floatToNarrow(values[i], format);
-      std::memcpy(bytes.data() + 2 * i, &bits, 2);
-    }
-  }
+  for (size_t i = 0; i < values.size(); ++i)
+    writeFloat(bytes.data(), format, int64_t(i), values[i]);
   return DenseElementsAttr::getFromRawBuffer(type, bytes);
 }
 
@@ -263,8 +257,8 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
   const void *input = data.bytes.data();
   ChannelNormalization normalization;
   if (settings.perChannelScale) {
-    normalization = normalizeChannels(input, shape, plan.channelAxis,
-                                      plan.format);
+    normalization =
+        normalizeChannels(input, shape, plan.channelAxis, plan.format);
     if (!normalization.finite) {
       result.lut.status = LutStatus::NonFiniteValues;
       return result;
@@ -273,18 +267,17 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
     result.channelScales = std::move(normalization.scales);
   }
   if (plan.groupSize > 0) {
-    GroupedLut grouped = buildGroupedLut(
-        config, input, shape, plan.channelAxis, plan.groupSize,
-        plan.format, plan.vectorSize);
+    GroupedLut grouped =
+        buildGroupedLut(config, input, shape, plan.channelAxis, plan.groupSize,
+                        plan.format, plan.vectorSize);
     result.lut.status = grouped.status;
     result.lut.nbits = grouped.nbits;
     result.lut.lut = std::move(grouped.luts);
     result.lut.indices = std::move(grouped.indices);
     result.groupCount = grouped.groupCount;
   } else if (plan.vectorSize > 1) {
-    VectorLut vectors =
-        buildVectorLut(config, input, shape, plan.channelAxis,
-                       plan.vectorSize, plan.format);
+    VectorLut vectors = buildVectorLut(config, input, shape, plan.channelAxis,
+                                       plan.vectorSize, plan.format);
     result.lut.status = vectors.status;
     result.lut.nbits = vectors.nbits;
     result.lut.lut = std::move(vectors.lut);
@@ -298,31 +291,22 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
     // Store each palette as 8-bit integers; the decoded model sees what
     // their dequantization gives, computed as the shift-scale op does.
     const bool isSigned = settings.lutStorage == LutStorageType::Int8;
-    result.quantizedLut = quantizeLuts(result.lut.lut, result.groupCount,
-                                       isSigned, plan.format);
-    const size_t paletteElements = result.lut.lut.size() / result.groupCount;
-    for (size_t i = 0; i < result.lut.lut.size(); ++i) {
-      const size_t palette = i / paletteElements;
-      const uint8_t stored = result.quantizedLut.data[i];
-      float shifted = isSigned ? float(int8_t(stored)) : float(stored);
-      if (!isSigned)
-        shifted -= float(result.quantizedLut.offsets[palette]);
-      result.lut.lut[i] =
-          roundToFormat(double(result.quantizedLut.scales[palette] * shifted),
-                        plan.format);
-    }
+    result.quantizedLut =
+        quantizeLuts(result.lut.lut, result.groupCount, isSigned, plan.format);
+    result.lut.lut = dequantizeLuts(result.quantizedLut, result.groupCount,
+                                    isSigned, plan.format);
     // The entries moved by up to half a step: move each element (vector)
     // to its nearest dequantized entry (row).
     const size_t paletteValues = result.lut.lut.size() / result.groupCount;
     if (plan.vectorSize == 1)
-      reassignToNearest(input, shape, plan.channelAxis,
-                        plan.groupSize, plan.format, result.lut.lut,
-                        paletteValues, result.lut.indices);
+      reassignToNearest(input, shape, plan.channelAxis, plan.groupSize,
+                        plan.format, result.lut.lut, paletteValues,
+                        result.lut.indices);
     else
-      reassignVectorsToNearest(
-          input, shape, plan.channelAxis, plan.groupSize,
-          plan.vectorSize, plan.format, result.lut.lut,
-          paletteValues / plan.vectorSize, result.lut.indices);
+      reassignVectorsToNearest(input, shape, plan.channelAxis, plan.groupSize,
+                               plan.vectorSize, plan.format, result.lut.lut,
+                               paletteValues / plan.vectorSize,
+                               result.lut.indices);
   }
   // The normalized copy is no longer needed.
   std::vector<char>().swap(normalization.normalized);
@@ -349,35 +333,29 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
                                 out.size()),
               result.lut.lut.data(), sizeof(float), decoded.data());
     if (settings.perChannelScale) {
-      int64_t inner = 1;
-      for (size_t d = plan.channelAxis + 1; d < shape.size(); ++d)
-        inner *= shape[d];
-      const int64_t channels = shape[plan.channelAxis];
+      // Undo the normalization as the emitted shift-scale op does.
+      BlockwiseLayout scaling;
+      scaling.dataShape.assign(shape.begin(), shape.end());
+      scaling.scaleShape.assign(shape.size(), 1);
+      scaling.scaleShape[plan.channelAxis] = shape[plan.channelAxis];
+      std::vector<char> scales(result.channelScales.size() *
+                               getByteWidth(plan.format));
+      for (size_t c = 0; c < result.channelScales.size(); ++c)
+        writeFloat(scales.data(), plan.format, int64_t(c),
+                   result.channelScales[c]);
+      std::vector<char> scaled(count * getByteWidth(plan.format));
+      decodeBlockwiseShiftScale(scaling, decoded.data(),
+                                ShiftScaleDataType::F32, scales.data(),
+                                /*offset=*/nullptr, plan.format, scaled.data());
       for (size_t i = 0; i < count; ++i)
-        decoded[i] = roundToFormat(
-            double(result.channelScales[(int64_t(i) / inner) % channels] *
-                   decoded[i]),
-            plan.format);
+        decoded[i] = readFloat(scaled.data(), plan.format, int64_t(i));
     }
-    double signal = 0, noise = 0;
-    for (size_t i = 0; i < count; ++i) {
-      const double value =
-          plan.format == FloatFormat::F32
-              ? double(reinterpret_cast<const float *>(data.bytes.data())[i])
-              : double(narrowToFloat(
-                    reinterpret_cast<const uint16_t *>(data.bytes.data())[i],
-                    plan.format));
-      signal += value * value;
-      noise += (value - decoded[i]) * (value - decoded[i]);
-    }
-    result.snrDb = noise == 0 ? std::numeric_limits<double>::infinity()
-                              : 10 * std::log10(signal / noise);
+    result.snrDb = measureError(data.bytes.data(), plan.format, decoded).snrDb;
   }
   // The unpacked indices are no longer needed; free them early.
   std::vector<uint8_t>().swap(result.lut.indices);
   return result;
 }
-
 
 uint64_t palettize::getCompressedByteCount(const CompressedTensor &compressed,
                                            const PalettizePlan &plan) {
@@ -426,9 +404,9 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
   auto derivedName = [&](StringRef suffix) {
     return name ? rewriter.getStringAttr(*name + suffix.str()) : StringAttr();
   };
-  IntegerAttr vectorAxis =
-      plan.vectorSize > 1 ? rewriter.getI64IntegerAttr(plan.channelAxis)
-                          : IntegerAttr();
+  IntegerAttr vectorAxis = plan.vectorSize > 1
+                               ? rewriter.getI64IntegerAttr(plan.channelAxis)
+                               : IntegerAttr();
   // The final op carries the constant's name; ops feeding it get suffixes.
   StringAttr lutOpName =
       settings.perChannelScale ? derivedName("_normalized") : derivedName("");
@@ -442,9 +420,8 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
     // An 8-bit LUT: mil.const of the integers, dequantized by a
     // shift-scale with one scale (and zero point) per palette.
     const bool isSigned = settings.lutStorage == LutStorageType::Int8;
-    Type storageType = IntegerType::get(context, 8,
-                                        isSigned ? IntegerType::Signless
-                                                 : IntegerType::Unsigned);
+    Type storageType = IntegerType::get(
+        context, 8, isSigned ? IntegerType::Signless : IntegerType::Unsigned);
     const QuantizedLuts &quantized = result.quantizedLut;
     auto storedType = RankedTensorType::get(lutShape, storageType);
     auto stored = DenseElementsAttr::getFromRawBuffer(
@@ -470,16 +447,16 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
     auto dequantized = ConstexprBlockwiseShiftScaleOp::create(
         rewriter, loc, RankedTensorType::get(lutShape, elementType),
         storedOp.getResult(), scaleAttr, offsetAttr, derivedName("_lut"));
-    palettized = ConstexprLutToDenseOp::create(
-        rewriter, loc, type, dequantized.getResult(), indices, vectorAxis,
-        lutOpName);
+    palettized = ConstexprLutToDenseOp::create(rewriter, loc, type,
+                                               dequantized.getResult(), indices,
+                                               vectorAxis, lutOpName);
   }
   Value replacement = palettized.getResult();
   if (settings.perChannelScale) {
     SmallVector<int64_t> scaleShape(rank, 1);
     scaleShape[plan.channelAxis] = type.getDimSize(plan.channelAxis);
-    DenseElementsAttr scaleAttr = getFloatAttr(
-        result.channelScales, scaleShape, elementType, plan.format);
+    DenseElementsAttr scaleAttr = getFloatAttr(result.channelScales, scaleShape,
+                                               elementType, plan.format);
     replacement = ConstexprBlockwiseShiftScaleOp::create(
         rewriter, loc, type, replacement, scaleAttr,
         /*offset=*/ElementsAttr(), derivedName(""));

@@ -465,8 +465,8 @@ private:
       form = llvm::formatv(" x {0} groups along axis {1}", result.groupCount,
                            plan.channelAxis);
     if (plan.vectorSize > 1)
-      form += llvm::formatv(" x vectors of {0} along axis {1}",
-                            plan.vectorSize, plan.channelAxis);
+      form += llvm::formatv(" x vectors of {0} along axis {1}", plan.vectorSize,
+                            plan.channelAxis);
     if (plan.settings.lutStorage != LutStorageType::Float)
       form += plan.settings.lutStorage == LutStorageType::Int8 ? ", int8 LUT"
                                                                : ", uint8 LUT";
@@ -475,19 +475,19 @@ private:
     std::string snr = std::isinf(result.snrDb)
                           ? std::string("inf")
                           : std::string(llvm::formatv("{0:F1}", result.snrDb));
-    reportLines.push_back(llvm::formatv(
-        "  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, SNR {6} dB",
-        getConstantName(op).value_or("(unnamed)"), shape, result.lut.nbits,
-        form, before, after, snr));
+    reportLines.push_back(
+        llvm::formatv("  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, SNR {6} dB",
+                      getConstantName(op).value_or("(unnamed)"), shape,
+                      result.lut.nbits, form, before, after, snr));
     return true;
   }
 
   /// Rewrites every precomputed constant through the patterns, in program
   /// order.
-  void applyPatterns(
-      const std::vector<Candidate> &candidates,
-      const llvm::DenseMap<Operation *, const PalettizePlan *> &plans,
-      PrecomputedTensors &precomputed) {
+  void
+  applyPatterns(const std::vector<Candidate> &candidates,
+                const llvm::DenseMap<Operation *, const PalettizePlan *> &plans,
+                PrecomputedTensors &precomputed) {
     auto control = [&](Operation *op) -> std::optional<PalettizePlan> {
       auto it = plans.find(op);
       if (it == plans.end())

@@ -26,8 +26,8 @@ int main(int argc, char **argv) {
   palettize::PalettizeSettings settings;
   settings.nbits = 2;
   settings.weightThreshold = 0;
-  palettize::PalettizeControlFn control =
-      [&](mlir::Operation *constant) -> std::optional<palettize::PalettizePlan> {
+  palettize::PalettizeControlFn control = [&](mlir::Operation *constant)
+      -> std::optional<palettize::PalettizePlan> {
     if (llvm::none_of(constant->getUsers(), [](mlir::Operation *user) {
           return mlir::isa<mlir::linalg::MatmulOp>(user);
         }))

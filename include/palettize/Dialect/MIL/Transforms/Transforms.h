@@ -159,9 +159,9 @@ using PrecomputedTensors = llvm::DenseMap<mlir::Operation *, CompressedTensor>;
 /// elements folds back to a constant, which the pattern would palettize
 /// again, endlessly. Constant CSE also merges equal constants before they
 /// are palettized, which changes their names.
-void populatePalettizeWeightsPatterns(mlir::RewritePatternSet &patterns,
-                                      PalettizeControlFn control,
-                                      PrecomputedTensors *precomputed = nullptr);
+void populatePalettizeWeightsPatterns(
+    mlir::RewritePatternSet &patterns, PalettizeControlFn control,
+    PrecomputedTensors *precomputed = nullptr);
 
 //===----------------------------------------------------------------------===//
 // mil-materialize-constexpr
