@@ -290,4 +290,25 @@ TEST(PalettizeSettings, Validate) {
   EXPECT_FALSE(parseModeName("custom").has_value());
 }
 
+// The parsers both the options and the files use: case-insensitive, '-'
+// and '_' alike; anything else is unknown.
+TEST(PalettizeSettings, NameParsers) {
+  EXPECT_EQ(parseModeName("Uniform"), LutMode::Uniform);
+  EXPECT_EQ(parseGranularity("per-grouped-channel"),
+            Granularity::PerGroupedChannel);
+  EXPECT_EQ(parseGranularity("PER_TENSOR"), Granularity::PerTensor);
+  EXPECT_FALSE(parseGranularity("per_row").has_value());
+  EXPECT_FALSE(parseGranularity("pertensor").has_value());
+  EXPECT_EQ(parseLutStorage("FP16"), LutStorageType::Float);
+  EXPECT_EQ(parseLutStorage("fp32"), LutStorageType::Float);
+  EXPECT_EQ(parseLutStorage("float"), LutStorageType::Float);
+  EXPECT_EQ(parseLutStorage("Int8"), LutStorageType::Int8);
+  EXPECT_EQ(parseLutStorage("uint8"), LutStorageType::UInt8);
+  EXPECT_FALSE(parseLutStorage("int4").has_value());
+  EXPECT_EQ(parseProgressMode("ON"), ProgressMode::On);
+  EXPECT_EQ(parseProgressMode("off"), ProgressMode::Off);
+  EXPECT_EQ(parseProgressMode("Auto"), ProgressMode::Auto);
+  EXPECT_FALSE(parseProgressMode("sometimes").has_value());
+}
+
 } // namespace

@@ -14,10 +14,13 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLParser.h"
+
+#include <algorithm>
 
 using namespace mlir;
 using namespace palettize;
@@ -26,8 +29,38 @@ using namespace palettize;
 // PalettizeSettings
 //===----------------------------------------------------------------------===//
 
+/// A name as the parsers compare it: lower case, '_' for '-'.
+static std::string normalizeName(StringRef name) {
+  std::string normalized = name.lower();
+  std::replace(normalized.begin(), normalized.end(), '-', '_');
+  return normalized;
+}
+
 std::optional<LutMode> palettize::parseModeName(StringRef name) {
-  return parseLutMode(name.lower());
+  return parseLutMode(normalizeName(name));
+}
+
+std::optional<Granularity> palettize::parseGranularity(StringRef name) {
+  return llvm::StringSwitch<std::optional<Granularity>>(normalizeName(name))
+      .Case("per_tensor", Granularity::PerTensor)
+      .Case("per_grouped_channel", Granularity::PerGroupedChannel)
+      .Default(std::nullopt);
+}
+
+std::optional<LutStorageType> palettize::parseLutStorage(StringRef name) {
+  return llvm::StringSwitch<std::optional<LutStorageType>>(normalizeName(name))
+      .Cases({"float", "fp16", "fp32"}, LutStorageType::Float)
+      .Case("int8", LutStorageType::Int8)
+      .Case("uint8", LutStorageType::UInt8)
+      .Default(std::nullopt);
+}
+
+std::optional<ProgressMode> palettize::parseProgressMode(StringRef name) {
+  return llvm::StringSwitch<std::optional<ProgressMode>>(normalizeName(name))
+      .Case("auto", ProgressMode::Auto)
+      .Case("on", ProgressMode::On)
+      .Case("off", ProgressMode::Off)
+      .Default(std::nullopt);
 }
 
 StringRef palettize::getModeName(LutMode mode) {
@@ -323,14 +356,14 @@ FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
       StringRef allowed = "one of \"per_tensor\", \"per_grouped_channel\"";
       if (failed(expect(Scalar::Kind::String, allowed)))
         return failure();
-      std::string name = StringRef(value->string).lower();
-      std::replace(name.begin(), name.end(), '-', '_');
-      if (name != "per_tensor" && name != "per_grouped_channel") {
+      std::optional<Granularity> granularity = parseGranularity(value->string);
+      if (!granularity) {
         error(valueNode) << "'granularity' in '" << where << "' must be "
                          << allowed << ", got \"" << value->string << "\"";
         return failure();
       }
-      settings.perGroupedChannel = name == "per_grouped_channel";
+      settings.perGroupedChannel =
+          *granularity == Granularity::PerGroupedChannel;
     } else if (*key == "group_size") {
       if (failed(expectInteger(0, "an integer >= 0 (0: all channels)")))
         return failure();
@@ -357,18 +390,13 @@ FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
           "\"int8\", \"uint8\"";
       if (failed(expect(Scalar::Kind::String, allowed)))
         return failure();
-      std::string name = StringRef(value->string).lower();
-      if (name == "int8")
-        settings.lutStorage = LutStorageType::Int8;
-      else if (name == "uint8")
-        settings.lutStorage = LutStorageType::UInt8;
-      else if (name == "fp16" || name == "fp32" || name == "float")
-        settings.lutStorage = LutStorageType::Float;
-      else {
+      std::optional<LutStorageType> storage = parseLutStorage(value->string);
+      if (!storage) {
         error(valueNode) << "'lut_dtype' in '" << where << "' must be "
                          << allowed << ", got \"" << value->string << "\"";
         return failure();
       }
+      settings.lutStorage = *storage;
     } else if (*key == "weight_threshold") {
       if (value->kind == Scalar::Kind::Null) {
         settings.weightThreshold = 0;

@@ -130,10 +130,11 @@ struct PalettizeWeightsPass
       return signalPassFailure();
     const bool terminal = llvm::sys::Process::StandardErrIsDisplayed();
     bool showProgress;
-    if (progress == "auto") {
-      showProgress = terminal;
-    } else if (progress == "on" || progress == "off") {
-      showProgress = progress == "on";
+    if (std::optional<ProgressMode> progressMode =
+            parseProgressMode(progress)) {
+      showProgress = *progressMode == ProgressMode::Auto
+                         ? terminal
+                         : *progressMode == ProgressMode::On;
     } else {
       getOperation()->emitError("palettize-weights: ")
           << "unknown progress '" << progress
@@ -204,28 +205,27 @@ private:
       return getOperation()->emitError("palettize-weights: ");
     };
     PalettizeSettings settings;
-    std::optional<LutMode> lutMode = parseLutMode(mode);
+    std::optional<LutMode> lutMode = parseModeName(mode);
     if (!lutMode)
       return fail() << "unknown mode '" << mode
                     << "'; expected one of: kmeans, uniform, unique";
     settings.mode = *lutMode;
     settings.nbits = nbits;
     settings.weightThreshold = weightThreshold;
-    if (granularity != "per-tensor" && granularity != "per-grouped-channel")
+    std::optional<Granularity> cut = parseGranularity(granularity);
+    if (!cut)
       return fail() << "unknown granularity '" << granularity
                     << "'; expected one of: per-tensor, per-grouped-channel";
-    settings.perGroupedChannel = granularity == "per-grouped-channel";
+    settings.perGroupedChannel = *cut == Granularity::PerGroupedChannel;
     settings.groupSize = groupSize;
     settings.channelAxis = channelAxis;
     settings.clusterDim = clusterDim;
     settings.perChannelScale = perChannelScale;
-    if (lutDtype == "int8")
-      settings.lutStorage = LutStorageType::Int8;
-    else if (lutDtype == "uint8")
-      settings.lutStorage = LutStorageType::UInt8;
-    else if (lutDtype != "float")
+    std::optional<LutStorageType> storage = parseLutStorage(lutDtype);
+    if (!storage)
       return fail() << "unknown lut-dtype '" << lutDtype
                     << "'; expected one of: float, int8, uint8";
+    settings.lutStorage = *storage;
 
     if (configFile.empty()) {
       if (std::optional<std::string> problem = validate(settings))

@@ -5,6 +5,13 @@
 // RUN: palettize-opt %src_root/examples/mlp.mlir -o %t.expected.mlir
 // RUN: palettize-opt %src_root/examples/mlp.mlir --palettize-weights="nbits=4" \
 // RUN:   | FileCheck %s --check-prefix=CHANGED
+// Names are read as in configuration files: case-insensitive, '-' and '_'
+// alike; the output is the canonical spelling's, byte for byte.
+// RUN: palettize-opt %src_root/examples/mlp.mlir -o %t.canonical.mlir \
+// RUN:   --palettize-weights="mode=kmeans nbits=2 granularity=per-grouped-channel lut-dtype=int8 progress=off"
+// RUN: palettize-opt %src_root/examples/mlp.mlir -o %t.spelled.mlir \
+// RUN:   --palettize-weights="mode=KMeans nbits=2 granularity=PER_GROUPED_CHANNEL lut-dtype=Int8 progress=Off"
+// RUN: cmp %t.canonical.mlir %t.spelled.mlir
 // RUN: not palettize-opt %src_root/examples/mlp.mlir --palettize-weights="mode=foo nbits=4" \
 // RUN:   -mlir-print-ir-after-failure 2> %t.1.err
 // RUN: FileCheck %s --check-prefix=MODE < %t.1.err

@@ -73,8 +73,25 @@ struct PalettizeSettings {
 /// std::nullopt when they are usable.
 std::optional<std::string> validate(const PalettizeSettings &settings);
 
-/// Parses a mode name (case-insensitive, as coremltools accepts it).
+/// How a constant's channels share LUTs.
+enum class Granularity { PerTensor, PerGroupedChannel };
+
+/// When palettize-weights reports its progress.
+enum class ProgressMode { Auto, On, Off };
+
+// Names of settings, read the same way from the pass options and from
+// configuration files: case-insensitive, '-' and '_' alike (coremltools
+// spells them per_grouped_channel, the options per-grouped-channel).
+
+/// Parses a mode name: kmeans, uniform, unique.
 std::optional<LutMode> parseModeName(llvm::StringRef name);
+/// Parses a granularity: per-tensor, per-grouped-channel.
+std::optional<Granularity> parseGranularity(llvm::StringRef name);
+/// Parses a LUT element type: int8, uint8, or float (also fp16 and fp32,
+/// coremltools' names for the weight's own type).
+std::optional<LutStorageType> parseLutStorage(llvm::StringRef name);
+/// Parses a progress mode: auto, on, off.
+std::optional<ProgressMode> parseProgressMode(llvm::StringRef name);
 /// Returns "kmeans", "uniform" or "unique".
 llvm::StringRef getModeName(LutMode mode);
 

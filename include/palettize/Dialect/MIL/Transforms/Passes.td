@@ -166,6 +166,11 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     holding NaN or infinity (e.g. attention masks), and in `unique` mode
     constants with more than 256 distinct values.
 
+    Names given to `mode`, `granularity`, `lut-dtype` and `progress` are
+    read as in configuration files: case-insensitive, with `-` and `_`
+    alike (`per_grouped_channel`, `KMeans`); `lut-dtype` also takes
+    coremltools' `fp16` and `fp32` for the constant's own type.
+
     **Errors**: an unknown `mode`, `granularity` or `lut-dtype`, an
     `nbits` other than 1, 2, 3, 4, 6, 8, a missing `nbits` for
     `kmeans`/`uniform`, an `nbits` given with `unique`, a negative
