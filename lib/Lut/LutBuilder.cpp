@@ -5,6 +5,7 @@
 #include "palettize/Lut/KMeans1D.h"
 
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <array>
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <string>
 #include <limits>
 
 using namespace palettize;
@@ -41,6 +43,34 @@ std::optional<LutMode> palettize::parseLutMode(llvm::StringRef name) {
     return LutMode::Uniform;
   if (name == "unique")
     return LutMode::Unique;
+  if (name == "custom")
+    return LutMode::Custom;
+  return std::nullopt;
+}
+
+std::optional<std::string> palettize::checkCustomLut(
+    llvm::ArrayRef<float> lut, llvm::ArrayRef<uint32_t> indices, size_t count,
+    FloatFormat format) {
+  const size_t size = lut.size();
+  if (size == 0 || (size & (size - 1)) != 0 ||
+      !isSupportedIndexBitWidth(unsigned(llvm::Log2_64(size))))
+    return "its LUT has " + std::to_string(size) +
+           " entries; expected 2, 4, 8, 16, 64 or 256";
+  for (size_t e = 0; e < size; ++e) {
+    if (!std::isfinite(lut[e]))
+      return "LUT entry " + std::to_string(e) + " is not finite";
+    if (roundToFormat(lut[e], format) != lut[e])
+      return "LUT entry " + std::to_string(e) + " (" + std::to_string(lut[e]) +
+             ") is not representable in the weight's type";
+  }
+  if (indices.size() != count)
+    return "it gave " + std::to_string(indices.size()) +
+           " indices for " + std::to_string(count) + " elements";
+  for (size_t i = 0; i < count; ++i)
+    if (indices[i] >= size)
+      return "index " + std::to_string(indices[i]) + " of element " +
+             std::to_string(i) + " is outside its " + std::to_string(size) +
+             "-entry LUT";
   return std::nullopt;
 }
 
@@ -228,6 +258,8 @@ ScalarLut build16(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
     break;
   case LutMode::Uniform:
     llvm_unreachable("uniform is handled per element");
+  case LutMode::Custom:
+    llvm_unreachable("custom LUTs are the caller's");
   }
 
   std::vector<uint8_t> assignment = assignDistinct(
@@ -1214,6 +1246,8 @@ bool allFinite(llvm::ArrayRef<float> values) {
 
 ScalarLut palettize::buildScalarLut(const LutConfig &config,
                                     llvm::ArrayRef<float> values) {
+  if (config.mode == LutMode::Custom)
+    return failedLut(LutStatus::UnsupportedMode);
   if (config.mode != LutMode::Unique && !isSupportedIndexBitWidth(config.nbits))
     return failedLut(LutStatus::UnsupportedBitWidth);
   if (config.mode == LutMode::Uniform)
@@ -1239,6 +1273,8 @@ ScalarLut palettize::buildScalarLut(const LutConfig &config,
                                     llvm::ArrayRef<uint16_t> values,
                                     FloatFormat format) {
   assert(format != FloatFormat::F32 && "16-bit formats only");
+  if (config.mode == LutMode::Custom)
+    return failedLut(LutStatus::UnsupportedMode);
   if (config.mode != LutMode::Unique && !isSupportedIndexBitWidth(config.nbits))
     return failedLut(LutStatus::UnsupportedBitWidth);
   if (config.mode == LutMode::Uniform)
@@ -1264,6 +1300,11 @@ GroupedLut palettize::buildGroupedLut(const LutConfig &config, const void *data,
   assert(axis < shape.size() && groupSize > 0 && shape[axis] % groupSize == 0 &&
          vectorSize > 0 && groupSize % vectorSize == 0 &&
          "groups must tile the axis, and vectors the groups");
+  if (config.mode == LutMode::Custom) {
+    GroupedLut result;
+    result.status = LutStatus::UnsupportedMode;
+    return result;
+  }
   // Plain variables: lambdas below capture them.
   const AxisSplit split = splitAroundAxis(shape, axis);
   const int64_t outer = split.outer, channels = split.channels,

@@ -237,7 +237,7 @@ VectorLut palettize::buildVectorLut(const LutConfig &config, const void *data,
   assert(axis < shape.size() && vectorSize > 0 &&
          shape[axis] % vectorSize == 0 && "vectors must tile the axis");
   VectorLut result;
-  if (config.mode == LutMode::Uniform) {
+  if (config.mode == LutMode::Uniform || config.mode == LutMode::Custom) {
     result.status = LutStatus::UnsupportedMode;
     return result;
   }

@@ -78,6 +78,7 @@
 // HELP-NEXT: --granularity=
 // HELP-NEXT: --group-size=
 // HELP-NEXT: --lut-dtype=
+// HELP-NEXT: --lut-function=
 // HELP-NEXT: --mode=
 // HELP-NEXT: --nbits=
 // HELP-NEXT: --per-channel-scale

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
+#include "palettize/Dialect/MIL/Transforms/LutFunctions.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -204,6 +205,33 @@ TEST_F(PalettizeConfigTest, SpellingsOfNames) {
   }
 }
 
+// mode: custom with lut_function names a registered C++ function; nbits is
+// then not allowed, and an unregistered name is an error at the entry.
+TEST_F(PalettizeConfigTest, CustomModeNamesARegisteredFunction) {
+  registerLutFunction("config-test-zero", [](llvm::ArrayRef<float> values) {
+    return CustomLut{{0.0f, 1.0f}, std::vector<uint32_t>(values.size(), 0)};
+  });
+  FailureOr<PalettizeConfig> config = load(
+      "op_name_configs: {w: {mode: custom, lut_function: config-test-zero}}\n");
+  ASSERT_TRUE(succeeded(config)) << message;
+  const PalettizeEntry &entry = config->opNames.find("w")->second;
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(entry->mode, LutMode::Custom);
+  EXPECT_EQ(entry->lutFunction, "config-test-zero");
+  EXPECT_TRUE(failed(load("global_config: {mode: custom, lut_function: "
+                          "config-test-zero, nbits: 4}\n")));
+  EXPECT_NE(message.find("nbits is not allowed with mode=custom"),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(failed(
+      load("global_config: {mode: custom, lut_function: unregistered}\n")));
+  // At the entry's first key, column 17 (as for every entry-level rule).
+  EXPECT_EQ(position(), "1:17") << message;
+  EXPECT_NE(message.find("unknown lut-function 'unregistered'"),
+            std::string::npos)
+      << message;
+}
+
 // Each integer key at its least allowed value and one below.
 TEST_F(PalettizeConfigTest, IntegerBoundaries) {
   struct Case {
@@ -287,7 +315,8 @@ TEST(PalettizeSettings, Validate) {
   EXPECT_TRUE(validate(s).has_value());
   EXPECT_EQ(parseModeName("KMeans"), LutMode::KMeans);
   EXPECT_EQ(parseModeName("UNIQUE"), LutMode::Unique);
-  EXPECT_FALSE(parseModeName("custom").has_value());
+  EXPECT_EQ(parseModeName("Custom"), LutMode::Custom);
+  EXPECT_FALSE(parseModeName("kmean").has_value());
 }
 
 // The parsers both the options and the files use: case-insensitive, '-'

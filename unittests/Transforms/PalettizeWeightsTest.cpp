@@ -10,6 +10,7 @@
 #include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/IR/MILDialect.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
+#include "palettize/Dialect/MIL/Transforms/LutFunctions.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -213,6 +214,111 @@ TEST_F(PalettizeWeightsTest, ThresholdIsStrict) {
     options.weightThreshold = threshold;
     ASSERT_TRUE(succeeded(run(*module, options)));
     EXPECT_EQ(bool(findLutOp(*module)), threshold < 4096) << threshold;
+  }
+}
+
+// mode=custom: a registered function's LUT and indices are used as given.
+// "sign" maps each value to [-1, 1] by its sign; per-channel scales and an
+// int8 LUT apply on top as for any mode.
+TEST_F(PalettizeWeightsTest, CustomLutFunction) {
+  registerLutFunction("sign", [](ArrayRef<float> values) {
+    CustomLut lut{{-1.0f, 1.0f}, {}};
+    for (float v : values)
+      lut.indices.push_back(v >= 0 ? 1 : 0);
+    return lut;
+  });
+  const std::vector<float> values = gaussian(64 * 64, 5);
+  OwningOpRef<ModuleOp> module = makeModule({64, 64}, values);
+  PalettizeWeightsOptions options;
+  options.mode = "custom";
+  options.lutFunction = "sign";
+  ASSERT_TRUE(succeeded(run(*module, options)));
+  ConstexprLutToDenseOp op = findLutOp(*module);
+  ASSERT_TRUE(op);
+  EXPECT_EQ(readFloats(*op.getLut()), (std::vector<float>{-1.0f, 1.0f}));
+  RawElementsData packed = getRawElementsData(op.getIndices());
+  std::vector<unsigned> indices =
+      unpackBitByBit(packed.bytes.data(), values.size(), 1);
+  for (size_t i = 0; i < values.size(); ++i)
+    ASSERT_EQ(indices[i], values[i] >= 0 ? 1u : 0u) << i;
+  EXPECT_TRUE(llvm::is_contained(getLutFunctionNames(), "sign"));
+}
+
+// What a LUT function returns is checked: each bad result fails the pass
+// with an error naming the function and the problem, and changes nothing.
+TEST_F(PalettizeWeightsTest, CustomLutFunctionResultsAreChecked) {
+  struct Case {
+    const char *name;
+    std::function<CustomLut(size_t)> make;
+    const char *problem;
+  } cases[] = {
+      {"three-entries",
+       [](size_t n) {
+         return CustomLut{{0, 1, 2}, std::vector<uint32_t>(n)};
+       },
+       "its LUT has 3 entries"},
+      {"short",
+       [](size_t n) {
+         return CustomLut{{0, 1}, std::vector<uint32_t>(n - 1)};
+       },
+       "indices for"},
+      {"out-of-range",
+       [](size_t n) {
+         CustomLut lut{{0, 1}, std::vector<uint32_t>(n)};
+         lut.indices[7] = 2;
+         return lut;
+       },
+       "index 2 of element 7"},
+      {"not-f16",
+       [](size_t n) {
+         return CustomLut{{0.0f, 0.1f}, std::vector<uint32_t>(n)};
+       },
+       "not representable"},
+      {"infinite",
+       [](size_t n) {
+         return CustomLut{{0.0f, INFINITY}, std::vector<uint32_t>(n)};
+       },
+       "not finite"},
+  };
+  for (const Case &c : cases) {
+    auto make = c.make;
+    registerLutFunction(c.name,
+                        [make](ArrayRef<float> v) { return make(v.size()); });
+    // An f16 constant, so that 0.1 is not representable.
+    OpBuilder builder(&context);
+    Location loc = NameLoc::get(builder.getStringAttr("w"));
+    OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+    builder.setInsertionPointToEnd(module->getBody());
+    auto type = RankedTensorType::get({64, 64}, builder.getF16Type());
+    auto func = func::FuncOp::create(builder, loc, "f",
+                                     builder.getFunctionType({}, {type}));
+    builder.setInsertionPointToEnd(func.addEntryBlock());
+    std::vector<APFloat> halves;
+    for (float v : gaussian(64 * 64, 6)) {
+      APFloat value(v);
+      bool lost;
+      value.convert(APFloat::IEEEhalf(), APFloat::rmNearestTiesToEven, &lost);
+      halves.push_back(value);
+    }
+    Value constant = arith::ConstantOp::create(
+        builder, loc, DenseElementsAttr::get(type, halves));
+    func::ReturnOp::create(builder, loc, constant);
+    const std::string before = print(*module);
+    std::string message;
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diagnostic) {
+      if (message.empty())
+        message = diagnostic.str();
+      return success();
+    });
+    PalettizeWeightsOptions options;
+    options.mode = "custom";
+    options.lutFunction = c.name;
+    EXPECT_TRUE(failed(run(*module, options))) << c.name;
+    EXPECT_NE(message.find(std::string("lut-function '") + c.name + "'"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find(c.problem), std::string::npos) << message;
+    EXPECT_EQ(print(*module), before) << c.name;
   }
 }
 

@@ -45,12 +45,17 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace palettize {
 
 /// How the LUT is built.
-enum class LutMode { KMeans, Uniform, Unique };
+///
+/// `Custom` is a LUT function the caller supplies (coremltools'
+/// `lut_function`); the builders here make none and report
+/// `UnsupportedMode`, and checkCustomLut validates what the function gave.
+enum class LutMode { KMeans, Uniform, Unique, Custom };
 
 /// Outcome of building a LUT.
 enum class LutStatus {
@@ -61,8 +66,11 @@ enum class LutStatus {
   TooManyDistinctValues,
   /// nbits is not one of 1, 2, 3, 4, 6, 8 (kmeans, uniform).
   UnsupportedBitWidth,
-  /// The mode cannot build this kind of LUT (uniform with vectors).
+  /// The mode cannot build this kind of LUT (uniform with vectors; custom,
+  /// which the caller builds).
   UnsupportedMode,
+  /// A custom LUT function returned a LUT checkCustomLut rejects.
+  InvalidCustomLut,
 };
 
 /// Tuning of the f32 k-means path; the defaults meet the 0.1% bound.
@@ -177,7 +185,15 @@ struct AxisSplit {
 /// Splits `shape` around `axis`.
 AxisSplit splitAroundAxis(llvm::ArrayRef<int64_t> shape, unsigned axis);
 
-/// Parses a mode name: "kmeans", "uniform" or "unique".
+/// Checks the result of a custom LUT function for `count` elements of
+/// `format`: a palette of 2, 4, 8, 16, 64 or 256 finite entries, each
+/// exactly representable in `format`, and one index per element below the
+/// palette size. Returns why not, or std::nullopt when it is usable.
+std::optional<std::string> checkCustomLut(llvm::ArrayRef<float> lut,
+                                          llvm::ArrayRef<uint32_t> indices,
+                                          size_t count, FloatFormat format);
+
+/// Parses a mode name: "kmeans", "uniform", "unique" or "custom".
 std::optional<LutMode> parseLutMode(llvm::StringRef name);
 
 /// Returns the smallest supported index bit width whose palette holds

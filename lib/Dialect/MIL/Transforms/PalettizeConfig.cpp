@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
+#include "palettize/Dialect/MIL/Transforms/LutFunctions.h"
 
 #include "mlir/IR/Location.h"
 #include "mlir/IR/MLIRContext.h"
@@ -71,6 +72,8 @@ StringRef palettize::getModeName(LutMode mode) {
     return "uniform";
   case LutMode::Unique:
     return "unique";
+  case LutMode::Custom:
+    return "custom";
   }
   return "";
 }
@@ -86,6 +89,8 @@ std::string PalettizeSettings::describe() const {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "mode=" << getModeName(mode);
+  if (mode == LutMode::Custom)
+    os << " lut-function=" << lutFunction;
   if (nbits != 0)
     os << " nbits=" << nbits;
   if (perGroupedChannel)
@@ -103,14 +108,36 @@ std::string PalettizeSettings::describe() const {
 
 bool PalettizeSettings::operator==(const PalettizeSettings &other) const {
   return std::tie(mode, nbits, weightThreshold, perGroupedChannel, groupSize,
-                  channelAxis, clusterDim, perChannelScale, lutStorage) ==
+                  channelAxis, clusterDim, perChannelScale, lutStorage,
+                  lutFunction) ==
          std::tie(other.mode, other.nbits, other.weightThreshold,
                   other.perGroupedChannel, other.groupSize, other.channelAxis,
-                  other.clusterDim, other.perChannelScale, other.lutStorage);
+                  other.clusterDim, other.perChannelScale, other.lutStorage,
+                  other.lutFunction);
 }
 
 std::optional<std::string> palettize::validate(const PalettizeSettings &s) {
-  if (s.mode == LutMode::Unique) {
+  if (s.mode == LutMode::Custom) {
+    if (s.lutFunction.empty())
+      return std::string("mode=custom requires lut-function, the name of a "
+                         "registered LUT function");
+    if (!lookupLutFunction(s.lutFunction)) {
+      std::vector<std::string> names = getLutFunctionNames();
+      return "unknown lut-function '" + s.lutFunction + "'; registered: " +
+             (names.empty() ? std::string("none (a tool registers them with "
+                                          "palettize::registerLutFunction)")
+                            : llvm::join(names, ", "));
+    }
+    if (s.nbits != 0)
+      return std::string("nbits is not allowed with mode=custom, whose LUT "
+                         "function picks the palette size");
+    if (s.perGroupedChannel || s.clusterDim > 1)
+      return std::string("mode=custom builds one scalar LUT per tensor: "
+                         "per-grouped-channel and cluster-dim are not "
+                         "supported");
+  } else if (!s.lutFunction.empty()) {
+    return "lut-function=" + s.lutFunction + " is only used with mode=custom";
+  } else if (s.mode == LutMode::Unique) {
     if (s.nbits != 0)
       return std::string("nbits is not allowed with mode=unique, which picks "
                          "the smallest of 1, 2, 3, 4, 6, 8 bits that holds the "
@@ -268,7 +295,7 @@ FailureOr<std::string> ConfigReader::readKey(llvm::yaml::KeyValueNode &entry) {
 static constexpr const char *kSettingKeys =
     "mode, nbits, granularity, group_size, channel_axis, cluster_dim, "
     "enable_per_channel_scale, lut_dtype, weight_threshold, "
-    "num_kmeans_workers";
+    "num_kmeans_workers, lut_function";
 
 FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
                                                   StringRef where) {
@@ -322,18 +349,15 @@ FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
       return failure();
     };
     if (*key == "mode") {
-      if (failed(expect(Scalar::Kind::String,
-                        "one of \"kmeans\", \"uniform\", \"unique\"")))
+      if (failed(expect(Scalar::Kind::String, "one of \"kmeans\", "
+                                              "\"uniform\", \"unique\", "
+                                              "\"custom\"")))
         return failure();
       std::optional<LutMode> mode = parseModeName(value->string);
       if (!mode) {
-        error(valueNode)
-            << "'mode' in '" << where << "' must be one of "
-            << "\"kmeans\", \"uniform\", \"unique\", got \"" << value->string
-            << "\""
-            << (StringRef(value->string).equals_insensitive("custom")
-                    ? " (custom needs a Python lut_function)"
-                    : "");
+        error(valueNode) << "'mode' in '" << where << "' must be one of "
+                         << "\"kmeans\", \"uniform\", \"unique\", "
+                         << "\"custom\", got \"" << value->string << "\"";
         return failure();
       }
       settings.mode = *mode;
@@ -410,9 +434,12 @@ FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
       if (failed(expectInteger(1, "an integer >= 1")))
         return failure();
     } else if (*key == "lut_function") {
-      error(entry.getKey()) << "'lut_function' in '" << where
-                            << "' is a Python callable and is not supported";
-      return failure();
+      // The name of a registered C++ LUT function (a Python callable in
+      // coremltools).
+      if (failed(expect(Scalar::Kind::String,
+                        "the name of a registered LUT function")))
+        return failure();
+      settings.lutFunction = value->string;
     } else {
       error(entry.getKey()) << "unknown key '" << *key << "' in '" << where
                             << "'; expected one of: " << kSettingKeys;

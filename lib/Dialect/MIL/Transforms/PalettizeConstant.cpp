@@ -9,6 +9,7 @@
 
 #include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
+#include "palettize/Dialect/MIL/Transforms/LutFunctions.h"
 #include "palettize/Dialect/MIL/Transforms/Transforms.h"
 #include "palettize/Lut/BitPacking.h"
 #include "palettize/Lut/LutDecode.h"
@@ -235,6 +236,35 @@ DenseElementsAttr getFloatAttr(ArrayRef<float> values, ArrayRef<int64_t> shape,
   return DenseElementsAttr::getFromRawBuffer(type, bytes);
 }
 
+/// Runs the registered LUT function `name` on `count` values of `format` and
+/// checks its result; on a bad result, says why in `error` and reports
+/// InvalidCustomLut.
+ScalarLut buildCustomLut(StringRef name, const void *data, size_t count,
+                         FloatFormat format, std::string &error) {
+  ScalarLut lut;
+  std::optional<LutFunction> function = lookupLutFunction(name);
+  assert(function && "validated before any LUT is built");
+  std::vector<float> values(count);
+  for (size_t i = 0; i < count; ++i) {
+    values[i] = readFloat(data, format, int64_t(i));
+    if (!std::isfinite(values[i])) {
+      lut.status = LutStatus::NonFiniteValues;
+      return lut;
+    }
+  }
+  CustomLut custom = (*function)(values);
+  if (std::optional<std::string> problem =
+          checkCustomLut(custom.lut, custom.indices, count, format)) {
+    error = "lut-function '" + name.str() + "' returned a bad LUT: " + *problem;
+    lut.status = LutStatus::InvalidCustomLut;
+    return lut;
+  }
+  lut.nbits = unsigned(llvm::Log2_64(custom.lut.size()));
+  lut.lut = std::move(custom.lut);
+  lut.indices.assign(custom.indices.begin(), custom.indices.end());
+  return lut;
+}
+
 } // namespace
 
 CompressedTensor palettize::compressTensor(ElementsAttr value,
@@ -266,7 +296,10 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
     input = normalization.normalized.data();
     result.channelScales = std::move(normalization.scales);
   }
-  if (plan.groupSize > 0) {
+  if (settings.mode == LutMode::Custom) {
+    result.lut = buildCustomLut(settings.lutFunction, input, count, plan.format,
+                                result.customError);
+  } else if (plan.groupSize > 0) {
     GroupedLut grouped =
         buildGroupedLut(config, input, shape, plan.channelAxis, plan.groupSize,
                         plan.format, plan.vectorSize);

@@ -169,6 +169,17 @@ struct PalettizeWeightsPass
     });
     if (reporter)
       reporter->close();
+    // A custom LUT function that returned a bad LUT fails the pass before
+    // any change.
+    bool badCustomLut = false;
+    for (size_t i = 0; i < candidates->size(); ++i)
+      if (results[i].lut.status == LutStatus::InvalidCustomLut) {
+        (*candidates)[i].op->emitError("palettize-weights: ")
+            << results[i].customError;
+        badCustomLut = true;
+      }
+    if (badCustomLut)
+      return signalPassFailure();
     // Diagnostics and statistics in program order, then the patterns.
     PrecomputedTensors precomputed;
     llvm::DenseMap<Operation *, const PalettizePlan *> plans;
@@ -208,8 +219,9 @@ private:
     std::optional<LutMode> lutMode = parseModeName(mode);
     if (!lutMode)
       return fail() << "unknown mode '" << mode
-                    << "'; expected one of: kmeans, uniform, unique";
+                    << "'; expected one of: kmeans, uniform, unique, custom";
     settings.mode = *lutMode;
+    settings.lutFunction = lutFunction;
     settings.nbits = nbits;
     settings.weightThreshold = weightThreshold;
     std::optional<Granularity> cut = parseGranularity(granularity);
@@ -446,6 +458,8 @@ private:
     case LutStatus::UnsupportedBitWidth:
     case LutStatus::UnsupportedMode:
       llvm_unreachable("options are validated before any LUT is built");
+    case LutStatus::InvalidCustomLut:
+      llvm_unreachable("reported as an error before any rewrite");
     }
 
     auto type = cast<RankedTensorType>(op->getResult(0).getType());

@@ -19,6 +19,8 @@
 // RUN:   | FileCheck %s --check-prefix=SYNTAX
 // RUN: not palettize-opt %t/model.mlir --palettize-weights="config=%t/custom.json" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=CUSTOM
+// RUN: not palettize-opt %t/model.mlir --palettize-weights="config=%t/custom-unknown.json" 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=CUSTOM-UNKNOWN
 // RUN: not palettize-opt %t/model.mlir --palettize-weights="config=%t/lut-dtype.json" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=LUT-DTYPE
 // RUN: not palettize-opt %t/model.mlir --palettize-weights="config=%t/not-a-map.yaml" 2>&1 \
@@ -39,7 +41,7 @@
 // RUN: palettize-opt %t/model.mlir --palettize-weights="config=%t/resolved.json" \
 // RUN:   | FileCheck %s --check-prefix=RESOLVED
 
-// UNKNOWN-KEY: unknown-key.json:2:32: error: palettize-weights config: unknown key 'bits' in 'global_config'; expected one of: mode, nbits, granularity, group_size, channel_axis, cluster_dim, enable_per_channel_scale, lut_dtype, weight_threshold, num_kmeans_workers
+// UNKNOWN-KEY: unknown-key.json:2:32: error: palettize-weights config: unknown key 'bits' in 'global_config'; expected one of: mode, nbits, granularity, group_size, channel_axis, cluster_dim, enable_per_channel_scale, lut_dtype, weight_threshold, num_kmeans_workers, lut_function
 // UNKNOWN-TOP: unknown-top.json:1:2: error: palettize-weights config: unknown key 'op_name_config'; expected one of: config_type, global_config, op_type_configs, op_name_configs
 // NBITS: nbits.json:3:49: error: palettize-weights config: 'nbits' in 'op_type_configs.linalg.matmul' must be one of 1, 2, 3, 4, 6, 8, got 5
 // NBITS-TYPE: nbits-type.yaml:3:10: error: palettize-weights config: 'nbits' in 'global_config' must be one of 1, 2, 3, 4, 6, 8 (or null), got "four"
@@ -47,7 +49,8 @@
 // MISSING-NBITS: missing-nbits.json:1:20: error: palettize-weights config: 'global_config': mode=kmeans requires nbits, one of 1, 2, 3, 4, 6, 8
 // OP-TYPE: op-type.json:1:22: error: palettize-weights config: op type 'conv' is not an operation name; op_type_configs keys name consumer ops, e.g. 'linalg.matmul' or 'tosa.conv2d'
 // SYNTAX: syntax.json:2:{{[0-9]+}}: error: palettize-weights config:
-// CUSTOM: custom.json:1:28: error: palettize-weights config: 'mode' in 'global_config' must be one of "kmeans", "uniform", "unique", got "custom" (custom needs a Python lut_function)
+// CUSTOM: custom.json:1:20: error: palettize-weights config: 'global_config': mode=custom requires lut-function, the name of a registered LUT function
+// CUSTOM-UNKNOWN: custom-unknown.json:1:20: error: palettize-weights config: 'global_config': unknown lut-function 'nope'; registered: none (a tool registers them with palettize::registerLutFunction)
 // LUT-DTYPE: lut-dtype.json:1:63: error: palettize-weights config: 'lut_dtype' in 'global_config' must be one of "fp16", "fp32", "float" (the weight's own type), "int8", "uint8", got "int4"
 // NOT-A-MAP: not-a-map.yaml:1:1: error: palettize-weights config: the file must hold a map with global_config, op_type_configs and op_name_configs
 // TWO-DOCUMENTS: two-documents.yaml:3:1: error: palettize-weights config: the file must hold one document; this is a second
@@ -105,6 +108,9 @@ global_config:
 
 //--- custom.json
 {"global_config": {"mode": "custom"}}
+
+//--- custom-unknown.json
+{"global_config": {"mode": "custom", "lut_function": "nope"}}
 
 //--- lut-dtype.json
 {"global_config": {"mode": "kmeans", "nbits": 4, "lut_dtype": "int4"}}

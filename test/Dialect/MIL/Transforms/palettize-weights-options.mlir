@@ -58,6 +58,21 @@
 // RUN: FileCheck %s --check-prefix=PROGRESS < %t.9.err
 // RUN: sed -n '/IR Dump After PalettizeWeights Failed/,$p' %t.9.err \
 // RUN:   | tail -n +2 | diff -B %t.expected.mlir -
+// RUN: not palettize-opt %src_root/examples/mlp.mlir --palettize-weights="mode=custom lut-function=nope" \
+// RUN:   -mlir-print-ir-after-failure 2> %t.custom0.err
+// RUN: FileCheck %s --check-prefix=CUSTOM-UNKNOWN < %t.custom0.err
+// RUN: sed -n '/IR Dump After PalettizeWeights Failed/,$p' %t.custom0.err \
+// RUN:   | tail -n +2 | diff -B %t.expected.mlir -
+// RUN: not palettize-opt %src_root/examples/mlp.mlir --palettize-weights="mode=custom" \
+// RUN:   -mlir-print-ir-after-failure 2> %t.custom1.err
+// RUN: FileCheck %s --check-prefix=CUSTOM-MISSING < %t.custom1.err
+// RUN: sed -n '/IR Dump After PalettizeWeights Failed/,$p' %t.custom1.err \
+// RUN:   | tail -n +2 | diff -B %t.expected.mlir -
+// RUN: not palettize-opt %src_root/examples/mlp.mlir --palettize-weights="nbits=4 lut-function=nope" \
+// RUN:   -mlir-print-ir-after-failure 2> %t.custom2.err
+// RUN: FileCheck %s --check-prefix=CUSTOM-ONLY < %t.custom2.err
+// RUN: sed -n '/IR Dump After PalettizeWeights Failed/,$p' %t.custom2.err \
+// RUN:   | tail -n +2 | diff -B %t.expected.mlir -
 // RUN: not palettize-opt %src_root/examples/mlp.mlir --palettize-weights="nbits=4 lut-dtype=int4" \
 // RUN:   -mlir-print-ir-after-failure 2> %t.10.err
 // RUN: FileCheck %s --check-prefix=LUT-DTYPE < %t.10.err
@@ -77,6 +92,9 @@
 // RUN:   | tail -n +2 | diff -B %t.expected.mlir -
 
 // CHANGED-COUNT-2: mil.constexpr_lut_to_dense
+// CUSTOM-UNKNOWN: error: palettize-weights: unknown lut-function 'nope'; registered: none (a tool registers them with palettize::registerLutFunction)
+// CUSTOM-MISSING: error: palettize-weights: mode=custom requires lut-function, the name of a registered LUT function
+// CUSTOM-ONLY: error: palettize-weights: lut-function=nope is only used with mode=custom
 // LUT-DTYPE: error: palettize-weights: unknown lut-dtype 'int4'; expected one of: float, int8, uint8
 // CONFIG: error: palettize-weights: config={{.*}}.json cannot be combined with other LUT options (here: mode=kmeans nbits=4 weight-threshold=2048); put them in the file's global_config
 // MODE: error: palettize-weights: unknown mode 'foo'; expected one of: kmeans, uniform, unique

@@ -52,6 +52,8 @@ struct PalettizeSettings {
   /// scales.
   bool perChannelScale = false;
   LutStorageType lutStorage = LutStorageType::Float;
+  /// mode=custom: the name of a registered LUT function (LutFunctions.h).
+  std::string lutFunction;
 
   /// Returns the LUT builder's configuration.
   LutConfig getLutConfig() const;
@@ -69,8 +71,8 @@ struct PalettizeSettings {
   }
 };
 
-/// Returns why `settings` are inconsistent (e.g. uniform with vectors), or
-/// std::nullopt when they are usable.
+/// Returns why `settings` are inconsistent (e.g. uniform with vectors, an
+/// unregistered LUT function), or std::nullopt when they are usable.
 std::optional<std::string> validate(const PalettizeSettings &settings);
 
 /// How a constant's channels share LUTs.

@@ -75,6 +75,15 @@ def PalettizeWeights : Pass<"palettize-weights"> {
       constant's range, each element rounded (half to even) to its level.
     * `unique`: the LUT is the constant's distinct values, with the smallest
       of 1, 2, 3, 4, 6, 8 bits that holds them; `nbits` is not allowed.
+    * `custom`: `lut-function=<name>` names a C++ function the tool
+      registered with `palettize::registerLutFunction` (coremltools'
+      `lut_function`); it maps the constant's values (as f32) to a LUT of
+      2, 4, 8, 16, 64 or 256 entries and one index per element, which the
+      pass checks (sizes, indices in range, entries finite and
+      representable in the element type) and fails on with an error at the
+      constant. One scalar LUT per tensor; `nbits`, `per-grouped-channel`
+      and `cluster-dim` are not allowed, `per-channel-scale` and
+      `lut-dtype` are.
 
     The LUT has the constant's element type, its used entries ascending and
     unused ones zero; every element maps to its nearest entry. Indices go
@@ -210,7 +219,7 @@ def PalettizeWeights : Pass<"palettize-weights"> {
   }];
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"kmeans\"",
-           "How the LUT is built: kmeans, uniform or unique">,
+           "How the LUT is built: kmeans, uniform, unique or custom">,
     Option<"nbits", "nbits", "int64_t", /*default=*/"0",
            "Index bit width, one of 1, 2, 3, 4, 6, 8 (kmeans and uniform; "
            "not allowed for unique); 0 means not given">,
@@ -239,6 +248,9 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     Option<"lutDtype", "lut-dtype", "std::string", /*default=*/"\"float\"",
            "LUT storage: float (the constant's type), int8 (one scale per "
            "LUT) or uint8 (one scale and zero point per LUT)">,
+    Option<"lutFunction", "lut-function", "std::string", /*default=*/"\"\"",
+           "mode=custom: the name of a LUT function the tool registered "
+           "(palettize::registerLutFunction)">,
     Option<"configFile", "config", "std::string", /*default=*/"\"\"",
            "JSON or YAML file of per-op settings (global_config, "
            "op_type_configs, op_name_configs); replaces the LUT options">,

@@ -99,6 +99,9 @@ struct CompressedTensor {
   std::vector<float> channelScales;
   /// Reconstruction SNR in dB, when measured.
   double snrDb = 0;
+  /// mode=custom: why the LUT function's result is unusable
+  /// (lut.status == LutStatus::InvalidCustomLut).
+  std::string customError;
 
   /// Returns true if the constant can be rewritten with this result.
   bool succeeded() const {
