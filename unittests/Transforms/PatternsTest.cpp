@@ -127,6 +127,12 @@ TEST_F(PatternsTest, PlanPalettization) {
   PalettizeSettings settings = kmeans(2);
   settings.weightThreshold = 16;
   EXPECT_EQ(planPalettization(rhs, settings).kind, PlanOutcome::Kind::Small);
+  EXPECT_EQ(classifyBySize(getPalettizableValue(rhs), settings),
+            PlanOutcome::Kind::Small);
+  auto splatType = RankedTensorType::get({4, 4}, Float32Type::get(&context));
+  settings.weightThreshold = 0;
+  EXPECT_EQ(classifyBySize(DenseElementsAttr::get(splatType, 1.0f), settings),
+            PlanOutcome::Kind::Splat);
   settings.weightThreshold = 15;
   PlanOutcome plain = planPalettization(rhs, settings);
   EXPECT_EQ(plain.kind, PlanOutcome::Kind::Palettize);

@@ -194,21 +194,25 @@ LogicalResult chooseChannels(Operation *op, PalettizePlan &plan,
 
 } // namespace
 
+PlanOutcome::Kind palettize::classifyBySize(ElementsAttr value,
+                                            const PalettizeSettings &settings) {
+  if (value.getNumElements() <= settings.weightThreshold)
+    return PlanOutcome::Kind::Small;
+  // A splat is stored as one value: palettizing it would grow it.
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  if (dense && dense.isSplat())
+    return PlanOutcome::Kind::Splat;
+  return PlanOutcome::Kind::Palettize;
+}
+
 PlanOutcome palettize::planPalettization(Operation *constant,
                                          const PalettizeSettings &settings) {
   ElementsAttr value = getPalettizableValue(constant);
   assert(value && "not a palettizable constant");
   PlanOutcome outcome;
-  if (value.getNumElements() <= settings.weightThreshold) {
-    outcome.kind = PlanOutcome::Kind::Small;
+  outcome.kind = classifyBySize(value, settings);
+  if (outcome.kind != PlanOutcome::Kind::Palettize)
     return outcome;
-  }
-  // A splat is stored as one value: palettizing it would grow it.
-  auto dense = dyn_cast<DenseElementsAttr>(value);
-  if (dense && dense.isSplat()) {
-    outcome.kind = PlanOutcome::Kind::Splat;
-    return outcome;
-  }
   outcome.plan.settings = settings;
   outcome.plan.format = *getFloatFormat(value.getElementType());
   if (settings.needsChannelAxis() &&

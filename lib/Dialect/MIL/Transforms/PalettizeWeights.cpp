@@ -292,37 +292,35 @@ private:
     }
   };
 
-  /// Decides what `settings` (null: left alone) do to a constant of
-  /// `elements` elements.
-  static Decision decide(const PalettizeSettings *settings, int64_t elements,
-                         bool splat) {
+  /// Decides what `settings` (null: left alone) do to a constant of value
+  /// `value`, as planning does (classifyBySize).
+  static Decision decide(const PalettizeSettings *settings,
+                         ElementsAttr value) {
     if (!settings)
       return {Decision::Kind::LeftAloneByConfig};
-    if (elements <= settings->weightThreshold)
+    switch (classifyBySize(value, *settings)) {
+    case PlanOutcome::Kind::Small:
       return {Decision::Kind::Small};
-    // A splat is stored as one value: palettizing it would grow it.
-    if (splat)
+    case PlanOutcome::Kind::Splat:
       return {Decision::Kind::Splat};
-    return {Decision::Kind::Palettize, settings};
+    default:
+      return {Decision::Kind::Palettize, settings};
+    }
   }
-  static Decision decide(const PalettizeEntry &entry, int64_t elements,
-                         bool splat) {
-    return decide(entry ? &*entry : nullptr, elements, splat);
+  static Decision decide(const PalettizeEntry &entry, ElementsAttr value) {
+    return decide(entry ? &*entry : nullptr, value);
   }
 
   /// Decides what becomes of `op`, or fails with an error when its
   /// consumers' entries disagree on it.
   FailureOr<Decision> decideFor(Operation *op, ElementsAttr value) {
-    const int64_t elements = value.getNumElements();
-    auto dense = dyn_cast<DenseElementsAttr>(value);
-    const bool splat = dense && dense.isSplat();
     if (!config)
-      return decide(&commandLineSettings, elements, splat);
+      return decide(&commandLineSettings, value);
     std::optional<std::string> name = getConstantName(op);
     if (name) {
       auto it = config->opNames.find(*name);
       if (it != config->opNames.end())
-        return decide(it->second, elements, splat);
+        return decide(it->second, value);
     }
     // Each consumer's entry: its name's, else its type's, else the global.
     std::optional<Decision> chosen;
@@ -352,7 +350,7 @@ private:
         entry = &it->second;
         key = "op_type_configs." + type.str();
       }
-      Decision decision = decide(*entry, elements, splat);
+      Decision decision = decide(*entry, value);
       if (!chosen) {
         chosen = decision;
         chosenBy = user;
@@ -380,7 +378,7 @@ private:
     }
     if (chosen)
       return *chosen;
-    return decide(config->global, elements, splat);
+    return decide(config->global, value);
   }
 
   /// Walks the IR in program order and keeps the constants to palettize.
@@ -413,8 +411,12 @@ private:
         warnLeftUnchanged(op) << outcome.reason;
         return WalkResult::advance();
       }
+      // decideFor classified the constant as planning does, so small and
+      // splat constants were counted there.
       assert(outcome.kind == PlanOutcome::Kind::Palettize &&
              "decideFor already counted small and splat constants");
+      if (outcome.kind != PlanOutcome::Kind::Palettize)
+        return WalkResult::advance();
       candidates.push_back(Candidate{op, value, std::move(outcome.plan)});
       return WalkResult::advance();
     });

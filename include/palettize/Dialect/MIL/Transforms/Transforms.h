@@ -75,6 +75,12 @@ struct PlanOutcome {
   std::string reason;
 };
 
+/// The part of planning that needs no IR: Small when `value` has at most
+/// the settings' weight threshold of elements, Splat for a splat, else
+/// Palettize.
+PlanOutcome::Kind classifyBySize(mlir::ElementsAttr value,
+                                 const PalettizeSettings &settings);
+
 /// Plans how `settings` palettize `constant`, for which getPalettizableValue
 /// must be non-null: the threshold, splats, and the channel axis (given, or
 /// inferred from the consumers: linalg indexing maps, TOSA layouts, else 0)
