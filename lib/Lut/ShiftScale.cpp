@@ -1,6 +1,7 @@
 //===- ShiftScale.cpp - Blockwise shift-scale decoding and quantization ---===//
 
 #include "palettize/Lut/ShiftScale.h"
+#include "palettize/Lut/LutBuilder.h"
 
 #include <algorithm>
 #include <cassert>
@@ -178,19 +179,28 @@ std::vector<float> palettize::dequantizeLuts(const QuantizedLuts &luts,
   BlockwiseLayout layout;
   layout.dataShape = {int64_t(paletteCount), paletteSize};
   layout.scaleShape = {int64_t(paletteCount), 1};
-  std::vector<char> scales(paletteCount * getByteWidth(format));
-  for (size_t p = 0; p < paletteCount; ++p)
-    writeFloat(scales.data(), format, int64_t(p), luts.scales[p]);
+  std::vector<char> scales =
+      encodeFloats(luts.scales.data(), paletteCount, format);
   std::vector<char> decoded(luts.data.size() * getByteWidth(format));
   decodeBlockwiseShiftScale(
       layout, luts.data.data(),
       isSigned ? ShiftScaleDataType::Int8 : ShiftScaleDataType::UInt8,
       scales.data(), isSigned ? nullptr : luts.offsets.data(), format,
       decoded.data());
-  std::vector<float> values(luts.data.size());
-  for (size_t i = 0; i < values.size(); ++i)
-    values[i] = readFloat(decoded.data(), format, int64_t(i));
-  return values;
+  return decodeFloats(decoded.data(), luts.data.size(), format);
+}
+
+/// The entries (rows) each group's indices use: a prefix, as the builders
+/// make them; `groupOf` maps an index position to its group.
+template <typename GroupOf>
+static std::vector<size_t> getUsedEntries(llvm::ArrayRef<uint8_t> indices,
+                                          size_t groups, GroupOf groupOf) {
+  std::vector<size_t> used(groups, 0);
+  for (size_t i = 0; i < indices.size(); ++i) {
+    size_t &count = used[groupOf(i)];
+    count = std::max(count, size_t(indices[i]) + 1);
+  }
+  return used;
 }
 
 void palettize::reassignToNearest(const void *data,
@@ -199,21 +209,15 @@ void palettize::reassignToNearest(const void *data,
                                   llvm::ArrayRef<float> luts,
                                   size_t paletteSize,
                                   llvm::MutableArrayRef<uint8_t> indices) {
-  int64_t inner = 1;
-  for (size_t d = axis + 1; d < shape.size(); ++d)
-    inner *= shape[d];
-  const int64_t channels = shape.empty() ? 1 : shape[axis];
-  const size_t groups = luts.size() / paletteSize;
-  // The entries each group's indices use: a prefix, as built.
-  std::vector<size_t> used(groups, 0);
+  const AxisSplit split =
+      shape.empty() ? AxisSplit() : splitAroundAxis(shape, axis);
+  const int64_t inner = split.inner, channels = split.channels;
   auto groupOf = [&](size_t i) -> size_t {
     return groupSize == 0 ? 0
                           : size_t((int64_t(i) / inner) % channels / groupSize);
   };
-  for (size_t i = 0; i < indices.size(); ++i) {
-    size_t &count = used[groupOf(i)];
-    count = std::max(count, size_t(indices[i]) + 1);
-  }
+  const std::vector<size_t> used =
+      getUsedEntries(indices, luts.size() / paletteSize, groupOf);
   for (size_t i = 0; i < indices.size(); ++i) {
     const size_t group = groupOf(i);
     const float *entries = luts.data() + group * paletteSize;
@@ -239,21 +243,17 @@ void palettize::reassignVectorsToNearest(
     llvm::ArrayRef<float> luts, size_t paletteSize,
     llvm::MutableArrayRef<uint8_t> indices) {
   assert(vectorSize > 0 && shape[axis] % vectorSize == 0 && "bad vectors");
-  int64_t inner = 1;
-  for (size_t d = axis + 1; d < shape.size(); ++d)
-    inner *= shape[d];
+  const int64_t inner = splitAroundAxis(shape, axis).inner;
   const int64_t gridChannels = shape[axis] / vectorSize;
   const size_t d = size_t(vectorSize);
-  const size_t groups = luts.size() / (paletteSize * d);
   // Grid position i: outer o, vector channel c, inner j.
   auto groupOf = [&](int64_t channel) -> size_t {
     return groupSize == 0 ? 0 : size_t(channel * vectorSize / groupSize);
   };
-  std::vector<size_t> used(groups, 0);
-  for (size_t i = 0; i < indices.size(); ++i) {
-    size_t &count = used[groupOf((int64_t(i) / inner) % gridChannels)];
-    count = std::max(count, size_t(indices[i]) + 1);
-  }
+  const std::vector<size_t> used =
+      getUsedEntries(indices, luts.size() / (paletteSize * d), [&](size_t i) {
+        return groupOf((int64_t(i) / inner) % gridChannels);
+      });
   std::vector<double> point(d);
   for (size_t i = 0; i < indices.size(); ++i) {
     const int64_t outer = int64_t(i) / inner / gridChannels;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace palettize {
 
@@ -84,6 +85,24 @@ inline void writeFloat(void *buffer, FloatFormat format, int64_t i,
   }
   const uint16_t bits = floatToNarrow(value, format);
   std::memcpy(bytes + 2 * i, &bits, 2);
+}
+
+/// Returns `count` floats stored little-endian in `format` at `data`.
+inline std::vector<float> decodeFloats(const void *data, size_t count,
+                                       FloatFormat format) {
+  std::vector<float> values(count);
+  for (size_t i = 0; i < count; ++i)
+    values[i] = readFloat(data, format, int64_t(i));
+  return values;
+}
+
+/// Returns `count` floats stored as `format` (rounded to nearest even).
+inline std::vector<char> encodeFloats(const float *values, size_t count,
+                                      FloatFormat format) {
+  std::vector<char> bytes(count * getByteWidth(format));
+  for (size_t i = 0; i < count; ++i)
+    writeFloat(bytes.data(), format, int64_t(i), values[i]);
+  return bytes;
 }
 
 /// Returns true if 16-bit storage `bits` of `format` is NaN or infinite.

@@ -233,11 +233,9 @@ namespace {
 /// dense attribute of the constant's element type and the given shape.
 DenseElementsAttr getFloatAttr(ArrayRef<float> values, ArrayRef<int64_t> shape,
                                Type elementType, FloatFormat format) {
-  auto type = RankedTensorType::get(shape, elementType);
-  std::vector<char> bytes(values.size() * getByteWidth(format));
-  for (size_t i = 0; i < values.size(); ++i)
-    writeFloat(bytes.data(), format, int64_t(i), values[i]);
-  return DenseElementsAttr::getFromRawBuffer(type, bytes);
+  return DenseElementsAttr::getFromRawBuffer(
+      RankedTensorType::get(shape, elementType),
+      encodeFloats(values.data(), values.size(), format));
 }
 
 /// Runs the registered LUT function `name` on `count` values of `format` and
@@ -248,13 +246,10 @@ ScalarLut buildCustomLut(StringRef name, const void *data, size_t count,
   ScalarLut lut;
   std::optional<LutFunction> function = lookupLutFunction(name);
   assert(function && "validated before any LUT is built");
-  std::vector<float> values(count);
-  for (size_t i = 0; i < count; ++i) {
-    values[i] = readFloat(data, format, int64_t(i));
-    if (!std::isfinite(values[i])) {
-      lut.status = LutStatus::NonFiniteValues;
-      return lut;
-    }
+  std::vector<float> values = decodeFloats(data, count, format);
+  if (!llvm::all_of(values, [](float v) { return std::isfinite(v); })) {
+    lut.status = LutStatus::NonFiniteValues;
+    return lut;
   }
   CustomLut custom = (*function)(values);
   if (std::optional<std::string> problem =
@@ -375,17 +370,14 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
       scaling.dataShape.assign(shape.begin(), shape.end());
       scaling.scaleShape.assign(shape.size(), 1);
       scaling.scaleShape[plan.channelAxis] = shape[plan.channelAxis];
-      std::vector<char> scales(result.channelScales.size() *
-                               getByteWidth(plan.format));
-      for (size_t c = 0; c < result.channelScales.size(); ++c)
-        writeFloat(scales.data(), plan.format, int64_t(c),
-                   result.channelScales[c]);
+      std::vector<char> scales =
+          encodeFloats(result.channelScales.data(), result.channelScales.size(),
+                       plan.format);
       std::vector<char> scaled(count * getByteWidth(plan.format));
       decodeBlockwiseShiftScale(scaling, decoded.data(),
                                 ShiftScaleDataType::F32, scales.data(),
                                 /*offset=*/nullptr, plan.format, scaled.data());
-      for (size_t i = 0; i < count; ++i)
-        decoded[i] = readFloat(scaled.data(), plan.format, int64_t(i));
+      decoded = decodeFloats(scaled.data(), count, plan.format);
     }
     result.snrDb = measureError(data.bytes.data(), plan.format, decoded).snrDb;
   }
