@@ -97,8 +97,12 @@ struct CompressedTensor {
   /// indices are released once packed.
   ScalarLut lut;
   size_t groupCount = 1;
-  /// The indices, packed in Core ML's layout.
-  mlir::AsmResourceBlob packedIndices;
+  /// The indices, packed in Core ML's layout. Empty until packed; built
+  /// with every field set, as AsmResourceBlob's default constructor leaves
+  /// one uninitialized that moves then read.
+  mlir::AsmResourceBlob packedIndices{llvm::ArrayRef<char>(), /*align=*/1,
+                                      /*deleter=*/nullptr,
+                                      /*dataIsMutable=*/false};
   /// lut-dtype=int8/uint8: the stored LUT, its scales and zero points.
   QuantizedLuts quantizedLut;
   /// per-channel-scale: one scale per channel along the channel axis.
