@@ -109,7 +109,7 @@ void runLut(benchmark::State &state, LutMode mode, FloatFormat format,
   for (auto _ : state) {
     const int64_t before = currentBytes.load();
     peakBytes = before;
-    ScalarLut lut = buildScalarLut(config, data, size, format);
+    LutResult lut = buildLut(config, TensorView(data, format, {int64_t(size)}));
     benchmark::DoNotOptimize(lut.indices.data());
     peakExtra = std::max(peakExtra, peakBytes.load() - before);
     if (lut.status != LutStatus::Success)
@@ -153,7 +153,7 @@ void unique_f32(benchmark::State &state) {
   for (size_t i = 0; i < size; ++i)
     values[i] = float((i * 7919) % 200) * 0.01f;
   for (auto _ : state) {
-    ScalarLut lut = buildScalarLut({LutMode::Unique, 0, {}}, values);
+    LutResult lut = buildLut({LutMode::Unique, 0, {}}, TensorView(values));
     benchmark::DoNotOptimize(lut.indices.data());
   }
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(size));

@@ -86,11 +86,11 @@ int main(int argc, char **argv) {
   if (clusterDim > 1) {
     // The file as [count / d, d] vectors.
     const int64_t shape[] = {int64_t(count) / clusterDim, clusterDim};
-    VectorLut vectors;
+    LutResult vectors;
     for (int r = 0; r < repeats; ++r) {
       auto start = std::chrono::steady_clock::now();
-      vectors =
-          buildVectorLut(config, bytes.data(), shape, 1, clusterDim, format);
+      vectors = buildLut(config, TensorView(bytes.data(), format, shape),
+                         Tiling{1, 0, clusterDim});
       std::chrono::duration<double> elapsed =
           std::chrono::steady_clock::now() - start;
       best = std::min(best, elapsed.count());
@@ -110,19 +110,20 @@ int main(int argc, char **argv) {
                     reinterpret_cast<const uint16_t *>(bytes.data())[e],
                     format));
       const double decoded =
-          vectors.lut[vectors.indices[e / clusterDim] * clusterDim +
-                      e % clusterDim];
+          vectors.entries[vectors.indices[e / clusterDim] * clusterDim +
+                          e % clusterDim];
       squared += (value - decoded) * (value - decoded);
     }
     std::printf("{\"status\": \"ok\", \"seconds\": %.9g, \"mse\": %.17g, "
                 "\"distinct\": 0, \"nbits\": %u, \"threads\": %u}\n",
-                best, squared / double(used), vectors.nbits, threads);
+                best, squared / double(used), vectors.getIndexBitWidth(),
+                threads);
     return 0;
   }
-  ScalarLut lut;
+  LutResult lut;
   for (int r = 0; r < repeats; ++r) {
     auto start = std::chrono::steady_clock::now();
-    lut = buildScalarLut(config, bytes.data(), count, format);
+    lut = buildLut(config, TensorView(bytes.data(), format, {int64_t(count)}));
     std::chrono::duration<double> elapsed =
         std::chrono::steady_clock::now() - start;
     best = std::min(best, elapsed.count());
@@ -136,17 +137,17 @@ int main(int argc, char **argv) {
     error =
         measureError(llvm::ArrayRef<float>(
                          reinterpret_cast<const float *>(bytes.data()), count),
-                     lut.lut, lut.indices);
+                     lut.entries, lut.indices);
   } else {
     error = measureError(
         llvm::ArrayRef<uint16_t>(
             reinterpret_cast<const uint16_t *>(bytes.data()), count),
-        format, lut.lut, lut.indices);
+        format, lut.entries, lut.indices);
   }
   std::printf("{\"status\": \"ok\", \"seconds\": %.9g, \"mse\": %.17g, "
               "\"max_abs_error\": %.9g, \"snr_db\": %.6g, \"distinct\": %zu, "
               "\"nbits\": %u, \"threads\": %u}\n",
               best, error.meanSquaredError, error.maxAbsError, error.snrDb,
-              lut.distinctCount, lut.nbits, threads);
+              lut.distinctCount, lut.getIndexBitWidth(), threads);
   return 0;
 }

@@ -1,6 +1,6 @@
 //===- LutBuilder.cpp - Build a palette for a tensor ----------------------===//
 
-#include "palettize/Lut/LutBuilder.h"
+#include "LutBuilders.h"
 #include "palettize/Lut/BitPacking.h"
 #include "palettize/Lut/KMeans1D.h"
 
@@ -86,8 +86,8 @@ namespace {
 constexpr size_t kParallelChunk = size_t(1) << 21;
 
 /// A result that only reports why no LUT was built.
-ScalarLut failedLut(LutStatus status) {
-  ScalarLut result;
+LutResult failedLut(LutStatus status) {
+  LutResult result;
   result.status = status;
   return result;
 }
@@ -96,39 +96,6 @@ ScalarLut failedLut(LutStatus status) {
 std::vector<float> padLut(std::vector<float> entries, unsigned nbits) {
   entries.resize(size_t(1) << nbits, 0.0f);
   return entries;
-}
-
-/// For ascending distinct values, returns the nearest-entry index of each
-/// one. Values and entries both ascend, so the nearest entry only moves
-/// forward: one merge-like walk, O(distinct + entries). When every distinct
-/// value has an entry of its own, the i-th value takes entry i: that keeps
-/// -0 and +0 apart, which a comparison of values cannot.
-template <typename ValueAt>
-std::vector<uint8_t> assignDistinct(size_t distinctCount, ValueAt valueAt,
-                                    llvm::ArrayRef<float> lut, size_t used) {
-  std::vector<uint8_t> assignment(distinctCount);
-  if (used == distinctCount) {
-    for (size_t i = 0; i < distinctCount; ++i)
-      assignment[i] = uint8_t(i);
-    return assignment;
-  }
-  size_t entry = 0; // lowest index of the current entry's value
-  for (size_t i = 0; i < distinctCount; ++i) {
-    const double value = valueAt(i);
-    // Advance while the next distinct entry value is strictly nearer; equal
-    // entries are skipped so that ties keep the lower index.
-    while (true) {
-      size_t next = entry + 1;
-      while (next < used && lut[next] == lut[entry])
-        ++next;
-      if (next >= used ||
-          !(std::fabs(lut[next] - value) < std::fabs(value - lut[entry])))
-        break;
-      entry = next;
-    }
-    assignment[i] = uint8_t(entry);
-  }
-  return assignment;
 }
 
 /// Clusters ascending distinct values with the given weights into at most
@@ -218,9 +185,9 @@ void gatherIndices(llvm::ArrayRef<uint16_t> bits,
   });
 }
 
-ScalarLut build16(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
+LutResult build16(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
                   FloatFormat format) {
-  ScalarLut result;
+  LutResult result;
   Histogram16 histogram(bits, format, config.kmeans.parallelFor);
   result.distinctCount = histogram.distinct;
   if (histogram.hasNonFinite) {
@@ -243,8 +210,8 @@ ScalarLut build16(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
   std::vector<float> entries;
   switch (config.mode) {
   case LutMode::Unique:
-    result.nbits = getSmallestBitWidthFor(values.size());
-    if (result.nbits == 0) {
+    result.layout.indexBitWidth = getSmallestBitWidthFor(values.size());
+    if (result.layout.indexBitWidth == 0) {
       result.status = LutStatus::TooManyDistinctValues;
       return result;
     }
@@ -252,7 +219,7 @@ ScalarLut build16(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
       entries.push_back(float(value));
     break;
   case LutMode::KMeans:
-    result.nbits = config.nbits;
+    result.layout.indexBitWidth = config.nbits;
     entries = clusterExactly(values, weights, config.nbits, format,
                              config.kmeans.parallelFor);
     break;
@@ -262,14 +229,13 @@ ScalarLut build16(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
     llvm_unreachable("custom LUTs are the caller's");
   }
 
-  std::vector<uint8_t> assignment = assignDistinct(
-      values.size(), [&](size_t i) { return values[i]; }, entries,
-      entries.size());
+  std::vector<uint8_t> assignment = detail::assignDistinct(
+      values.size(), [&](size_t i) { return values[i]; }, entries);
   std::vector<uint8_t> indexByBits(65536, 0);
   for (size_t i = 0; i < distinctBits.size(); ++i)
     indexByBits[distinctBits[i]] = assignment[i];
   gatherIndices(bits, indexByBits, result.indices, config.kmeans.parallelFor);
-  result.lut = padLut(std::move(entries), result.nbits);
+  result.entries = padLut(std::move(entries), result.layout.indexBitWidth);
   return result;
 }
 
@@ -297,10 +263,10 @@ struct UniformGrid {
   }
 };
 
-ScalarLut buildUniform16(unsigned nbits, llvm::ArrayRef<uint16_t> bits,
+LutResult buildUniform16(unsigned nbits, llvm::ArrayRef<uint16_t> bits,
                          FloatFormat format) {
-  ScalarLut result;
-  result.nbits = nbits;
+  LutResult result;
+  result.layout.indexBitWidth = nbits;
   std::vector<uint8_t> present(65536, 0);
   for (uint16_t pattern : bits)
     present[pattern] = 1;
@@ -326,13 +292,13 @@ ScalarLut buildUniform16(unsigned nbits, llvm::ArrayRef<uint16_t> bits,
       indexByBits[pattern] =
           uint8_t(grid.indexOf(narrowToFloat(uint16_t(pattern), format)));
   gatherIndices(bits, indexByBits, result.indices, {});
-  result.lut = grid.lut(format);
+  result.entries = grid.lut(format);
   return result;
 }
 
-ScalarLut buildUniform32(unsigned nbits, llvm::ArrayRef<float> values) {
-  ScalarLut result;
-  result.nbits = nbits;
+LutResult buildUniform32(unsigned nbits, llvm::ArrayRef<float> values) {
+  LutResult result;
+  result.layout.indexBitWidth = nbits;
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
   for (float value : values) {
     if (!std::isfinite(value)) {
@@ -348,7 +314,7 @@ ScalarLut buildUniform32(unsigned nbits, llvm::ArrayRef<float> values) {
   result.indices.resize(values.size());
   for (size_t i = 0; i < values.size(); ++i)
     result.indices[i] = uint8_t(grid.indexOf(values[i]));
-  result.lut = grid.lut(FloatFormat::F32);
+  result.entries = grid.lut(FloatFormat::F32);
   return result;
 }
 
@@ -718,46 +684,9 @@ std::vector<float> clusterF32(const Distinct32 &distinct, size_t elementCount,
   return entries;
 }
 
-/// Maps each element to its entry through the ascending thresholds (the
-/// first key of each entry after the first); a table over the top 16 key
-/// bits resolves almost every element without a search.
-void assignElements32(llvm::ArrayRef<float> values,
-                      const std::vector<uint64_t> &thresholds,
-                      std::vector<uint8_t> &indices) {
-  constexpr uint16_t kAmbiguous = 0xFFFF;
-  std::vector<uint16_t> indexByBucket(65536);
-  size_t below = 0; // thresholds <= the bucket's first key
-  for (uint64_t bucket = 0; bucket < 65536; ++bucket) {
-    const uint64_t first = bucket << 16, last = first | 0xFFFF;
-    while (below < thresholds.size() && thresholds[below] <= first)
-      ++below;
-    const bool straddles =
-        below < thresholds.size() && thresholds[below] <= last;
-    indexByBucket[bucket] = straddles ? kAmbiguous : uint16_t(below);
-  }
-  // Indexed by the raw top 16 bits, so that only ambiguous elements need
-  // their key.
-  std::vector<uint16_t> indexByTop(65536);
-  for (uint32_t top = 0; top < 65536; ++top)
-    indexByTop[top] =
-        indexByBucket[top & 0x8000 ? ~top & 0xFFFF : top | 0x8000];
-  indices.resize(values.size());
-  const uint16_t *lookup = indexByTop.data();
-  uint8_t *target = indices.data();
-  for (size_t i = 0; i < values.size(); ++i) {
-    const uint32_t bits = floatToBits(values[i]);
-    uint16_t index = lookup[bits >> 16];
-    if (index == kAmbiguous)
-      index = uint16_t(std::upper_bound(thresholds.begin(), thresholds.end(),
-                                        uint64_t(orderedKey32(bits))) -
-                       thresholds.begin());
-    target[i] = uint8_t(index);
-  }
-}
-
 /// Unique for f32: the distinct set stays small (<= 256) or the search ends.
-ScalarLut buildUnique32(llvm::ArrayRef<float> values) {
-  ScalarLut result;
+LutResult buildUnique32(llvm::ArrayRef<float> values) {
+  LutResult result;
   std::vector<uint32_t> keys; // sorted distinct keys
   for (float value : values) {
     const uint32_t key = orderedKey32(floatToBits(value));
@@ -772,7 +701,7 @@ ScalarLut buildUnique32(llvm::ArrayRef<float> values) {
     keys.insert(it, key);
   }
   result.distinctCount = keys.size();
-  result.nbits = getSmallestBitWidthFor(keys.size());
+  result.layout.indexBitWidth = getSmallestBitWidthFor(keys.size());
   std::vector<float> entries;
   for (uint32_t key : keys)
     entries.push_back(keyToFloat(key));
@@ -782,14 +711,14 @@ ScalarLut buildUnique32(llvm::ArrayRef<float> values) {
         uint8_t(std::lower_bound(keys.begin(), keys.end(),
                                  orderedKey32(floatToBits(values[i]))) -
                 keys.begin());
-  result.lut = padLut(std::move(entries), result.nbits);
+  result.entries = padLut(std::move(entries), result.layout.indexBitWidth);
   return result;
 }
 
-ScalarLut buildKMeans32Sorted(const LutConfig &config,
+LutResult buildKMeans32Sorted(const LutConfig &config,
                               llvm::ArrayRef<float> values) {
-  ScalarLut result;
-  result.nbits = config.nbits;
+  LutResult result;
+  result.layout.indexBitWidth = config.nbits;
   const size_t n = values.size();
 
   // Sort ordered keys; -0 and +0 stay distinct, so a value set that fits
@@ -822,43 +751,18 @@ ScalarLut buildKMeans32Sorted(const LutConfig &config,
 
   std::vector<float> entries =
       clusterF32(distinct, n, config.nbits, config.kmeans);
-  std::vector<uint8_t> assignment = assignDistinct(
-      m, [&](size_t i) { return distinct.value(i); }, entries, entries.size());
+  std::vector<uint8_t> assignment = detail::assignDistinct(
+      m, [&](size_t i) { return distinct.value(i); }, entries);
   std::vector<uint64_t> thresholds(m ? assignment[0] : 0, 0);
   for (size_t i = 1; i < m; ++i)
     for (unsigned c = assignment[i - 1]; c < assignment[i]; ++c)
       thresholds.push_back(keys[i]);
   // Entries no value maps to (equal rounded centroids) sort after all keys.
   while (thresholds.size() + 1 < entries.size())
-    thresholds.push_back(uint64_t(1) << 32);
-  assignElements32(values, thresholds, result.indices);
-  result.lut = padLut(std::move(entries), result.nbits);
+    thresholds.push_back(detail::kNeverKey);
+  detail::assignByThresholds(values, thresholds, result.indices);
+  result.entries = padLut(std::move(entries), result.layout.indexBitWidth);
   return result;
-}
-
-/// Thresholds for assignElements32 that map each value to its nearest LUT
-/// entry, the lower one on ties: entry e (e >= 1) starts at the first key
-/// whose value lies above the midpoint between e's value and the previous
-/// distinct entry's. Duplicated entries are never chosen, so they start
-/// where the next distinct entry starts.
-std::vector<uint64_t> thresholdsFromLut(llvm::ArrayRef<float> entries) {
-  const size_t k = entries.size();
-  constexpr uint64_t kNever = uint64_t(1) << 32;
-  std::vector<uint64_t> thresholds(k ? k - 1 : 0, kNever);
-  uint64_t next = kNever;
-  for (size_t e = k; e-- > 1;) {
-    if (entries[e] == entries[e - 1]) {
-      thresholds[e - 1] = next;
-      continue;
-    }
-    const double midpoint = (double(entries[e - 1]) + double(entries[e])) / 2;
-    float above = float(midpoint);
-    if (double(above) <= midpoint)
-      above = std::nextafter(above, std::numeric_limits<float>::infinity());
-    next = orderedKey32(floatToBits(above));
-    thresholds[e - 1] = next;
-  }
-  return thresholds;
 }
 
 /// The f32 histogram: 65,536 buckets over the top 16 bits of the ordered key
@@ -1017,16 +921,16 @@ std::vector<float> centroidsOfUnits(const Units &units,
   return entries;
 }
 
-ScalarLut buildKMeans32Sorted(const LutConfig &config,
+LutResult buildKMeans32Sorted(const LutConfig &config,
                               llvm::ArrayRef<float> values);
 
 /// k-means for f32 tensors too large to sort cheaply: everything goes
 /// through Histogram32, and only the buckets around cluster boundaries are
 /// expanded into their exact values (one more pass over the input).
-ScalarLut buildKMeans32Histogram(const LutConfig &config,
+LutResult buildKMeans32Histogram(const LutConfig &config,
                                  llvm::ArrayRef<float> values) {
-  ScalarLut result;
-  result.nbits = config.nbits;
+  LutResult result;
+  result.layout.indexBitWidth = config.nbits;
   const KMeansOptions &options = config.kmeans;
   const size_t n = values.size();
   Histogram32 histogram(values);
@@ -1079,10 +983,10 @@ ScalarLut buildKMeans32Histogram(const LutConfig &config,
     } else {
       entries = centroidsOfUnits(
           units, clusterUnits(units, k, options, double(n)), shift);
-      thresholds = thresholdsFromLut(entries);
+      thresholds = detail::getThresholds(entries);
     }
-    assignElements32(values, thresholds, result.indices);
-    result.lut = padLut(std::move(entries), result.nbits);
+    detail::assignByThresholds(values, thresholds, result.indices);
+    result.entries = padLut(std::move(entries), result.layout.indexBitWidth);
     return result;
   }
 
@@ -1221,8 +1125,8 @@ ScalarLut buildKMeans32Histogram(const LutConfig &config,
       mixed.units.size(), [&](size_t i) { return mixed.units.at(i); },
       makeWindows(first, last, mixed.units.size()));
   std::vector<float> entries = centroidsOfUnits(mixed.units, starts, shift);
-  assignElements32(values, thresholdsFromLut(entries), result.indices);
-  result.lut = padLut(std::move(entries), result.nbits);
+  detail::assignByThresholds(values, detail::getThresholds(entries), result.indices);
+  result.entries = padLut(std::move(entries), result.layout.indexBitWidth);
   return result;
 }
 
@@ -1242,10 +1146,9 @@ bool allFinite(llvm::ArrayRef<float> values) {
   return true;
 }
 
-} // namespace
-
-ScalarLut palettize::buildScalarLut(const LutConfig &config,
-                                    llvm::ArrayRef<float> values) {
+/// Builds one scalar palette for f32 values.
+LutResult buildScalarLut32(const LutConfig &config,
+                           llvm::ArrayRef<float> values) {
   if (config.mode == LutMode::Custom)
     return failedLut(LutStatus::UnsupportedMode);
   if (config.mode != LutMode::Unique && !isSupportedIndexBitWidth(config.nbits))
@@ -1269,9 +1172,10 @@ ScalarLut palettize::buildScalarLut(const LutConfig &config,
   return buildKMeans32Sorted(config, values);
 }
 
-ScalarLut palettize::buildScalarLut(const LutConfig &config,
-                                    llvm::ArrayRef<uint16_t> values,
-                                    FloatFormat format) {
+/// Builds one scalar palette for f16 or bf16 values.
+LutResult buildScalarLut16(const LutConfig &config,
+                           llvm::ArrayRef<uint16_t> values,
+                           FloatFormat format) {
   assert(format != FloatFormat::F32 && "16-bit formats only");
   if (config.mode == LutMode::Custom)
     return failedLut(LutStatus::UnsupportedMode);
@@ -1282,62 +1186,47 @@ ScalarLut palettize::buildScalarLut(const LutConfig &config,
   return build16(config, values, format);
 }
 
-ScalarLut palettize::buildScalarLut(const LutConfig &config, const void *data,
-                                    size_t count, FloatFormat format) {
+} // namespace
+
+LutResult palettize::detail::buildScalarLut(const LutConfig &config,
+                                            const void *data, size_t count,
+                                            FloatFormat format) {
   if (format == FloatFormat::F32)
-    return buildScalarLut(
+    return buildScalarLut32(
         config, llvm::ArrayRef<float>(static_cast<const float *>(data), count));
-  return buildScalarLut(
+  return buildScalarLut16(
       config,
       llvm::ArrayRef<uint16_t>(static_cast<const uint16_t *>(data), count),
       format);
 }
 
-GroupedLut palettize::buildGroupedLut(const LutConfig &config, const void *data,
-                                      llvm::ArrayRef<int64_t> shape,
-                                      unsigned axis, int64_t groupSize,
-                                      FloatFormat format, int64_t vectorSize) {
-  assert(axis < shape.size() && groupSize > 0 && shape[axis] % groupSize == 0 &&
-         vectorSize > 0 && groupSize % vectorSize == 0 &&
-         "groups must tile the axis, and vectors the groups");
-  if (config.mode == LutMode::Custom) {
-    GroupedLut result;
-    result.status = LutStatus::UnsupportedMode;
-    return result;
-  }
+size_t TensorView::getElementCount() const {
+  size_t count = 1;
+  for (int64_t size : shape)
+    count *= size_t(size);
+  return count;
+}
+
+namespace {
+
+/// One palette per group of channels: each group's elements are gathered
+/// (in element order, a tensor of shape [outer, groupSize, inner]) and
+/// palettized alone, then the palettes are padded to the widest and the
+/// indices scattered back into the index grid.
+LutResult buildGroupedLut(const LutConfig &config, const TensorView &tensor,
+                          const Tiling &tiling) {
+  const int64_t groupSize = tiling.groupSize, vectorSize = tiling.vectorSize;
+  const FloatFormat format = tensor.format;
   // Plain variables: lambdas below capture them.
-  const AxisSplit split = splitAroundAxis(shape, axis);
+  const AxisSplit split = splitAroundAxis(tensor.shape, tiling.axis);
   const int64_t outer = split.outer, channels = split.channels,
                 inner = split.inner;
   const size_t groups = size_t(channels / groupSize);
   const unsigned width = getByteWidth(format);
-  const char *bytes = static_cast<const char *>(data);
+  const char *bytes = static_cast<const char *>(tensor.data);
 
-  // Each group's elements, gathered in element order: a tensor of shape
-  // [outer, groupSize, inner], clustered alone.
-  struct GroupResult {
-    LutStatus status = LutStatus::Success;
-    unsigned nbits = 0;
-    std::vector<float> lut;
-    std::vector<uint8_t> indices;
-  };
-  std::vector<GroupResult> results(groups);
+  std::vector<LutResult> results(groups);
   const size_t groupElements = size_t(outer * groupSize * inner);
-  // Visits (position in the tensor, position in the group) of each element,
-  // or of each vector's first element: both in their grids' row-major order.
-  const int64_t rowLength = groupSize / vectorSize * inner;
-  auto forEachPoint = [&](size_t group, int64_t pointsPerChannelRow,
-                          auto &&visit) {
-    size_t position = 0;
-    for (int64_t o = 0; o < outer; ++o) {
-      const size_t rowStart =
-          size_t((o * (channels / vectorSize) +
-                  int64_t(group) * (groupSize / vectorSize)) *
-                 inner);
-      for (int64_t e = 0; e < pointsPerChannelRow; ++e)
-        visit(rowStart + size_t(e), position++);
-    }
-  };
   LutConfig groupConfig = config;
   groupConfig.kmeans.parallelFor = nullptr; // the groups are the tasks
   runTasks(config.kmeans.parallelFor, groups, [&](size_t group) {
@@ -1350,40 +1239,73 @@ GroupedLut palettize::buildGroupedLut(const LutConfig &config, const void *data,
                   size_t(groupSize * inner) * width);
       position += size_t(groupSize * inner);
     }
-    GroupResult &result = results[group];
     if (vectorSize > 1) {
       const int64_t groupShape[] = {outer, groupSize, inner};
-      VectorLut vectors = buildVectorLut(groupConfig, gathered.data(),
-                                         groupShape, 1, vectorSize, format);
-      result = {vectors.status, vectors.nbits, std::move(vectors.lut),
-                std::move(vectors.indices)};
+      results[group] = detail::buildVectorLut(
+          groupConfig, TensorView(gathered.data(), format, groupShape),
+          /*axis=*/1, vectorSize);
     } else {
-      ScalarLut scalars =
-          buildScalarLut(groupConfig, gathered.data(), groupElements, format);
-      result = {scalars.status, scalars.nbits, std::move(scalars.lut),
-                std::move(scalars.indices)};
+      results[group] = detail::buildScalarLut(groupConfig, gathered.data(),
+                                              groupElements, format);
     }
   });
 
-  GroupedLut grouped;
-  grouped.groupCount = groups;
-  for (const GroupResult &result : results) {
+  LutResult grouped;
+  unsigned nbits = 0;
+  for (const LutResult &result : results) {
     if (result.status != LutStatus::Success) {
       grouped.status = result.status;
       return grouped;
     }
-    grouped.nbits = std::max(grouped.nbits, result.nbits);
+    nbits = std::max(nbits, result.getIndexBitWidth());
   }
-  const size_t paletteValues = (size_t(1) << grouped.nbits) * vectorSize;
-  grouped.luts.assign(groups * paletteValues, 0.0f);
+  grouped.layout.indexBitWidth = nbits;
+  const size_t paletteValues = (size_t(1) << nbits) * vectorSize;
+  grouped.entries.assign(groups * paletteValues, 0.0f);
   grouped.indices.resize(size_t(outer * channels / vectorSize * inner));
+  // A group's points (elements, or vectors) in the index grid: per outer
+  // index, a run of rowLength consecutive positions.
+  const int64_t rowLength = groupSize / vectorSize * inner;
   for (size_t group = 0; group < groups; ++group) {
     // unique picks each group's width; smaller palettes are zero-padded.
-    std::copy(results[group].lut.begin(), results[group].lut.end(),
-              grouped.luts.begin() + group * paletteValues);
-    forEachPoint(group, rowLength, [&](size_t point, size_t position) {
-      grouped.indices[point] = results[group].indices[position];
-    });
+    std::copy(results[group].entries.begin(), results[group].entries.end(),
+              grouped.entries.begin() + group * paletteValues);
+    for (int64_t o = 0; o < outer; ++o) {
+      const size_t rowStart =
+          size_t((o * (channels / vectorSize) +
+                  int64_t(group) * (groupSize / vectorSize)) *
+                 inner);
+      std::copy_n(results[group].indices.begin() + o * rowLength, rowLength,
+                  grouped.indices.begin() + rowStart);
+    }
   }
   return grouped;
+}
+
+} // namespace
+
+LutResult palettize::buildLut(const LutConfig &config, const TensorView &tensor,
+                              const Tiling &tiling) {
+  assert(((tiling.groupSize == 0 && tiling.vectorSize == 1) ||
+          (tiling.axis < tensor.shape.size() && tiling.vectorSize > 0 &&
+           tensor.shape[tiling.axis] % tiling.vectorSize == 0 &&
+           (tiling.groupSize == 0 ||
+            (tensor.shape[tiling.axis] % tiling.groupSize == 0 &&
+             tiling.groupSize % tiling.vectorSize == 0)))) &&
+         "groups must tile the axis, and vectors the groups");
+  LutResult result;
+  if (config.mode == LutMode::Custom)
+    result.status = LutStatus::UnsupportedMode;
+  else if (tiling.groupSize > 0)
+    result = buildGroupedLut(config, tensor, tiling);
+  else if (tiling.vectorSize > 1)
+    result = detail::buildVectorLut(config, tensor, tiling.axis,
+                                    tiling.vectorSize);
+  else
+    result = detail::buildScalarLut(config, tensor.data,
+                                    tensor.getElementCount(), tensor.format);
+  if (result.succeeded())
+    result.layout =
+        LutLayout::get(tensor.shape, tiling, result.getIndexBitWidth());
+  return result;
 }

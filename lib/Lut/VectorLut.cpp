@@ -6,8 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LutBuilders.h"
 #include "palettize/Lut/BitPacking.h"
-#include "palettize/Lut/LutBuilder.h"
+#include "palettize/Lut/NearestEntry.h"
 
 #include <algorithm>
 #include <cassert>
@@ -52,23 +53,6 @@ double squaredDistance(const double *a, const double *b, size_t d) {
   for (size_t t = 0; t < d; ++t)
     total += (a[t] - b[t]) * (a[t] - b[t]);
   return total;
-}
-
-/// Index of the centre nearest to `point`, the lower one on ties.
-size_t nearest(const double *point, const std::vector<double> &centres,
-               size_t k, size_t d, double *distance = nullptr) {
-  size_t best = 0;
-  double bestDistance = std::numeric_limits<double>::infinity();
-  for (size_t c = 0; c < k; ++c) {
-    const double current = squaredDistance(point, centres.data() + c * d, d);
-    if (current < bestDistance) {
-      bestDistance = current;
-      best = c;
-    }
-  }
-  if (distance)
-    *distance = bestDistance;
-  return best;
 }
 
 /// Greedy k-means++ seeding (scikit-learn's: 2 + ln k candidates per centre,
@@ -230,13 +214,14 @@ double lloyd(const DistinctVectors &points, std::vector<double> &centres) {
 
 } // namespace
 
-VectorLut palettize::buildVectorLut(const LutConfig &config, const void *data,
-                                    llvm::ArrayRef<int64_t> shape,
-                                    unsigned axis, int64_t vectorSize,
-                                    FloatFormat format) {
+LutResult palettize::detail::buildVectorLut(const LutConfig &config,
+                                            const TensorView &tensor,
+                                            unsigned axis, int64_t vectorSize) {
+  llvm::ArrayRef<int64_t> shape = tensor.shape;
+  const FloatFormat format = tensor.format;
   assert(axis < shape.size() && vectorSize > 0 &&
          shape[axis] % vectorSize == 0 && "vectors must tile the axis");
-  VectorLut result;
+  LutResult result;
   if (config.mode == LutMode::Uniform || config.mode == LutMode::Custom) {
     result.status = LutStatus::UnsupportedMode;
     return result;
@@ -255,7 +240,7 @@ VectorLut palettize::buildVectorLut(const LutConfig &config, const void *data,
 
   // The vectors, in index-grid order, as raw bits for exact deduplication.
   const unsigned width = getByteWidth(format);
-  const char *bytes = static_cast<const char *>(data);
+  const char *bytes = static_cast<const char *>(tensor.data);
   std::vector<uint32_t> bits(vectorCount * d);
   size_t v = 0;
   for (int64_t o = 0; o < outer; ++o)
@@ -301,8 +286,8 @@ VectorLut palettize::buildVectorLut(const LutConfig &config, const void *data,
 
   std::vector<float> rows; // used LUT rows, d values each
   if (config.mode == LutMode::Unique) {
-    result.nbits = getSmallestBitWidthFor(m);
-    if (result.nbits == 0) {
+    result.layout.indexBitWidth = getSmallestBitWidthFor(m);
+    if (result.layout.indexBitWidth == 0) {
       result.status = LutStatus::TooManyDistinctValues;
       return result;
     }
@@ -310,7 +295,7 @@ VectorLut palettize::buildVectorLut(const LutConfig &config, const void *data,
       for (size_t t = 0; t < d; ++t)
         rows.push_back(float(points.at(i)[t]));
   } else {
-    result.nbits = config.nbits;
+    result.layout.indexBitWidth = config.nbits;
     const size_t k = std::min(m, size_t(1) << config.nbits);
     std::vector<double> centres;
     if (k == m) {
@@ -337,15 +322,14 @@ VectorLut palettize::buildVectorLut(const LutConfig &config, const void *data,
   // Each vector takes its nearest row (as stored, rounded), lower on ties;
   // a vector equal to a row takes that row exactly.
   const size_t used = rows.size() / d;
-  std::vector<double> stored(rows.begin(), rows.end());
   std::vector<uint8_t> indexOfDistinct(m);
   for (size_t i = 0; i < m; ++i)
-    indexOfDistinct[i] =
-        uint8_t(used == m ? i : nearest(points.at(i), stored, used, d));
+    indexOfDistinct[i] = uint8_t(
+        used == m ? i : findNearestRow(points.at(i), rows.data(), used, d));
   result.indices.resize(vectorCount);
   for (size_t i = 0; i < vectorCount; ++i)
     result.indices[i] = indexOfDistinct[points.ofInput[i]];
-  result.lut.assign((size_t(1) << result.nbits) * d, 0.0f);
-  std::copy(rows.begin(), rows.end(), result.lut.begin());
+  result.entries.assign((size_t(1) << result.layout.indexBitWidth) * d, 0.0f);
+  std::copy(rows.begin(), rows.end(), result.entries.begin());
   return result;
 }

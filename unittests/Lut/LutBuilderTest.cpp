@@ -22,6 +22,32 @@ LutConfig kmeans(unsigned nbits) { return {LutMode::KMeans, nbits, {}}; }
 LutConfig uniform(unsigned nbits) { return {LutMode::Uniform, nbits, {}}; }
 LutConfig unique() { return {LutMode::Unique, 0, {}}; }
 
+// buildLut on the three tensor forms the tests use.
+LutResult buildFlat(const LutConfig &config, llvm::ArrayRef<float> values) {
+  return buildLut(config, TensorView(values));
+}
+LutResult buildFlat(const LutConfig &config, llvm::ArrayRef<uint16_t> bits,
+                    FloatFormat format) {
+  return buildLut(config, TensorView(bits, format));
+}
+LutResult buildFlat(const LutConfig &config, const void *data, size_t count,
+                    FloatFormat format) {
+  return buildLut(config, TensorView(data, format, {int64_t(count)}));
+}
+LutResult buildGrouped(const LutConfig &config, const void *data,
+                       llvm::ArrayRef<int64_t> shape, unsigned axis,
+                       int64_t groupSize, FloatFormat format,
+                       int64_t vectorSize = 1) {
+  return buildLut(config, TensorView(data, format, shape),
+                  Tiling{axis, groupSize, vectorSize});
+}
+LutResult buildVectors(const LutConfig &config, const void *data,
+                       llvm::ArrayRef<int64_t> shape, unsigned axis,
+                       int64_t vectorSize, FloatFormat format) {
+  return buildLut(config, TensorView(data, format, shape),
+                  Tiling{axis, 0, vectorSize});
+}
+
 std::vector<uint16_t> toHalf(const std::vector<float> &values,
                              FloatFormat format) {
   std::vector<uint16_t> bits;
@@ -31,10 +57,10 @@ std::vector<uint16_t> toHalf(const std::vector<float> &values,
 }
 
 /// Sum of squared errors of a result, recomputed here.
-double sse(const std::vector<float> &values, const ScalarLut &lut) {
+double sse(const std::vector<float> &values, const LutResult &lut) {
   double total = 0;
   for (size_t i = 0; i < values.size(); ++i) {
-    double d = double(values[i]) - lut.lut[lut.indices[i]];
+    double d = double(values[i]) - lut.entries[lut.indices[i]];
     total += d * d;
   }
   return total;
@@ -103,22 +129,22 @@ double bruteForceOptimum(const std::vector<float> &values, size_t k) {
 }
 
 /// Checks the invariants every LUT must satisfy.
-void expectWellFormed(const ScalarLut &lut, size_t count) {
+void expectWellFormed(const LutResult &lut, size_t count) {
   ASSERT_EQ(lut.status, LutStatus::Success);
-  ASSERT_TRUE(isSupportedIndexBitWidth(lut.nbits));
-  ASSERT_EQ(lut.lut.size(), size_t(1) << lut.nbits);
+  ASSERT_TRUE(isSupportedIndexBitWidth(lut.getIndexBitWidth()));
+  ASSERT_EQ(lut.entries.size(), size_t(1) << lut.getIndexBitWidth());
   ASSERT_EQ(lut.indices.size(), count);
   for (uint8_t index : lut.indices)
-    ASSERT_LT(index, lut.lut.size());
+    ASSERT_LT(index, lut.entries.size());
 }
 
 /// Checks that every element maps to a nearest entry, the lower on ties.
-void expectNearest(const std::vector<double> &values, const ScalarLut &lut,
+void expectNearest(const std::vector<double> &values, const LutResult &lut,
                    size_t used) {
   for (size_t i = 0; i < values.size(); ++i) {
-    double chosen = std::fabs(values[i] - lut.lut[lut.indices[i]]);
+    double chosen = std::fabs(values[i] - lut.entries[lut.indices[i]]);
     for (size_t e = 0; e < used; ++e) {
-      double other = std::fabs(values[i] - lut.lut[e]);
+      double other = std::fabs(values[i] - lut.entries[e]);
       ASSERT_LE(chosen, other) << "element " << i;
       if (other == chosen) {
         ASSERT_LE(lut.indices[i], e) << "tie must pick the lower index";
@@ -149,7 +175,7 @@ TEST(KMeansLut, MatchesBruteForceOptimumF32) {
     for (float &value : values)
       value = float(level(rng) % (4 + trial % 10)) * 0.37f;
     for (unsigned nbits : {1u, 2u, 3u}) {
-      ScalarLut lut = buildScalarLut(kmeans(nbits), values);
+      LutResult lut = buildFlat(kmeans(nbits), values);
       expectWellFormed(lut, values.size());
       double optimum = bruteForceOptimum(values, size_t(1) << nbits);
       double actual = sse(values, lut);
@@ -168,17 +194,17 @@ TEST(KMeansLut, ArangeReconstructsExactlyAtEveryWidth) {
     for (size_t i = 0; i < values.size(); ++i)
       values[i] = float((i * 7) % k); // every level, shuffled, 4 times
     for (LutConfig config : {kmeans(nbits), unique()}) {
-      ScalarLut lut32 = buildScalarLut(config, values);
+      LutResult lut32 = buildFlat(config, values);
       expectWellFormed(lut32, values.size());
       EXPECT_EQ(sse(values, lut32), 0.0) << nbits;
-      EXPECT_EQ(lut32.nbits, nbits);
+      EXPECT_EQ(lut32.getIndexBitWidth(), nbits);
       for (FloatFormat format : {FloatFormat::F16, FloatFormat::BF16}) {
         std::vector<uint16_t> bits = toHalf(values, format);
-        ScalarLut lut16 = buildScalarLut(config, bits, format);
+        LutResult lut16 = buildFlat(config, bits, format);
         expectWellFormed(lut16, values.size());
-        EXPECT_EQ(lut16.nbits, nbits);
+        EXPECT_EQ(lut16.getIndexBitWidth(), nbits);
         for (size_t i = 0; i < bits.size(); ++i)
-          ASSERT_EQ(floatToNarrow(lut16.lut[lut16.indices[i]], format),
+          ASSERT_EQ(floatToNarrow(lut16.entries[lut16.indices[i]], format),
                     bits[i]);
       }
     }
@@ -187,28 +213,28 @@ TEST(KMeansLut, ArangeReconstructsExactlyAtEveryWidth) {
 
 TEST(KMeansLut, FewDistinctValuesGiveZeroErrorAndZeroPadding) {
   std::vector<float> values = {0.5f, -3.0f, 0.5f, 7.25f, -0.0f, 0.0f, -3.0f};
-  ScalarLut lut = buildScalarLut(kmeans(4), values);
+  LutResult lut = buildFlat(kmeans(4), values);
   expectWellFormed(lut, values.size());
   EXPECT_EQ(lut.distinctCount, 5u);
   // Ascending used entries (-0 before +0, bit for bit), zeros after.
-  EXPECT_EQ(floatToBits(lut.lut[1]), floatToBits(-0.0f));
-  EXPECT_EQ(floatToBits(lut.lut[2]), floatToBits(0.0f));
-  EXPECT_EQ((std::vector<float>(lut.lut.begin(), lut.lut.begin() + 5)),
+  EXPECT_EQ(floatToBits(lut.entries[1]), floatToBits(-0.0f));
+  EXPECT_EQ(floatToBits(lut.entries[2]), floatToBits(0.0f));
+  EXPECT_EQ((std::vector<float>(lut.entries.begin(), lut.entries.begin() + 5)),
             (std::vector<float>{-3.0f, -0.0f, 0.0f, 0.5f, 7.25f}));
   for (size_t e = 5; e < 16; ++e)
-    EXPECT_EQ(floatToBits(lut.lut[e]), 0u);
+    EXPECT_EQ(floatToBits(lut.entries[e]), 0u);
   for (size_t i = 0; i < values.size(); ++i)
-    EXPECT_EQ(floatToBits(lut.lut[lut.indices[i]]), floatToBits(values[i]));
+    EXPECT_EQ(floatToBits(lut.entries[lut.indices[i]]), floatToBits(values[i]));
 }
 
 TEST(KMeansLut, LutAscendingAndElementsNearest) {
   std::vector<float> values = gaussian(20000, 9);
   for (unsigned nbits : {2u, 4u, 6u}) {
-    ScalarLut lut = buildScalarLut(kmeans(nbits), values);
+    LutResult lut = buildFlat(kmeans(nbits), values);
     expectWellFormed(lut, values.size());
-    EXPECT_TRUE(std::is_sorted(lut.lut.begin(), lut.lut.end()));
+    EXPECT_TRUE(std::is_sorted(lut.entries.begin(), lut.entries.end()));
     std::vector<double> asDouble(values.begin(), values.end());
-    expectNearest(asDouble, lut, lut.lut.size());
+    expectNearest(asDouble, lut, lut.entries.size());
   }
 }
 
@@ -224,15 +250,15 @@ TEST(KMeansLut, PermutationInvariant) {
     shuffled.push_back(values[i]);
   for (FloatFormat format :
        {FloatFormat::F32, FloatFormat::F16, FloatFormat::BF16}) {
-    ScalarLut a, b;
+    LutResult a, b;
     if (format == FloatFormat::F32) {
-      a = buildScalarLut(kmeans(4), values);
-      b = buildScalarLut(kmeans(4), shuffled);
+      a = buildFlat(kmeans(4), values);
+      b = buildFlat(kmeans(4), shuffled);
     } else {
-      a = buildScalarLut(kmeans(4), toHalf(values, format), format);
-      b = buildScalarLut(kmeans(4), toHalf(shuffled, format), format);
+      a = buildFlat(kmeans(4), toHalf(values, format), format);
+      b = buildFlat(kmeans(4), toHalf(shuffled, format), format);
     }
-    EXPECT_EQ(a.lut, b.lut);
+    EXPECT_EQ(a.entries, b.entries);
     for (size_t i = 0; i < order.size(); ++i)
       ASSERT_EQ(b.indices[i], a.indices[order[i]]);
   }
@@ -248,11 +274,11 @@ TEST(KMeansLut, HalfHistogramPathMatchesF32Path) {
     value = float(level(rng)) / 64; // exact in f16
   std::vector<uint16_t> bits = toHalf(values, FloatFormat::F16);
   for (unsigned nbits : {2u, 3u, 4u, 6u}) {
-    ScalarLut viaF32 = buildScalarLut(kmeans(nbits), values);
-    ScalarLut viaF16 = buildScalarLut(kmeans(nbits), bits, FloatFormat::F16);
-    ASSERT_EQ(viaF16.lut.size(), viaF32.lut.size());
-    for (size_t e = 0; e < viaF16.lut.size(); ++e)
-      EXPECT_EQ(viaF16.lut[e], roundToFormat(viaF32.lut[e], FloatFormat::F16))
+    LutResult viaF32 = buildFlat(kmeans(nbits), values);
+    LutResult viaF16 = buildFlat(kmeans(nbits), bits, FloatFormat::F16);
+    ASSERT_EQ(viaF16.entries.size(), viaF32.entries.size());
+    for (size_t e = 0; e < viaF16.entries.size(); ++e)
+      EXPECT_EQ(viaF16.entries[e], roundToFormat(viaF32.entries[e], FloatFormat::F16))
           << "entry " << e << " nbits " << nbits;
     // Indices may differ only where rounding an entry to f16 moved a tie:
     // each f16 index must be at least as near as the f32 one, under the
@@ -260,9 +286,9 @@ TEST(KMeansLut, HalfHistogramPathMatchesF32Path) {
     // (half an f16 ulp each, 2^-9 below 8).
     for (size_t i = 0; i < values.size(); ++i) {
       const double viaHalf =
-          std::fabs(values[i] - viaF16.lut[viaF16.indices[i]]);
+          std::fabs(values[i] - viaF16.entries[viaF16.indices[i]]);
       const double viaSingle =
-          std::fabs(values[i] - viaF16.lut[viaF32.indices[i]]);
+          std::fabs(values[i] - viaF16.entries[viaF32.indices[i]]);
       ASSERT_LE(viaHalf, viaSingle) << "element " << i << " nbits " << nbits;
       if (viaF16.indices[i] != viaF32.indices[i]) {
         ASSERT_LE(viaSingle - viaHalf, std::ldexp(1.0, -8))
@@ -284,7 +310,7 @@ TEST(KMeansLut, HalfMatchesBruteForceUpToRounding) {
     for (uint16_t b : bits)
       exact.push_back(halfToFloat(b));
     for (unsigned nbits : {1u, 2u, 3u}) {
-      ScalarLut lut = buildScalarLut(kmeans(nbits), bits, FloatFormat::F16);
+      LutResult lut = buildFlat(kmeans(nbits), bits, FloatFormat::F16);
       expectWellFormed(lut, bits.size());
       const BruteForcePartition optimum =
           bruteForcePartition(exact, size_t(1) << nbits);
@@ -366,7 +392,7 @@ TEST(KMeansLut, BinnedF32NearTheOptimum) {
            {KMeansOptions().minHistogramElements, size_t(0)}) {
         LutConfig config = kmeans(nbits);
         config.kmeans.minHistogramElements = minHistogramElements;
-        ScalarLut lut = buildScalarLut(config, c.values);
+        LutResult lut = buildFlat(config, c.values);
         expectWellFormed(lut, c.values.size());
         const double actual = sse(c.values, lut);
         EXPECT_LE(actual, optimum * (1 + kSmoothExcess))
@@ -388,7 +414,7 @@ TEST(KMeansLut, BinnedPathOnSmallerInputs) {
         LutConfig binned = kmeans(nbits);
         binned.kmeans.maxExactWork = 0;
         binned.kmeans.binCount = binCount;
-        ScalarLut lut = buildScalarLut(binned, values);
+        LutResult lut = buildFlat(binned, values);
         expectWellFormed(lut, values.size());
         const double optimum = exactOptimum(values, nbits);
         EXPECT_LE(sse(values, lut), optimum * (1 + kSmoothExcess))
@@ -407,17 +433,17 @@ TEST(KMeansLut, BinnedPathOnSmallerInputs) {
 // to even: 0.5 -> 0, 1.5 -> 2, 2.5 -> 2, 2.6 -> 3.
 TEST(UniformLut, HandWorkedHalfwayCases) {
   std::vector<float> values = {0.0f, 3.0f, 0.5f, 1.5f, 2.5f, 2.6f, 1.0f};
-  ScalarLut lut = buildScalarLut(uniform(2), values);
+  LutResult lut = buildFlat(uniform(2), values);
   expectWellFormed(lut, values.size());
-  EXPECT_EQ(lut.lut, (std::vector<float>{0, 1, 2, 3}));
+  EXPECT_EQ(lut.entries, (std::vector<float>{0, 1, 2, 3}));
   EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 3, 0, 2, 2, 3, 1}));
 }
 
 // lo = -1, hi = 2, n = 1: lut [-1, 2]; 0.5 is (0.5 + 1) / 3 = 0.5 -> 0.
 TEST(UniformLut, OneBitMidpoint) {
   std::vector<float> values = {-1.0f, 2.0f, 0.5f, 0.6f};
-  ScalarLut lut = buildScalarLut(uniform(1), values);
-  EXPECT_EQ(lut.lut, (std::vector<float>{-1, 2}));
+  LutResult lut = buildFlat(uniform(1), values);
+  EXPECT_EQ(lut.entries, (std::vector<float>{-1, 2}));
   EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 1, 0, 1}));
 }
 
@@ -427,10 +453,10 @@ TEST(UniformLut, MatchesFormulaAtEveryWidth) {
   const double hi = *std::max_element(values.begin(), values.end());
   for (unsigned nbits : kSupportedIndexBitWidths) {
     const double levels = (1u << nbits) - 1;
-    ScalarLut lut = buildScalarLut(uniform(nbits), values);
+    LutResult lut = buildFlat(uniform(nbits), values);
     expectWellFormed(lut, values.size());
     for (unsigned i = 0; i <= levels; ++i)
-      EXPECT_EQ(lut.lut[i], float(lo + i * (hi - lo) / levels));
+      EXPECT_EQ(lut.entries[i], float(lo + i * (hi - lo) / levels));
     for (size_t i = 0; i < values.size(); ++i) {
       double scaled = (values[i] - lo) / (hi - lo) * levels;
       double expected = std::floor(scaled);
@@ -444,25 +470,25 @@ TEST(UniformLut, MatchesFormulaAtEveryWidth) {
 
 TEST(UniformLut, ConstantTensorMapsToZero) {
   std::vector<float> values(100, 0.75f);
-  ScalarLut lut = buildScalarLut(uniform(4), values);
+  LutResult lut = buildFlat(uniform(4), values);
   expectWellFormed(lut, values.size());
   for (uint8_t index : lut.indices)
     EXPECT_EQ(index, 0);
-  EXPECT_EQ(lut.lut[0], 0.75f);
+  EXPECT_EQ(lut.entries[0], 0.75f);
   std::vector<uint16_t> bits(50, floatToHalf(-2.0f));
-  ScalarLut half = buildScalarLut(uniform(2), bits, FloatFormat::F16);
-  EXPECT_EQ(half.lut[0], -2.0f);
+  LutResult half = buildFlat(uniform(2), bits, FloatFormat::F16);
+  EXPECT_EQ(half.entries[0], -2.0f);
   EXPECT_EQ(half.indices, std::vector<uint8_t>(50, 0));
 }
 
 TEST(UniformLut, HalfAgreesWithF32OnExactValues) {
   std::vector<float> values = {0.0f, 0.25f, 0.5f, 1.0f, 2.0f, 3.0f, 1.5f};
-  ScalarLut a = buildScalarLut(uniform(3), values);
-  ScalarLut b = buildScalarLut(uniform(3), toHalf(values, FloatFormat::F16),
+  LutResult a = buildFlat(uniform(3), values);
+  LutResult b = buildFlat(uniform(3), toHalf(values, FloatFormat::F16),
                                FloatFormat::F16);
   EXPECT_EQ(a.indices, b.indices);
-  for (size_t e = 0; e < a.lut.size(); ++e)
-    EXPECT_EQ(b.lut[e], roundToFormat(a.lut[e], FloatFormat::F16));
+  for (size_t e = 0; e < a.entries.size(); ++e)
+    EXPECT_EQ(b.entries[e], roundToFormat(a.entries[e], FloatFormat::F16));
 }
 
 //===----------------------------------------------------------------------===//
@@ -482,38 +508,38 @@ TEST(UniqueLut, ChoosesSmallestWidth) {
     std::vector<float> values;
     for (size_t i = 0; i < 40; ++i)
       values.push_back(float(i % distinct) - 2.5f);
-    ScalarLut lut = buildScalarLut(unique(), values);
-    EXPECT_EQ(lut.nbits, 3u);
+    LutResult lut = buildFlat(unique(), values);
+    EXPECT_EQ(lut.getIndexBitWidth(), 3u);
     EXPECT_EQ(sse(values, lut), 0.0);
   }
-  ScalarLut one = buildScalarLut(unique(), std::vector<float>(10, 4.0f));
-  EXPECT_EQ(one.nbits, 1u);
-  EXPECT_EQ(one.lut, (std::vector<float>{4.0f, 0.0f}));
+  LutResult one = buildFlat(unique(), std::vector<float>(10, 4.0f));
+  EXPECT_EQ(one.getIndexBitWidth(), 1u);
+  EXPECT_EQ(one.entries, (std::vector<float>{4.0f, 0.0f}));
 }
 
 TEST(UniqueLut, SortedDistinctBitExact) {
   std::vector<float> values = {3.0f, -0.0f, 1e-40f, 0.0f, -7.5f, 3.0f};
   for (FloatFormat format :
        {FloatFormat::F32, FloatFormat::F16, FloatFormat::BF16}) {
-    ScalarLut lut;
+    LutResult lut;
     std::vector<uint32_t> original;
     if (format == FloatFormat::F32) {
-      lut = buildScalarLut(unique(), values);
+      lut = buildFlat(unique(), values);
       for (float v : values)
         original.push_back(floatToBits(v));
     } else {
       std::vector<uint16_t> bits = toHalf(values, format);
-      lut = buildScalarLut(unique(), bits, format);
+      lut = buildFlat(unique(), bits, format);
       for (uint16_t b : bits)
         original.push_back(floatToBits(narrowToFloat(b, format)));
     }
     expectWellFormed(lut, values.size());
     // f16 flushes 1e-40 to +0: four distinct values instead of five.
-    EXPECT_EQ(lut.nbits, format == FloatFormat::F16 ? 2u : 3u);
+    EXPECT_EQ(lut.getIndexBitWidth(), format == FloatFormat::F16 ? 2u : 3u);
     EXPECT_TRUE(
-        std::is_sorted(lut.lut.begin(), lut.lut.begin() + lut.distinctCount));
+        std::is_sorted(lut.entries.begin(), lut.entries.begin() + lut.distinctCount));
     for (size_t i = 0; i < values.size(); ++i)
-      ASSERT_EQ(floatToBits(lut.lut[lut.indices[i]]), original[i]);
+      ASSERT_EQ(floatToBits(lut.entries[lut.indices[i]]), original[i]);
   }
 }
 
@@ -521,9 +547,9 @@ TEST(UniqueLut, SortedDistinctBitExact) {
 // paths; 256 are not.
 TEST(UniqueLut, TooManyDistinctValues) {
   auto expectStatus = [](const std::vector<float> &values, LutStatus status) {
-    EXPECT_EQ(buildScalarLut(unique(), values).status, status)
+    EXPECT_EQ(buildFlat(unique(), values).status, status)
         << values.size();
-    EXPECT_EQ(buildScalarLut(unique(), toHalf(values, FloatFormat::F16),
+    EXPECT_EQ(buildFlat(unique(), toHalf(values, FloatFormat::F16),
                              FloatFormat::F16)
                   .status,
               status)
@@ -555,18 +581,18 @@ TEST(UniqueLut, EveryPaletteSizeTakesTheSmallestWidth) {
     for (size_t i = 0; i < 2 * distinct; ++i)
       values.push_back(float((i * 257) % distinct) - 3.0f); // all of 0..d-1
     for (bool half : {false, true}) {
-      ScalarLut lut =
-          half ? buildScalarLut(unique(), toHalf(values, FloatFormat::F16),
+      LutResult lut =
+          half ? buildFlat(unique(), toHalf(values, FloatFormat::F16),
                                 FloatFormat::F16)
-               : buildScalarLut(unique(), values);
+               : buildFlat(unique(), values);
       ASSERT_EQ(lut.status, LutStatus::Success) << distinct;
-      ASSERT_EQ(lut.nbits, expected) << distinct;
-      ASSERT_EQ(lut.lut.size(), size_t(1) << expected);
-      for (size_t e = 0; e < lut.lut.size(); ++e)
-        ASSERT_EQ(lut.lut[e], e < distinct ? float(e) - 3.0f : 0.0f)
+      ASSERT_EQ(lut.getIndexBitWidth(), expected) << distinct;
+      ASSERT_EQ(lut.entries.size(), size_t(1) << expected);
+      for (size_t e = 0; e < lut.entries.size(); ++e)
+        ASSERT_EQ(lut.entries[e], e < distinct ? float(e) - 3.0f : 0.0f)
             << distinct << " entry " << e;
       for (size_t i = 0; i < values.size(); ++i)
-        ASSERT_EQ(lut.lut[lut.indices[i]], values[i]) << distinct;
+        ASSERT_EQ(lut.entries[lut.indices[i]], values[i]) << distinct;
     }
   }
 }
@@ -579,49 +605,49 @@ TEST(LutBuilder, NonFiniteValuesAreReported) {
   for (float bad : {NAN, INFINITY, -INFINITY}) {
     std::vector<float> values = {1.0f, bad, 2.0f};
     for (LutConfig config : {kmeans(2), uniform(2), unique()}) {
-      EXPECT_EQ(buildScalarLut(config, values).status,
+      EXPECT_EQ(buildFlat(config, values).status,
                 LutStatus::NonFiniteValues);
       for (FloatFormat format : {FloatFormat::F16, FloatFormat::BF16})
-        EXPECT_EQ(buildScalarLut(config, toHalf(values, format), format).status,
+        EXPECT_EQ(buildFlat(config, toHalf(values, format), format).status,
                   LutStatus::NonFiniteValues);
     }
   }
   // f16 overflow becomes infinity and is reported too.
   std::vector<uint16_t> overflow = {floatToHalf(1e6f)};
-  EXPECT_EQ(buildScalarLut(kmeans(1), overflow, FloatFormat::F16).status,
+  EXPECT_EQ(buildFlat(kmeans(1), overflow, FloatFormat::F16).status,
             LutStatus::NonFiniteValues);
 }
 
 TEST(LutBuilder, UnsupportedBitWidth) {
   std::vector<float> values = {1.0f, 2.0f};
   for (unsigned nbits : {0u, 5u, 7u, 9u}) {
-    EXPECT_EQ(buildScalarLut(kmeans(nbits), values).status,
+    EXPECT_EQ(buildFlat(kmeans(nbits), values).status,
               LutStatus::UnsupportedBitWidth);
-    EXPECT_EQ(buildScalarLut(uniform(nbits), values).status,
+    EXPECT_EQ(buildFlat(uniform(nbits), values).status,
               LutStatus::UnsupportedBitWidth);
   }
 }
 
 TEST(LutBuilder, EmptyTensor) {
   for (LutConfig config : {kmeans(4), uniform(4), unique()}) {
-    ScalarLut lut = buildScalarLut(config, std::vector<float>{});
+    LutResult lut = buildFlat(config, std::vector<float>{});
     EXPECT_EQ(lut.status, LutStatus::Success);
     EXPECT_TRUE(lut.indices.empty());
-    ScalarLut half =
-        buildScalarLut(config, std::vector<uint16_t>{}, FloatFormat::F16);
+    LutResult half =
+        buildFlat(config, std::vector<uint16_t>{}, FloatFormat::F16);
     EXPECT_EQ(half.status, LutStatus::Success);
   }
 }
 
 TEST(LutBuilder, RawEntryPointDispatchesByFormat) {
   std::vector<float> values = {1.0f, 2.0f, 4.0f};
-  ScalarLut a =
-      buildScalarLut(unique(), values.data(), values.size(), FloatFormat::F32);
-  EXPECT_EQ(a.lut, (std::vector<float>{1, 2, 4, 0}));
+  LutResult a =
+      buildFlat(unique(), values.data(), values.size(), FloatFormat::F32);
+  EXPECT_EQ(a.entries, (std::vector<float>{1, 2, 4, 0}));
   std::vector<uint16_t> bits = toHalf(values, FloatFormat::BF16);
-  ScalarLut b =
-      buildScalarLut(unique(), bits.data(), bits.size(), FloatFormat::BF16);
-  EXPECT_EQ(b.lut, a.lut);
+  LutResult b =
+      buildFlat(unique(), bits.data(), bits.size(), FloatFormat::BF16);
+  EXPECT_EQ(b.entries, a.entries);
 }
 
 } // namespace
@@ -645,17 +671,17 @@ TEST(LutBuilder, ParallelForGivesIdenticalResults) {
   for (unsigned nbits : {2u, 4u, 6u}) {
     LutConfig serial = kmeans(nbits), parallel = kmeans(nbits);
     parallel.kmeans.parallelFor = threadPerTask;
-    ScalarLut a = buildScalarLut(serial, half, FloatFormat::F16);
-    ScalarLut b = buildScalarLut(parallel, half, FloatFormat::F16);
-    EXPECT_EQ(a.lut, b.lut) << nbits;
+    LutResult a = buildFlat(serial, half, FloatFormat::F16);
+    LutResult b = buildFlat(parallel, half, FloatFormat::F16);
+    EXPECT_EQ(a.entries, b.entries) << nbits;
     EXPECT_EQ(a.indices, b.indices) << nbits;
     if (nbits > 4)
       continue; // the exact f32 DP below gets slow
     // f32 through the sorted path (exact DP on many distinct values).
     serial.kmeans.maxExactWork = parallel.kmeans.maxExactWork = 1u << 30;
-    ScalarLut c = buildScalarLut(serial, values);
-    ScalarLut d = buildScalarLut(parallel, values);
-    EXPECT_EQ(c.lut, d.lut) << nbits;
+    LutResult c = buildFlat(serial, values);
+    LutResult d = buildFlat(parallel, values);
+    EXPECT_EQ(c.entries, d.entries) << nbits;
     EXPECT_EQ(c.indices, d.indices) << nbits;
   }
   // Large enough for chunked histogram and gather passes.
@@ -663,9 +689,9 @@ TEST(LutBuilder, ParallelForGivesIdenticalResults) {
       toHalf(gaussian(4500000, 32, 0.02f), FloatFormat::F16);
   LutConfig serial = kmeans(6), parallel = kmeans(6);
   parallel.kmeans.parallelFor = threadPerTask;
-  ScalarLut a = buildScalarLut(serial, large, FloatFormat::F16);
-  ScalarLut b = buildScalarLut(parallel, large, FloatFormat::F16);
-  EXPECT_EQ(a.lut, b.lut);
+  LutResult a = buildFlat(serial, large, FloatFormat::F16);
+  LutResult b = buildFlat(parallel, large, FloatFormat::F16);
+  EXPECT_EQ(a.entries, b.entries);
   EXPECT_EQ(a.indices, b.indices);
 }
 
@@ -689,12 +715,12 @@ std::vector<float> arange16() {
 // [[0,1,2,3],[4,5,6,7],[0,1,2,3],[4,5,6,7]].
 TEST(GroupedLut, UniqueAlongAxisZero) {
   std::vector<float> values = arange16();
-  GroupedLut lut =
-      buildGroupedLut(unique(), values.data(), {4, 4}, 0, 2, FloatFormat::F32);
+  LutResult lut =
+      buildGrouped(unique(), values.data(), {4, 4}, 0, 2, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
-  EXPECT_EQ(lut.nbits, 3u);
-  EXPECT_EQ(lut.groupCount, 2u);
-  EXPECT_EQ(lut.luts, (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  EXPECT_EQ(lut.getIndexBitWidth(), 3u);
+  EXPECT_EQ(lut.layout.getGroupCount(), 2u);
+  EXPECT_EQ(lut.entries, (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
                                           12, 13, 14, 15}));
   EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2,
                                                3, 4, 5, 6, 7}));
@@ -704,11 +730,11 @@ TEST(GroupedLut, UniqueAlongAxisZero) {
 // [0,1,4,5,8,9,12,13] and [2,3,6,7,10,11,14,15].
 TEST(GroupedLut, UniqueAlongAxisOne) {
   std::vector<float> values = arange16();
-  GroupedLut lut =
-      buildGroupedLut(unique(), values.data(), {4, 4}, 1, 2, FloatFormat::F32);
+  LutResult lut =
+      buildGrouped(unique(), values.data(), {4, 4}, 1, 2, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
-  EXPECT_EQ(lut.nbits, 3u);
-  EXPECT_EQ(lut.luts, (std::vector<float>{0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7,
+  EXPECT_EQ(lut.getIndexBitWidth(), 3u);
+  EXPECT_EQ(lut.entries, (std::vector<float>{0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7,
                                           10, 11, 14, 15}));
   // Element (r, c) has value 4r + c, at position 2r + (c % 2) of its group.
   for (size_t r = 0; r < 4; ++r)
@@ -724,13 +750,13 @@ TEST(GroupedLut, OneLutPerChannel) {
   std::vector<float> values(90 * 27);
   for (float &value : values)
     value = float(level(rng)) * 0.25f;
-  GroupedLut lut = buildGroupedLut(kmeans(3), values.data(), {90, 3, 3, 3}, 0,
+  LutResult lut = buildGrouped(kmeans(3), values.data(), {90, 3, 3, 3}, 0,
                                    1, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
-  EXPECT_EQ(lut.groupCount, 90u);
-  EXPECT_EQ(lut.luts.size(), 90u * 8);
+  EXPECT_EQ(lut.layout.getGroupCount(), 90u);
+  EXPECT_EQ(lut.entries.size(), 90u * 8);
   for (size_t i = 0; i < values.size(); ++i)
-    ASSERT_EQ(lut.luts[(i / 27) * 8 + lut.indices[i]], values[i]) << i;
+    ASSERT_EQ(lut.entries[(i / 27) * 8 + lut.indices[i]], values[i]) << i;
 }
 
 // Each group's LUT is what the per-tensor builder gives on that group's
@@ -740,10 +766,10 @@ TEST(GroupedLut, GroupsMatchPerTensorOnTheirElements) {
   const int64_t shape[] = {6, 8, 5};
   for (unsigned axis = 0; axis < 3; ++axis) {
     const int64_t groupSize = axis == 2 ? 5 : 2;
-    GroupedLut lut = buildGroupedLut(kmeans(2), values.data(), shape, axis,
+    LutResult lut = buildGrouped(kmeans(2), values.data(), shape, axis,
                                      groupSize, FloatFormat::F32);
     ASSERT_EQ(lut.status, LutStatus::Success);
-    for (size_t group = 0; group < lut.groupCount; ++group) {
+    for (size_t group = 0; group < size_t(lut.layout.getGroupCount()); ++group) {
       std::vector<float> members;
       std::vector<size_t> where;
       for (size_t i = 0; i < values.size(); ++i) {
@@ -753,10 +779,10 @@ TEST(GroupedLut, GroupsMatchPerTensorOnTheirElements) {
           where.push_back(i);
         }
       }
-      ScalarLut alone = buildScalarLut(kmeans(2), members);
-      EXPECT_EQ(std::vector<float>(lut.luts.begin() + group * 4,
-                                   lut.luts.begin() + group * 4 + 4),
-                alone.lut)
+      LutResult alone = buildFlat(kmeans(2), members);
+      EXPECT_EQ(std::vector<float>(lut.entries.begin() + group * 4,
+                                   lut.entries.begin() + group * 4 + 4),
+                alone.entries)
           << "axis " << axis << " group " << group;
       for (size_t m = 0; m < members.size(); ++m)
         ASSERT_EQ(lut.indices[where[m]], alone.indices[m]);
@@ -775,20 +801,20 @@ TEST(GroupedLut, VectorsPerGroupReconstructExactly) {
   for (float &value : values)
     value = float(level(rng)) * 0.5f;
   const int64_t shape[] = {3, 8, 2};
-  GroupedLut lut = buildGroupedLut(unique(), values.data(), shape, 1, 4,
+  LutResult lut = buildGrouped(unique(), values.data(), shape, 1, 4,
                                    FloatFormat::F32, /*vectorSize=*/2);
   ASSERT_EQ(lut.status, LutStatus::Success);
-  ASSERT_EQ(lut.groupCount, 2u);
+  ASSERT_EQ(lut.layout.getGroupCount(), 2u);
   ASSERT_EQ(lut.indices.size(), 3u * 4 * 2);
-  const size_t rows = size_t(1) << lut.nbits;
-  ASSERT_EQ(lut.luts.size(), 2 * rows * 2);
+  const size_t rows = size_t(1) << lut.getIndexBitWidth();
+  ASSERT_EQ(lut.entries.size(), 2 * rows * 2);
   for (size_t o = 0; o < 3; ++o)
     for (size_t c = 0; c < 8; ++c)
       for (size_t i = 0; i < 2; ++i) {
         const size_t group = c / 4;
         const uint8_t index = lut.indices[(o * 4 + c / 2) * 2 + i];
         ASSERT_LT(index, rows);
-        EXPECT_EQ(lut.luts[(group * rows + index) * 2 + c % 2],
+        EXPECT_EQ(lut.entries[(group * rows + index) * 2 + c % 2],
                   values[(o * 8 + c) * 2 + i])
             << o << "," << c << "," << i;
       }
@@ -799,7 +825,7 @@ TEST(GroupedLut, VectorsPerGroupReconstructExactly) {
 TEST(GroupedLut, VectorsMatchVectorLutOnTheirChannels) {
   std::vector<float> values = heavyTailed(4 * 12, 9);
   const int64_t shape[] = {4, 12};
-  GroupedLut lut = buildGroupedLut(kmeans(2), values.data(), shape, 1, 6,
+  LutResult lut = buildGrouped(kmeans(2), values.data(), shape, 1, 6,
                                    FloatFormat::F32, /*vectorSize=*/3);
   ASSERT_EQ(lut.status, LutStatus::Success);
   for (size_t group = 0; group < 2; ++group) {
@@ -808,12 +834,12 @@ TEST(GroupedLut, VectorsMatchVectorLutOnTheirChannels) {
       for (size_t c = 0; c < 6; ++c)
         members.push_back(values[row * 12 + group * 6 + c]);
     const int64_t memberShape[] = {4, 6};
-    VectorLut alone = buildVectorLut(kmeans(2), members.data(), memberShape, 1,
+    LutResult alone = buildVectors(kmeans(2), members.data(), memberShape, 1,
                                      3, FloatFormat::F32);
     ASSERT_EQ(alone.status, LutStatus::Success);
-    EXPECT_EQ(std::vector<float>(lut.luts.begin() + group * 12,
-                                 lut.luts.begin() + group * 12 + 12),
-              alone.lut);
+    EXPECT_EQ(std::vector<float>(lut.entries.begin() + group * 12,
+                                 lut.entries.begin() + group * 12 + 12),
+              alone.entries);
     for (size_t row = 0; row < 4; ++row)
       for (size_t v = 0; v < 2; ++v)
         EXPECT_EQ(lut.indices[row * 4 + group * 2 + v],
@@ -824,15 +850,15 @@ TEST(GroupedLut, VectorsMatchVectorLutOnTheirChannels) {
 TEST(GroupedLut, UniquePadsSmallerGroupsAndReportsFailures) {
   // Group 0 has 2 distinct values, group 1 has 5: both use 3 bits.
   std::vector<float> values = {1, 1, 2, 2, 1, 1, 2, 3, 4, 5};
-  GroupedLut lut =
-      buildGroupedLut(unique(), values.data(), {2, 5}, 0, 1, FloatFormat::F32);
+  LutResult lut =
+      buildGrouped(unique(), values.data(), {2, 5}, 0, 1, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
-  EXPECT_EQ(lut.nbits, 3u);
-  EXPECT_EQ(lut.luts, (std::vector<float>{1, 2, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5,
+  EXPECT_EQ(lut.getIndexBitWidth(), 3u);
+  EXPECT_EQ(lut.entries, (std::vector<float>{1, 2, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5,
                                           0, 0, 0}));
   values[7] = NAN;
   EXPECT_EQ(
-      buildGroupedLut(unique(), values.data(), {2, 5}, 0, 1, FloatFormat::F32)
+      buildGrouped(unique(), values.data(), {2, 5}, 0, 1, FloatFormat::F32)
           .status,
       LutStatus::NonFiniteValues);
 }
@@ -849,7 +875,7 @@ namespace {
 /// the definition: vector q of the grid takes row indices[q].
 double vectorError(const std::vector<float> &values,
                    const std::vector<int64_t> &shape, unsigned axis,
-                   int64_t size, const VectorLut &lut) {
+                   int64_t size, const LutResult &lut) {
   int64_t outer = 1, inner = 1;
   for (unsigned a = 0; a < axis; ++a)
     outer *= shape[a];
@@ -863,7 +889,7 @@ double vectorError(const std::vector<float> &values,
         for (int64_t t = 0; t < size; ++t) {
           const double x =
               values[size_t((o * shape[axis] + b * size + t) * inner + i)];
-          const double y = lut.lut[lut.indices[q] * size_t(size) + size_t(t)];
+          const double y = lut.entries[lut.indices[q] * size_t(size) + size_t(t)];
           total += (x - y) * (x - y);
         }
   return total;
@@ -873,21 +899,21 @@ double vectorError(const std::vector<float> &values,
 // (1,2) and (3,4). unique: rows sorted, indices [[0,0],[1,0]] in grid order.
 TEST(VectorLut, UniqueDistinctVectors) {
   std::vector<float> values = {1, 2, 1, 2, 3, 4, 1, 2};
-  VectorLut lut =
-      buildVectorLut(unique(), values.data(), {2, 4}, 1, 2, FloatFormat::F32);
+  LutResult lut =
+      buildVectors(unique(), values.data(), {2, 4}, 1, 2, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
-  EXPECT_EQ(lut.nbits, 1u);
-  EXPECT_EQ(lut.lut, (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_EQ(lut.getIndexBitWidth(), 1u);
+  EXPECT_EQ(lut.entries, (std::vector<float>{1, 2, 3, 4}));
   EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 0, 1, 0}));
 }
 
 // Along axis 0 of a 4x2 tensor: vector (r, c) = (x[2r][c], x[2r+1][c]).
 TEST(VectorLut, AlongFirstAxis) {
   std::vector<float> values = {1, 5, 2, 6, 1, 5, 2, 6};
-  VectorLut lut =
-      buildVectorLut(unique(), values.data(), {4, 2}, 0, 2, FloatFormat::F32);
+  LutResult lut =
+      buildVectors(unique(), values.data(), {4, 2}, 0, 2, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
-  EXPECT_EQ(lut.lut, (std::vector<float>{1, 2, 5, 6}));
+  EXPECT_EQ(lut.entries, (std::vector<float>{1, 2, 5, 6}));
   EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 1, 0, 1}));
 }
 
@@ -895,12 +921,12 @@ TEST(VectorLut, AlongFirstAxis) {
 // vectors (coremltools caps by the scalar count instead).
 TEST(VectorLut, KMeansExactWithFewVectors) {
   std::vector<float> values = {1, 2, 3, 4, 1, 2};
-  VectorLut lut =
-      buildVectorLut(kmeans(4), values.data(), {3, 2}, 1, 2, FloatFormat::F32);
+  LutResult lut =
+      buildVectors(kmeans(4), values.data(), {3, 2}, 1, 2, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
   EXPECT_EQ(vectorError(values, {3, 2}, 1, 2, lut), 0.0);
   for (size_t r = 2; r < 16; ++r)
-    EXPECT_EQ(lut.lut[2 * r], 0.0f);
+    EXPECT_EQ(lut.entries[2 * r], 0.0f);
 }
 
 // Two well separated groups of vectors, k = 2: the centres are the groups'
@@ -913,10 +939,10 @@ TEST(VectorLut, KMeansFindsSeparatedClusters) {
     values.push_back(10 + float(i % 5) * 0.01f); // near (10, 10)
     values.push_back(10 + float(i % 3) * 0.01f);
   }
-  VectorLut lut = buildVectorLut(kmeans(1), values.data(), {100, 2}, 1, 2,
+  LutResult lut = buildVectors(kmeans(1), values.data(), {100, 2}, 1, 2,
                                  FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
-  std::vector<float> rows = lut.lut;
+  std::vector<float> rows = lut.entries;
   if (rows[0] > rows[2]) {
     std::swap(rows[0], rows[2]);
     std::swap(rows[1], rows[3]);
@@ -936,8 +962,8 @@ TEST(VectorLut, KMeansFindsSeparatedClusters) {
 TEST(VectorLut, KMeansIsLloydFixedPoint) {
   std::vector<float> values = gaussian(3000, 77);
   const std::vector<int64_t> shape = {1000, 3};
-  VectorLut lut =
-      buildVectorLut(kmeans(4), values.data(), shape, 1, 3, FloatFormat::F32);
+  LutResult lut =
+      buildVectors(kmeans(4), values.data(), shape, 1, 3, FloatFormat::F32);
   ASSERT_EQ(lut.status, LutStatus::Success);
   std::vector<double> sums(16 * 3, 0), counts(16, 0);
   for (size_t q = 0; q < 1000; ++q) {
@@ -946,7 +972,7 @@ TEST(VectorLut, KMeansIsLloydFixedPoint) {
     for (size_t r = 0; r < 16; ++r) {
       double distance = 0;
       for (size_t t = 0; t < 3; ++t)
-        distance += std::pow(values[q * 3 + t] - lut.lut[r * 3 + t], 2);
+        distance += std::pow(values[q * 3 + t] - lut.entries[r * 3 + t], 2);
       if (distance < best) {
         best = distance;
         bestRow = r;
@@ -959,7 +985,7 @@ TEST(VectorLut, KMeansIsLloydFixedPoint) {
   }
   for (size_t r = 0; r < 16; ++r)
     for (size_t t = 0; t < 3 && counts[r] > 0; ++t)
-      EXPECT_NEAR(lut.lut[r * 3 + t], sums[r * 3 + t] / counts[r], 1e-5);
+      EXPECT_NEAR(lut.entries[r * 3 + t], sums[r * 3 + t] / counts[r], 1e-5);
 }
 
 // Two heavy f16 vectors Q1 = (1, 1.5 + u), Q2 = (1, 1.5 - u) (u = 2^-10, the
@@ -974,31 +1000,31 @@ TEST(VectorLut, TiesTakeTheLowerRow) {
     bits.insert(bits.end(), {one, up, one, down});
   bits.insert(bits.end(), {one, mid});
   const int64_t vectors = int64_t(bits.size() / 2);
-  VectorLut lut = buildVectorLut(kmeans(1), bits.data(), {vectors, 2}, 1, 2,
+  LutResult lut = buildVectors(kmeans(1), bits.data(), {vectors, 2}, 1, 2,
                                  FloatFormat::F16);
   ASSERT_EQ(lut.status, LutStatus::Success);
-  ASSERT_EQ(lut.lut.size(), 4u);
+  ASSERT_EQ(lut.entries.size(), 4u);
   const float upValue = halfToFloat(up), downValue = halfToFloat(down);
-  EXPECT_EQ(lut.lut[0], 1.0f);
-  EXPECT_EQ(lut.lut[2], 1.0f);
-  EXPECT_TRUE((lut.lut[1] == upValue && lut.lut[3] == downValue) ||
-              (lut.lut[1] == downValue && lut.lut[3] == upValue))
-      << lut.lut[1] << " " << lut.lut[3];
+  EXPECT_EQ(lut.entries[0], 1.0f);
+  EXPECT_EQ(lut.entries[2], 1.0f);
+  EXPECT_TRUE((lut.entries[1] == upValue && lut.entries[3] == downValue) ||
+              (lut.entries[1] == downValue && lut.entries[3] == upValue))
+      << lut.entries[1] << " " << lut.entries[3];
   EXPECT_EQ(lut.indices.back(), 0u) << "P must take the lower row";
   for (int64_t v = 0; v + 1 < vectors; ++v)
-    EXPECT_EQ(lut.lut[2 * lut.indices[v] + 1], halfToFloat(bits[2 * v + 1]))
+    EXPECT_EQ(lut.entries[2 * lut.indices[v] + 1], halfToFloat(bits[2 * v + 1]))
         << "vector " << v << " is a row itself";
 }
 
 TEST(VectorLut, RejectsUniformAndNonFinite) {
   std::vector<float> values = {1, 2, 3, 4};
   EXPECT_EQ(
-      buildVectorLut(uniform(2), values.data(), {2, 2}, 1, 2, FloatFormat::F32)
+      buildVectors(uniform(2), values.data(), {2, 2}, 1, 2, FloatFormat::F32)
           .status,
       LutStatus::UnsupportedMode);
   values[3] = INFINITY;
   EXPECT_EQ(
-      buildVectorLut(kmeans(2), values.data(), {2, 2}, 1, 2, FloatFormat::F32)
+      buildVectors(kmeans(2), values.data(), {2, 2}, 1, 2, FloatFormat::F32)
           .status,
       LutStatus::NonFiniteValues);
 }

@@ -136,19 +136,19 @@ TEST_F(PatternsTest, PlanPalettization) {
   settings.weightThreshold = 15;
   PlanOutcome plain = planPalettization(rhs, settings);
   EXPECT_EQ(plain.kind, PlanOutcome::Kind::Palettize);
-  EXPECT_EQ(plain.plan.groupSize, 0);
+  EXPECT_EQ(plain.plan.tiling.groupSize, 0);
   EXPECT_EQ(plain.plan.format, FloatFormat::F32);
 
   settings.perGroupedChannel = true;
   settings.groupSize = 2;
   PlanOutcome grouped = planPalettization(rhs, settings);
   ASSERT_EQ(grouped.kind, PlanOutcome::Kind::Palettize);
-  EXPECT_EQ(grouped.plan.channelAxis, 1u);
-  EXPECT_EQ(grouped.plan.groupSize, 2);
+  EXPECT_EQ(grouped.plan.tiling.axis, 1u);
+  EXPECT_EQ(grouped.plan.tiling.groupSize, 2);
   // An elementwise consumer implies axis 0.
   PlanOutcome other = planPalettization(findConst("other"), settings);
   ASSERT_EQ(other.kind, PlanOutcome::Kind::Palettize);
-  EXPECT_EQ(other.plan.channelAxis, 0u);
+  EXPECT_EQ(other.plan.tiling.axis, 0u);
   // Consumers that disagree (a matmul's N and an elementwise 0).
   PlanOutcome shared = planPalettization(findConst("shared"), settings);
   EXPECT_EQ(shared.kind, PlanOutcome::Kind::NoChannelCut);

@@ -38,9 +38,11 @@
 #define PALETTIZE_LUT_LUTBUILDER_H
 
 #include "palettize/Lut/FloatFormats.h"
+#include "palettize/Lut/LutLayout.h"
 #include "palettize/Lut/Parallel.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -99,82 +101,67 @@ struct LutConfig {
   KMeansOptions kmeans;
 };
 
-/// A per-tensor palette and the index of every element.
-struct ScalarLut {
-  LutStatus status = LutStatus::Success;
-  /// Index bit width; the LUT has 2^nbits entries.
-  unsigned nbits = 0;
-  /// The palette, exactly representable in the tensor's format.
-  std::vector<float> lut;
-  /// One index per element, in element order.
-  std::vector<uint8_t> indices;
-  /// Number of distinct bit patterns among the values, when computed (0 for
-  /// f32 k-means on large tensors, which never enumerates them).
-  size_t distinctCount = 0;
+/// The storage of a row-major tensor of f16, bf16 or f32 values.
+struct TensorView {
+  const void *data = nullptr;
+  FloatFormat format = FloatFormat::F32;
+  llvm::SmallVector<int64_t, 4> shape;
+
+  TensorView(const void *data, FloatFormat format,
+             llvm::ArrayRef<int64_t> shape)
+      : data(data), format(format), shape(shape.begin(), shape.end()) {}
+  /// A rank-1 tensor of f32 values.
+  TensorView(llvm::ArrayRef<float> values)
+      : TensorView(values.data(), FloatFormat::F32, {int64_t(values.size())}) {}
+  /// A rank-1 tensor of f16 or bf16 values given as their bit patterns.
+  TensorView(llvm::ArrayRef<uint16_t> values, FloatFormat format)
+      : TensorView(values.data(), format, {int64_t(values.size())}) {}
+
+  /// Returns the number of elements.
+  size_t getElementCount() const;
 };
 
-/// Builds a LUT for f32 values.
-ScalarLut buildScalarLut(const LutConfig &config, llvm::ArrayRef<float> values);
-
-/// Builds a LUT for f16 or bf16 values given as their bit patterns.
-ScalarLut buildScalarLut(const LutConfig &config,
-                         llvm::ArrayRef<uint16_t> values, FloatFormat format);
-
-/// Builds a LUT for `count` elements of `format` stored at `data`.
-ScalarLut buildScalarLut(const LutConfig &config, const void *data,
-                         size_t count, FloatFormat format);
-
-/// One LUT per group of channels (Core ML's per-grouped-channel
-/// granularity): the channels along `axis` are split into consecutive
-/// groups of `groupSize`, and each group's elements get their own palette;
-/// with vectors, each group's vectors (along the same axis) get their own
-/// vector palette.
-struct GroupedLut {
+/// The palettes of a tensor and the index of every element (vector).
+struct LutResult {
   LutStatus status = LutStatus::Success;
-  /// Index bit width, common to all groups (for unique: the largest any
-  /// group needs).
-  unsigned nbits = 0;
-  /// groups x 2^nbits rows of vectorSize values, group-major; a group's
-  /// unused rows are 0.
-  std::vector<float> luts;
+  /// Where the palettes and indices go in the tensor, and the LUT's shape;
+  /// complete when status is Success.
+  LutLayout layout;
+  /// layout.getGroupCount() palettes of layout.getPaletteSize() rows of
+  /// layout.vectorSize values, group-major. Every entry is representable
+  /// in the tensor's format; rows past a palette's last used one are 0.
+  std::vector<float> entries;
   /// One index per element (per vector), in row-major order of the index
-  /// grid (the shape with `axis` divided by vectorSize).
+  /// grid (the shape with the vector axis divided by the vector size).
   std::vector<uint8_t> indices;
-  size_t groupCount = 0;
+  /// Number of distinct bit patterns among the values of a per-tensor
+  /// scalar palette, when computed (0 otherwise, and for f32 k-means on
+  /// large tensors, which never enumerates them).
+  size_t distinctCount = 0;
+
+  /// Returns the index bit width: each palette has 2^n rows.
+  unsigned getIndexBitWidth() const { return layout.indexBitWidth; }
+  bool succeeded() const { return status == LutStatus::Success; }
 };
 
-/// Builds one LUT per group of `groupSize` consecutive channels along `axis`
-/// of a row-major tensor of `shape` (the axis size must be a multiple of
-/// `groupSize`, and `groupSize` of `vectorSize`). With `vectorSize` > 1,
-/// each group is palettized as buildVectorLut does. Groups are independent
-/// and run through config.kmeans.parallelFor when it is set.
-GroupedLut buildGroupedLut(const LutConfig &config, const void *data,
-                           llvm::ArrayRef<int64_t> shape, unsigned axis,
-                           int64_t groupSize, FloatFormat format,
-                           int64_t vectorSize = 1);
-
-/// Vector palettization: every `vectorSize` consecutive elements along
-/// `axis` form one point, and the points are clustered together (kmeans in
-/// vectorSize dimensions, or unique over distinct vectors; uniform has no
-/// vector form).
-struct VectorLut {
-  LutStatus status = LutStatus::Success;
-  unsigned nbits = 0;
-  /// 2^nbits rows of vectorSize values, row-major; unused rows are 0.
-  std::vector<float> lut;
-  /// One index per vector, in row-major order of the index grid (the shape
-  /// with `axis` divided by vectorSize).
-  std::vector<uint8_t> indices;
-};
-
-/// Builds a vector LUT for a row-major tensor of `shape`; shape[axis] must
-/// be a multiple of `vectorSize`. kmeans dedupes the vectors, seeds with
-/// greedy k-means++ (as scikit-learn does, from a fixed seed), runs Lloyd
-/// iterations to convergence and keeps the best of up to three seeds; it
-/// never makes more clusters than distinct vectors. Deterministic.
-VectorLut buildVectorLut(const LutConfig &config, const void *data,
-                         llvm::ArrayRef<int64_t> shape, unsigned axis,
-                         int64_t vectorSize, FloatFormat format);
+/// Builds the LUT of `tensor` cut as `tiling` says:
+///  * one scalar palette for the whole tensor (the default tiling);
+///  * one palette per group of tiling.groupSize consecutive channels along
+///    tiling.axis (Core ML's per-grouped-channel granularity), each group's
+///    elements palettized on their own; for unique, nbits is the largest
+///    any group needs;
+///  * vectors: every tiling.vectorSize consecutive elements along
+///    tiling.axis form one point, and the points (of each group) are
+///    clustered together. kmeans dedupes the vectors, seeds with greedy
+///    k-means++ (as scikit-learn does, from a fixed seed), runs Lloyd
+///    iterations to convergence and keeps the best of up to three seeds; it
+///    never makes more clusters than distinct vectors. unique palettizes
+///    the distinct vectors; uniform has no vector form.
+/// The axis size must be a multiple of the group size, and the group size
+/// of the vector size. Groups are independent and run through
+/// config.kmeans.parallelFor when it is set. Deterministic.
+LutResult buildLut(const LutConfig &config, const TensorView &tensor,
+                   const Tiling &tiling = {});
 
 /// A row-major tensor seen around one axis: element (o, c, i) is at
 /// (o * channels + c) * inner + i.

@@ -14,39 +14,14 @@
 #ifndef PALETTIZE_LUT_LUTDECODE_H
 #define PALETTIZE_LUT_LUTDECODE_H
 
+#include "palettize/Lut/LutLayout.h"
+
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
 #include <vector>
 
 namespace palettize {
-
-/// How packed indices and a LUT map to the elements of a decoded tensor.
-struct LutLayout {
-  /// Shape of the decoded tensor, rank R.
-  std::vector<int64_t> resultShape;
-  /// Number of LUT groups along each result dimension (R entries). All ones
-  /// for a per-tensor LUT.
-  std::vector<int64_t> groupCounts;
-  /// Index bit width: the palette has 2^indexBitWidth rows.
-  unsigned indexBitWidth = 0;
-  /// Number of elements in each LUT row; 1 for scalar palettization.
-  int64_t vectorSize = 1;
-  /// Result axis along which the vectorSize elements of a row lie.
-  /// Ignored when vectorSize == 1.
-  int64_t vectorAxis = 0;
-
-  /// Returns the number of result elements.
-  int64_t getElementCount() const;
-  /// Returns the number of indices: elements / vectorSize.
-  int64_t getIndexCount() const;
-  /// Returns the number of LUT groups (product of groupCounts).
-  int64_t getGroupCount() const;
-  /// Returns the number of rows of each palette: 2^indexBitWidth.
-  int64_t getPaletteSize() const { return int64_t(1) << indexBitWidth; }
-  /// Returns the number of LUT elements: groups * palette size * vectorSize.
-  int64_t getLutElementCount() const;
-};
 
 /// Decodes `packedIndices` through `lut` into `result`. The layout must be
 /// consistent (as the mil.constexpr_lut_to_dense verifier guarantees):

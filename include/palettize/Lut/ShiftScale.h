@@ -74,32 +74,6 @@ std::vector<float> dequantizeLuts(const QuantizedLuts &luts,
                                   size_t paletteCount, bool isSigned,
                                   FloatFormat format);
 
-/// Moves each element's index to the nearest entry of a LUT whose values
-/// moved a little (an 8-bit LUT's dequantized values), searching from the
-/// element's current entry. `luts` holds one scalar palette of
-/// `paletteSize` entries per group of `groupSize` channels along `axis`
-/// (groupSize 0: one palette), each non-decreasing over the entries the
-/// indices use; unused entries stay unused. Ties go to the lower index.
-/// `data` is the row-major tensor of `shape` and `format` the indices were
-/// built for.
-void reassignToNearest(const void *data, llvm::ArrayRef<int64_t> shape,
-                       unsigned axis, int64_t groupSize, FloatFormat format,
-                       llvm::ArrayRef<float> luts, size_t paletteSize,
-                       llvm::MutableArrayRef<uint8_t> indices);
-
-/// The vector form of reassignToNearest: `indices` has one index per vector
-/// of `vectorSize` consecutive elements along `axis` (row-major over the
-/// shape with `axis` divided by `vectorSize`), and each palette
-/// `paletteSize` rows of `vectorSize` values. Each vector moves to the row
-/// at the least squared distance among the rows its group's indices use (a
-/// prefix), the lower index on ties. Rows are not ordered, so every used row
-/// is compared.
-void reassignVectorsToNearest(const void *data, llvm::ArrayRef<int64_t> shape,
-                              unsigned axis, int64_t groupSize,
-                              int64_t vectorSize, FloatFormat format,
-                              llvm::ArrayRef<float> luts, size_t paletteSize,
-                              llvm::MutableArrayRef<uint8_t> indices);
-
 /// A tensor divided, channel by channel, by its largest magnitude.
 struct ChannelNormalization {
   /// False if the tensor holds NaN or infinity (nothing else is filled).

@@ -119,8 +119,6 @@ ShapedType ConstexprLutToDenseOp::getLutType() {
 LogicalResult ConstexprLutToDenseOp::verify() {
   auto resultType = cast<RankedTensorType>(getType());
   Type elementType = resultType.getElementType();
-  ArrayRef<int64_t> resultShape = resultType.getShape();
-  const int64_t rank = resultType.getRank();
 
   // The LUT: exactly one source, its element type, storage and shape.
   if (bool(getLutAttr()) == bool(getLutOperand()))
@@ -141,62 +139,12 @@ LogicalResult ConstexprLutToDenseOp::verify() {
     return failure();
   }
 
-  ArrayRef<int64_t> lutShape = lutType.getShape();
-  int64_t paletteSize = 0, vectorSize = 1;
-  SmallVector<int64_t> groupCounts(rank, 1);
-  if (lutShape.size() == 1) {
-    paletteSize = lutShape[0];
-  } else if (int64_t(lutShape.size()) == rank + 2) {
-    groupCounts.assign(lutShape.begin(), lutShape.begin() + rank);
-    paletteSize = lutShape[rank];
-    vectorSize = lutShape[rank + 1];
-  } else {
-    return emitOpError("'lut' must have rank 1 (per-tensor) or rank ")
-           << rank + 2 << " (grouped, for a rank-" << rank
-           << " result), got rank " << lutShape.size();
-  }
-  if (paletteSize <= 0 || !llvm::isPowerOf2_64(paletteSize) ||
-      !isSupportedIndexBitWidth(llvm::Log2_64(paletteSize)))
-    return emitOpError("'lut' palette size must be 2^n with n in "
-                       "{1, 2, 3, 4, 6, 8}, got ")
-           << paletteSize;
-  if (vectorSize < 1)
-    return emitOpError("'lut' vector size must be at least 1, got ")
-           << vectorSize;
-  for (auto [dim, groups] : llvm::enumerate(groupCounts))
-    if (groups < 1)
-      return emitOpError("'lut' group count along dimension ")
-             << dim << " must be at least 1, got " << groups;
-
-  // The vector axis.
-  std::optional<int64_t> vectorAxis = getVectorAxis();
-  if (vectorAxis && (*vectorAxis < 0 || *vectorAxis >= rank))
-    return emitOpError("'vector_axis' must be in [0, ")
-           << rank << ") for a rank-" << rank << " result, got " << *vectorAxis;
-  if (vectorSize > 1) {
-    if (!vectorAxis)
-      return emitOpError("'vector_axis' is required when the 'lut' vector "
-                         "size is ")
-             << vectorSize;
-    if (resultShape[*vectorAxis] % vectorSize != 0)
-      return emitOpError("result dimension ")
-             << *vectorAxis << " (size " << resultShape[*vectorAxis]
-             << ") along 'vector_axis' must be a multiple of the 'lut' "
-                "vector size "
-             << vectorSize;
-  }
-
-  // Each group covers a whole block of the index grid.
-  const int64_t gridVectorAxis = vectorSize > 1 ? *vectorAxis : -1;
-  for (int64_t dim = 0; dim < rank; ++dim) {
-    int64_t gridSize = resultShape[dim];
-    if (dim == gridVectorAxis)
-      gridSize /= vectorSize;
-    if (gridSize % groupCounts[dim] != 0)
-      return emitOpError("'lut' group count ")
-             << groupCounts[dim] << " along dimension " << dim
-             << " must divide the index grid size " << gridSize;
-  }
+  // The LUT's shape against the result's: the rules LutLayout::infer
+  // checks.
+  llvm::Expected<LutLayout> layout = LutLayout::infer(
+      resultType.getShape(), lutType.getShape(), getVectorAxis());
+  if (!layout)
+    return emitOpError(llvm::toString(layout.takeError()));
 
   // The packed indices.
   ElementsAttr indices = getIndices();
@@ -207,8 +155,8 @@ LogicalResult ConstexprLutToDenseOp::verify() {
            << indicesType;
   if (failed(verifyStorage(*this, "indices", indices)))
     return failure();
-  const unsigned indexBitWidth = llvm::Log2_64(paletteSize);
-  const int64_t indexCount = resultType.getNumElements() / vectorSize;
+  const unsigned indexBitWidth = layout->indexBitWidth;
+  const int64_t indexCount = layout->getIndexCount();
   const uint64_t expectedBytes =
       getPackedIndicesByteCount(indexCount, indexBitWidth);
   if (uint64_t(indicesType.getDimSize(0)) != expectedBytes)
@@ -221,23 +169,11 @@ LogicalResult ConstexprLutToDenseOp::verify() {
 }
 
 LutLayout ConstexprLutToDenseOp::getLutLayout() {
-  auto resultType = cast<RankedTensorType>(getType());
-  ArrayRef<int64_t> lutShape = getLutType().getShape();
-  const int64_t rank = resultType.getRank();
-
-  LutLayout layout;
-  layout.resultShape.assign(resultType.getShape().begin(),
-                            resultType.getShape().end());
-  layout.groupCounts.assign(rank, 1);
-  int64_t paletteSize = lutShape[0];
-  if (int64_t(lutShape.size()) == rank + 2) {
-    layout.groupCounts.assign(lutShape.begin(), lutShape.begin() + rank);
-    paletteSize = lutShape[rank];
-    layout.vectorSize = lutShape[rank + 1];
-  }
-  layout.indexBitWidth = llvm::Log2_64(paletteSize);
-  layout.vectorAxis = getVectorAxis().value_or(0);
-  return layout;
+  // The verifier checked the same rules.
+  return llvm::cantFail(LutLayout::infer(cast<ShapedType>(getType()).getShape(),
+                                         getLutType().getShape(),
+                                         getVectorAxis()),
+                        "verified op with an inconsistent LUT layout");
 }
 
 OpFoldResult ConstexprLutToDenseOp::fold(FoldAdaptor adaptor) {

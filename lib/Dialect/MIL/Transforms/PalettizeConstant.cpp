@@ -14,6 +14,7 @@
 #include "palettize/Lut/BitPacking.h"
 #include "palettize/Lut/LutDecode.h"
 #include "palettize/Lut/Metrics.h"
+#include "palettize/Lut/NearestEntry.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -150,14 +151,14 @@ LogicalResult chooseAxis(Operation *op, PalettizePlan &plan,
                               axis, rank);
       return failure();
     }
-    plan.channelAxis = unsigned(axis);
+    plan.tiling.axis = unsigned(axis);
     return success();
   }
   FailureOr<unsigned> inferred =
       inferChannelAxis(op->getResult(0), rank, problem);
   if (failed(inferred))
     return failure();
-  plan.channelAxis = *inferred;
+  plan.tiling.axis = *inferred;
   return success();
 }
 
@@ -169,25 +170,25 @@ LogicalResult chooseChannels(Operation *op, PalettizePlan &plan,
   if (failed(chooseAxis(op, plan, type, problem)))
     return failure();
   const PalettizeSettings &settings = plan.settings;
-  const int64_t size = type.getDimSize(plan.channelAxis);
+  const int64_t size = type.getDimSize(plan.tiling.axis);
   if (settings.clusterDim > 1) {
     if (size % settings.clusterDim != 0) {
       problem = llvm::formatv("its axis {0} of size {1} is not a multiple "
                               "of cluster-dim={2}",
-                              plan.channelAxis, size, settings.clusterDim);
+                              plan.tiling.axis, size, settings.clusterDim);
       return failure();
     }
-    plan.vectorSize = settings.clusterDim;
+    plan.tiling.vectorSize = settings.clusterDim;
   }
   if (settings.perGroupedChannel) {
     const int64_t span = settings.groupSize == 0 ? size : settings.groupSize;
     if (size % span != 0) {
       problem = llvm::formatv("its {0} channels along axis {1} are not a "
                               "multiple of group-size={2}",
-                              size, plan.channelAxis, span);
+                              size, plan.tiling.axis, span);
       return failure();
     }
-    plan.groupSize = span;
+    plan.tiling.groupSize = span;
   }
   return success();
 }
@@ -238,28 +239,30 @@ DenseElementsAttr getFloatAttr(ArrayRef<float> values, ArrayRef<int64_t> shape,
       encodeFloats(values.data(), values.size(), format));
 }
 
-/// Runs the registered LUT function `name` on `count` values of `format` and
+/// Runs the registered LUT function `name` on the values of `tensor` and
 /// checks its result; on a bad result, says why in `error` and reports
 /// InvalidCustomLut.
-ScalarLut buildCustomLut(StringRef name, const void *data, size_t count,
-                         FloatFormat format, std::string &error) {
-  ScalarLut lut;
+LutResult buildCustomLut(StringRef name, const TensorView &tensor,
+                         std::string &error) {
+  LutResult lut;
   std::optional<LutFunction> function = lookupLutFunction(name);
   assert(function && "validated before any LUT is built");
-  std::vector<float> values = decodeFloats(data, count, format);
+  const size_t count = tensor.getElementCount();
+  std::vector<float> values = decodeFloats(tensor.data, count, tensor.format);
   if (!llvm::all_of(values, [](float v) { return std::isfinite(v); })) {
     lut.status = LutStatus::NonFiniteValues;
     return lut;
   }
   CustomLut custom = (*function)(values);
   if (std::optional<std::string> problem =
-          checkCustomLut(custom.lut, custom.indices, count, format)) {
+          checkCustomLut(custom.lut, custom.indices, count, tensor.format)) {
     error = "lut-function '" + name.str() + "' returned a bad LUT: " + *problem;
     lut.status = LutStatus::InvalidCustomLut;
     return lut;
   }
-  lut.nbits = unsigned(llvm::Log2_64(custom.lut.size()));
-  lut.lut = std::move(custom.lut);
+  lut.layout = LutLayout::get(tensor.shape, Tiling(),
+                              unsigned(llvm::Log2_64(custom.lut.size())));
+  lut.entries = std::move(custom.lut);
   lut.indices.assign(custom.indices.begin(), custom.indices.end());
   return lut;
 }
@@ -281,95 +284,65 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
   const PalettizeSettings &settings = plan.settings;
   const size_t count = value.getNumElements();
   ArrayRef<int64_t> shape = value.getShapedType().getShape();
+  const Tiling &tiling = plan.tiling;
   // per-channel-scale: cluster the normalized copy; the source is never
   // modified, so a constant left unchanged keeps its values.
-  const void *input = data.bytes.data();
+  TensorView input(data.bytes.data(), plan.format, shape);
   ChannelNormalization normalization;
   if (settings.perChannelScale) {
     normalization =
-        normalizeChannels(input, shape, plan.channelAxis, plan.format);
+        normalizeChannels(input.data, shape, tiling.axis, plan.format);
     if (!normalization.finite) {
       result.lut.status = LutStatus::NonFiniteValues;
       return result;
     }
-    input = normalization.normalized.data();
+    input.data = normalization.normalized.data();
     result.channelScales = std::move(normalization.scales);
   }
-  if (settings.mode == LutMode::Custom) {
-    result.lut = buildCustomLut(settings.lutFunction, input, count, plan.format,
-                                result.customError);
-  } else if (plan.groupSize > 0) {
-    GroupedLut grouped =
-        buildGroupedLut(config, input, shape, plan.channelAxis, plan.groupSize,
-                        plan.format, plan.vectorSize);
-    result.lut.status = grouped.status;
-    result.lut.nbits = grouped.nbits;
-    result.lut.lut = std::move(grouped.luts);
-    result.lut.indices = std::move(grouped.indices);
-    result.groupCount = grouped.groupCount;
-  } else if (plan.vectorSize > 1) {
-    VectorLut vectors = buildVectorLut(config, input, shape, plan.channelAxis,
-                                       plan.vectorSize, plan.format);
-    result.lut.status = vectors.status;
-    result.lut.nbits = vectors.nbits;
-    result.lut.lut = std::move(vectors.lut);
-    result.lut.indices = std::move(vectors.indices);
-  } else {
-    result.lut = buildScalarLut(config, input, count, plan.format);
-  }
+  if (settings.mode == LutMode::Custom)
+    result.lut =
+        buildCustomLut(settings.lutFunction, input, result.customError);
+  else
+    result.lut = buildLut(config, input, tiling);
   if (result.lut.status != LutStatus::Success)
     return result;
+  const LutLayout &layout = result.lut.layout;
+  const size_t paletteCount = size_t(layout.getGroupCount());
   if (settings.lutStorage != LutStorageType::Float) {
     // Store each palette as 8-bit integers; the decoded model sees what
     // their dequantization gives, computed as the shift-scale op does.
     const bool isSigned = settings.lutStorage == LutStorageType::Int8;
     result.quantizedLut =
-        quantizeLuts(result.lut.lut, result.groupCount, isSigned, plan.format);
-    result.lut.lut = dequantizeLuts(result.quantizedLut, result.groupCount,
-                                    isSigned, plan.format);
+        quantizeLuts(result.lut.entries, paletteCount, isSigned, plan.format);
+    result.lut.entries = dequantizeLuts(result.quantizedLut, paletteCount,
+                                        isSigned, plan.format);
     // The entries moved by up to half a step: move each element (vector)
     // to its nearest dequantized entry (row).
-    const size_t paletteValues = result.lut.lut.size() / result.groupCount;
-    if (plan.vectorSize == 1)
-      reassignToNearest(input, shape, plan.channelAxis, plan.groupSize,
-                        plan.format, result.lut.lut, paletteValues,
-                        result.lut.indices);
-    else
-      reassignVectorsToNearest(input, shape, plan.channelAxis, plan.groupSize,
-                               plan.vectorSize, plan.format, result.lut.lut,
-                               paletteValues / plan.vectorSize,
-                               result.lut.indices);
+    reassignToNearest(input, layout, result.lut.entries, result.lut.indices);
   }
   // The normalized copy is no longer needed.
   std::vector<char>().swap(normalization.normalized);
+  const unsigned nbits = result.lut.getIndexBitWidth();
   const uint64_t bytes =
-      getPackedIndicesByteCount(result.lut.indices.size(), result.lut.nbits);
+      getPackedIndicesByteCount(result.lut.indices.size(), nbits);
   result.packedIndices = HeapAsmResourceBlob::allocate(bytes, /*align=*/1);
   MutableArrayRef<char> out = result.packedIndices.getMutableData();
-  packIndices(result.lut.indices, result.lut.nbits,
+  packIndices(result.lut.indices, nbits,
               MutableArrayRef<uint8_t>(reinterpret_cast<uint8_t *>(out.data()),
                                        out.size()));
   if (measureSnr) {
     // Decode with the shared decoder (in f32) and compare with the input.
-    LutLayout layout;
-    layout.resultShape.assign(shape.begin(), shape.end());
-    layout.groupCounts.assign(shape.size(), 1);
-    if (plan.groupSize > 0)
-      layout.groupCounts[plan.channelAxis] = int64_t(result.groupCount);
-    layout.indexBitWidth = result.lut.nbits;
-    layout.vectorSize = plan.vectorSize;
-    layout.vectorAxis = plan.channelAxis;
     std::vector<float> decoded(count);
     decodeLut(layout,
               ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(out.data()),
                                 out.size()),
-              result.lut.lut.data(), sizeof(float), decoded.data());
+              result.lut.entries.data(), sizeof(float), decoded.data());
     if (settings.perChannelScale) {
       // Undo the normalization as the emitted shift-scale op does.
       BlockwiseLayout scaling;
       scaling.dataShape.assign(shape.begin(), shape.end());
       scaling.scaleShape.assign(shape.size(), 1);
-      scaling.scaleShape[plan.channelAxis] = shape[plan.channelAxis];
+      scaling.scaleShape[tiling.axis] = shape[tiling.axis];
       std::vector<char> scales =
           encodeFloats(result.channelScales.data(), result.channelScales.size(),
                        plan.format);
@@ -391,7 +364,7 @@ uint64_t palettize::getCompressedByteCount(const CompressedTensor &compressed,
   const unsigned width = getByteWidth(plan.format);
   uint64_t bytes = compressed.packedIndices.getData().size();
   if (plan.settings.lutStorage == LutStorageType::Float)
-    bytes += compressed.lut.lut.size() * width;
+    bytes += compressed.lut.entries.size() * width;
   else
     bytes += compressed.quantizedLut.data.size() +
              compressed.quantizedLut.offsets.size() +
@@ -419,13 +392,8 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
       indicesType, name.value_or("weight") + "_indices",
       std::move(result.packedIndices));
   // [2^n], or [1, .., groups, .., 1, 2^n, vector size].
-  SmallVector<int64_t> lutShape = {int64_t(result.lut.lut.size())};
-  if (plan.vectorSize > 1 || plan.groupSize > 0) {
-    lutShape.assign(rank, 1);
-    lutShape[plan.channelAxis] = int64_t(result.groupCount);
-    lutShape.push_back(int64_t(1) << result.lut.nbits);
-    lutShape.push_back(plan.vectorSize);
-  }
+  const LutLayout &layout = result.lut.layout;
+  const std::vector<int64_t> lutShape = layout.getLutShape();
 
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(op);
@@ -433,8 +401,8 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
   auto derivedName = [&](StringRef suffix) {
     return name ? rewriter.getStringAttr(*name + suffix.str()) : StringAttr();
   };
-  IntegerAttr vectorAxis = plan.vectorSize > 1
-                               ? rewriter.getI64IntegerAttr(plan.channelAxis)
+  IntegerAttr vectorAxis = plan.tiling.vectorSize > 1
+                               ? rewriter.getI64IntegerAttr(plan.tiling.axis)
                                : IntegerAttr();
   // The final op carries the constant's name; ops feeding it get suffixes.
   StringAttr lutOpName =
@@ -442,7 +410,7 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
   ConstexprLutToDenseOp palettized;
   if (settings.lutStorage == LutStorageType::Float) {
     DenseElementsAttr lut =
-        getFloatAttr(result.lut.lut, lutShape, elementType, plan.format);
+        getFloatAttr(result.lut.entries, lutShape, elementType, plan.format);
     palettized = ConstexprLutToDenseOp::create(rewriter, loc, type, lut,
                                                indices, vectorAxis, lutOpName);
   } else {
@@ -458,10 +426,7 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
         ArrayRef<char>(reinterpret_cast<const char *>(quantized.data.data()),
                        quantized.data.size()));
     // One scale per palette: the LUT's group dimensions, then 1, 1.
-    SmallVector<int64_t> scaleShape(lutShape.size(), 1);
-    if (lutShape.size() > 1)
-      for (int64_t d = 0; d < rank; ++d)
-        scaleShape[d] = lutShape[d];
+    const std::vector<int64_t> scaleShape = layout.getPaletteScaleShape();
     DenseElementsAttr scaleAttr =
         getFloatAttr(quantized.scales, scaleShape, elementType, plan.format);
     DenseElementsAttr offsetAttr;
@@ -483,7 +448,7 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
   Value replacement = palettized.getResult();
   if (settings.perChannelScale) {
     SmallVector<int64_t> scaleShape(rank, 1);
-    scaleShape[plan.channelAxis] = type.getDimSize(plan.channelAxis);
+    scaleShape[plan.tiling.axis] = type.getDimSize(plan.tiling.axis);
     DenseElementsAttr scaleAttr = getFloatAttr(result.channelScales, scaleShape,
                                                elementType, plan.format);
     replacement = ConstexprBlockwiseShiftScaleOp::create(

@@ -477,24 +477,24 @@ private:
     llvm::raw_string_ostream os(shape);
     os << type;
     std::string form;
-    if (plan.groupSize > 0)
-      form = llvm::formatv(" x {0} groups along axis {1}", result.groupCount,
-                           plan.channelAxis);
-    if (plan.vectorSize > 1)
-      form += llvm::formatv(" x vectors of {0} along axis {1}", plan.vectorSize,
-                            plan.channelAxis);
+    if (plan.tiling.groupSize > 0)
+      form = llvm::formatv(" x {0} groups along axis {1}",
+                           result.lut.layout.getGroupCount(), plan.tiling.axis);
+    if (plan.tiling.vectorSize > 1)
+      form += llvm::formatv(" x vectors of {0} along axis {1}",
+                            plan.tiling.vectorSize, plan.tiling.axis);
     if (plan.settings.lutStorage != LutStorageType::Float)
       form += plan.settings.lutStorage == LutStorageType::Int8 ? ", int8 LUT"
                                                                : ", uint8 LUT";
     if (plan.settings.perChannelScale)
-      form += llvm::formatv(", scales along axis {0}", plan.channelAxis);
+      form += llvm::formatv(", scales along axis {0}", plan.tiling.axis);
     std::string snr = std::isinf(result.snrDb)
                           ? std::string("inf")
                           : std::string(llvm::formatv("{0:F1}", result.snrDb));
     reportLines.push_back(
         llvm::formatv("  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, SNR {6} dB",
                       getConstantName(op).value_or("(unnamed)"), shape,
-                      result.lut.nbits, form, before, after, snr));
+                      result.lut.getIndexBitWidth(), form, before, after, snr));
     return true;
   }
 

@@ -39,12 +39,10 @@ struct PalettizePlan {
   PalettizeSettings settings;
   /// The constant's element type.
   FloatFormat format = FloatFormat::F32;
-  /// The channel axis (grouped, vector or per-channel scaled constants).
-  unsigned channelAxis = 0;
-  /// Channels per LUT group; 0 means one LUT for the whole tensor.
-  int64_t groupSize = 0;
-  /// Values per LUT row along channelAxis (cluster-dim); 1 means scalars.
-  int64_t vectorSize = 1;
+  /// The channel axis (of groups, vectors and per-channel scales), the
+  /// channels per LUT group (0: one LUT for the whole tensor) and the
+  /// values per LUT row (cluster-dim).
+  Tiling tiling;
 };
 
 /// Returns the value of a constant palettize-weights can rewrite: a
@@ -92,11 +90,9 @@ PlanOutcome planPalettization(mlir::Operation *constant,
 struct CompressedTensor {
   /// Why the value could not be read, if it could not.
   mil::RawDataError readError = mil::RawDataError::None;
-  /// The LUT (all groups' palettes one after the other; with an 8-bit LUT,
-  /// the values its dequantization gives) and the status; its one-byte
-  /// indices are released once packed.
-  ScalarLut lut;
-  size_t groupCount = 1;
+  /// The LUT (with an 8-bit LUT, the values its dequantization gives), its
+  /// layout and the status; its one-byte indices are released once packed.
+  LutResult lut;
   /// The indices, packed in Core ML's layout. Empty until packed; built
   /// with every field set, as AsmResourceBlob's default constructor leaves
   /// one uninitialized that moves then read.

@@ -1,0 +1,69 @@
+//===- NearestEntry.h - Map values to their nearest LUT entry ---*- C++ -*-===//
+//
+// The one rule every palettized index follows: an element takes the entry
+// of its palette nearest to it (a vector, the row at the least squared
+// distance), the lowest index among equally near ones. The builders, the
+// 8-bit LUT reassignment and the checks all go through these functions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PALETTIZE_LUT_NEARESTENTRY_H
+#define PALETTIZE_LUT_NEARESTENTRY_H
+
+#include "palettize/Lut/LutBuilder.h"
+#include "palettize/Lut/LutLayout.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+namespace palettize {
+
+/// Returns the index of the entry of `entries` (non-decreasing) nearest to
+/// `value`, the lowest among equally near ones. The search starts at
+/// `start` and walks towards the answer (|value - entry| is unimodal over
+/// non-decreasing entries), so a close guess makes it O(1).
+size_t findNearestEntry(double value, llvm::ArrayRef<float> entries,
+                        size_t start = 0);
+
+/// Returns the row of `rows` (`rowCount` rows of `d` values, row-major)
+/// at the least squared distance from `point` (d values), the lowest index
+/// on ties; stores that distance in `*distance` when given.
+template <typename Row>
+size_t findNearestRow(const double *point, const Row *rows, size_t rowCount,
+                      size_t d, double *distance = nullptr) {
+  size_t best = 0;
+  double bestDistance = std::numeric_limits<double>::infinity();
+  for (size_t row = 0; row < rowCount; ++row) {
+    double current = 0;
+    for (size_t t = 0; t < d; ++t) {
+      const double difference = point[t] - double(rows[row * d + t]);
+      current += difference * difference;
+    }
+    if (current < bestDistance) {
+      bestDistance = current;
+      best = row;
+    }
+  }
+  if (distance)
+    *distance = bestDistance;
+  return best;
+}
+
+/// Moves each index to the nearest entry (row) of its palette, for a LUT
+/// whose entries moved a little (an 8-bit LUT's dequantized values).
+/// `indices` are those of `tensor` in `layout` (one per element, or per
+/// vector), `entries` the LUT's layout.getLutElementCount() values. Each
+/// palette is searched over the rows its indices use (a prefix, as the
+/// builders make them), so unused rows stay unused; scalar palettes must
+/// be non-decreasing over those rows, and the search starts from the
+/// current index.
+void reassignToNearest(const TensorView &tensor, const LutLayout &layout,
+                       llvm::ArrayRef<float> entries,
+                       llvm::MutableArrayRef<uint8_t> indices);
+
+} // namespace palettize
+
+#endif // PALETTIZE_LUT_NEARESTENTRY_H
