@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 
@@ -364,29 +365,40 @@ palettize::optimalPartitionByLayers(llvm::ArrayRef<double> values,
   return solve<uint32_t>(values, weights, k, parallelFor);
 }
 
-std::vector<double> palettize::computeCentroids(llvm::ArrayRef<double> values,
-                                                llvm::ArrayRef<double> weights,
-                                                const Partition1D &partition) {
-  const size_t k = partition.starts.size();
+std::vector<double>
+palettize::computeCentroids(size_t count,
+                            llvm::function_ref<double(size_t)> valueAt,
+                            llvm::function_ref<double(size_t)> weightAt,
+                            llvm::ArrayRef<size_t> starts) {
+  const size_t k = starts.size();
   std::vector<double> centroids(k);
   for (size_t c = 0; c < k; ++c) {
-    const size_t begin = partition.starts[c];
-    const size_t end = c + 1 < k ? partition.starts[c + 1] : values.size();
-    if (values[begin] == values[end - 1]) {
-      centroids[c] = values[begin]; // exact, keeps the sign of zero
+    const size_t begin = starts[c];
+    const size_t end = c + 1 < k ? starts[c + 1] : count;
+    const double low = valueAt(begin), high = valueAt(end - 1);
+    if (low == high) {
+      centroids[c] = low; // exact, keeps the sign of zero
       continue;
     }
     double weightSum = 0, valueSum = 0;
     for (size_t i = begin; i < end; ++i) {
-      weightSum += weights[i];
-      valueSum += weights[i] * values[i];
+      const double weight = weightAt(i);
+      weightSum += weight;
+      valueSum += weight * valueAt(i);
     }
-    // The mean of values in [values[begin], values[end-1]] lies in that
-    // range; clamp away the rounding of the division.
-    centroids[c] =
-        std::clamp(valueSum / weightSum, values[begin], values[end - 1]);
+    // The mean of values in [low, high] lies in that range; clamp away the
+    // rounding of the division.
+    centroids[c] = std::clamp(valueSum / weightSum, low, high);
   }
   return centroids;
+}
+
+std::vector<double> palettize::computeCentroids(llvm::ArrayRef<double> values,
+                                                llvm::ArrayRef<double> weights,
+                                                const Partition1D &partition) {
+  return computeCentroids(
+      values.size(), [&](size_t i) { return values[i]; },
+      [&](size_t i) { return weights[i]; }, partition.starts);
 }
 
 double palettize::computePartitionCost(llvm::ArrayRef<double> values,
@@ -441,4 +453,126 @@ palettize::optimalPartitionByPenalty(llvm::ArrayRef<double> values,
     (result.clusters > k ? many : few) = {result.clusters, result.reducedCost};
   }
   return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Boundaries constrained to windows
+//===----------------------------------------------------------------------===//
+
+std::vector<size_t>
+palettize::optimalPartitionInWindows(size_t unitCount, AddUnitSums addUnits,
+                                     llvm::ArrayRef<BoundaryWindow> windows) {
+  assert(!windows.empty() && "at least two clusters");
+  const size_t k = windows.size() + 1;
+  const double inf = std::numeric_limits<double>::infinity();
+
+  // Samples at 0, every window index and unitCount, ascending; each window
+  // is a contiguous run of samples from offsets[c].
+  std::vector<size_t> positions = {0}, offsets;
+  for (auto [lo, hi] : windows) {
+    for (size_t x = std::max(lo, positions.back() + 1); x <= hi; ++x)
+      positions.push_back(x);
+    offsets.push_back(
+        size_t(std::lower_bound(positions.begin(), positions.end(), lo) -
+               positions.begin()));
+  }
+  if (positions.back() != unitCount)
+    positions.push_back(unitCount);
+  std::vector<UnitSums> prefix(positions.size());
+  UnitSums running{0, 0, 0};
+  prefix[0] = running;
+  for (size_t p = 1; p < positions.size(); ++p) {
+    addUnits(positions[p - 1], positions[p], running);
+    prefix[p] = running;
+  }
+  auto cost = [&](size_t fromSample, size_t toSample) {
+    const UnitSums &a = prefix[fromSample], &b = prefix[toSample];
+    const double w = b.weight - a.weight, s = b.sum - a.sum;
+    const double c = b.squares - a.squares - s * s / w;
+    return c > 0 ? c : 0;
+  };
+  auto windowSize = [&](size_t c) {
+    return windows[c].second - windows[c].first + 1;
+  };
+
+  // best[c][t]: the best clustering into c + 1 clusters of the units before
+  // window c's t-th index; from[c][t]: the index in window c-1 it came from.
+  std::vector<std::vector<double>> best(k - 1);
+  std::vector<std::vector<size_t>> from(k - 1);
+  for (size_t c = 0; c + 1 < k; ++c) {
+    best[c].assign(windowSize(c), inf);
+    from[c].assign(windowSize(c), 0);
+  }
+  for (size_t t = 0; t < windowSize(0); ++t)
+    best[0][t] = cost(0, offsets[0] + t);
+  // Rows t of window c, candidates u of window c-1 (smaller unit indices).
+  std::function<void(size_t, size_t, size_t, size_t, size_t)> transition =
+      [&](size_t c, size_t tBegin, size_t tEnd, size_t uBegin, size_t uEnd) {
+        while (tBegin < tEnd) {
+          const size_t t = tBegin + (tEnd - tBegin) / 2;
+          const size_t row = windows[c].first + t;
+          double bestCost = inf;
+          size_t bestU = uBegin;
+          for (size_t u = uBegin; u <= uEnd && windows[c - 1].first + u < row;
+               ++u) {
+            if (best[c - 1][u] == inf)
+              continue;
+            const double candidate =
+                best[c - 1][u] + cost(offsets[c - 1] + u, offsets[c] + t);
+            if (candidate < bestCost) {
+              bestCost = candidate;
+              bestU = u;
+            }
+          }
+          best[c][t] = bestCost;
+          from[c][t] = bestU;
+          transition(c, tBegin, t, uBegin, bestU);
+          tBegin = t + 1;
+          uBegin = bestU;
+        }
+      };
+  for (size_t c = 1; c + 1 < k; ++c)
+    transition(c, 0, windowSize(c), 0, windowSize(c - 1) - 1);
+
+  // The last cluster runs to the end.
+  double total = inf;
+  size_t arg = 0;
+  for (size_t t = 0; t < windowSize(k - 2); ++t) {
+    const double candidate =
+        best[k - 2][t] + cost(offsets[k - 2] + t, positions.size() - 1);
+    if (candidate < total) {
+      total = candidate;
+      arg = t;
+    }
+  }
+  std::vector<size_t> starts(k, 0);
+  for (size_t c = k - 1; c >= 1; --c) {
+    starts[c] = windows[c - 1].first + arg;
+    if (c >= 2)
+      arg = from[c - 1][arg];
+  }
+  return starts;
+}
+
+std::vector<BoundaryWindow>
+palettize::getNeighbourWindows(llvm::ArrayRef<size_t> starts,
+                               size_t unitCount) {
+  std::vector<BoundaryWindow> windows;
+  for (size_t c = 1; c < starts.size(); ++c) {
+    const size_t next = c + 1 < starts.size() ? starts[c + 1] : unitCount - 1;
+    windows.emplace_back(std::max<size_t>(starts[c - 1], 1), next);
+  }
+  return windows;
+}
+
+void palettize::refineBetweenNeighbours(size_t unitCount, AddUnitSums addUnits,
+                                        std::vector<size_t> &starts,
+                                        unsigned maxRounds) {
+  for (unsigned round = 0; round < maxRounds; ++round) {
+    std::vector<size_t> next = optimalPartitionInWindows(
+        unitCount, addUnits, getNeighbourWindows(starts, unitCount));
+    if (next == starts)
+      return;
+    starts = std::move(next);
+  }
 }

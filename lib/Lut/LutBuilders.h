@@ -1,14 +1,22 @@
 //===- LutBuilders.h - The builders behind buildLut -------------*- C++ -*-===//
 //
-// Private to the library: the per-path builders buildLut dispatches to.
-// They fill a LutResult's status, entries, indices and index bit width;
-// buildLut completes the layout.
+// Private to the library: the per-path builders buildLut dispatches to, and
+// what they share. Builders fill a LutResult's status, entries, indices and
+// index bit width; buildLut completes the layout.
+//
+//   LutBuilder.cpp        dispatch, groups, uniform, f32 unique, shared pieces
+//   Histogram16Lut.cpp    f16/bf16 kmeans and unique: a histogram of patterns
+//   SortedF32Lut.cpp      f32 kmeans on sorted distinct values
+//   HistogramF32Lut.cpp   f32 kmeans on a histogram of the top 16 key bits
+//   VectorLut.cpp         vector kmeans and unique
+//   IndexAssignment.cpp   nearest-entry assignment
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef PALETTIZE_LIB_LUT_LUTBUILDERS_H
 #define PALETTIZE_LIB_LUT_LUTBUILDERS_H
 
+#include "palettize/Lut/FloatFormats.h"
 #include "palettize/Lut/LutBuilder.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -18,6 +26,10 @@
 
 namespace palettize::detail {
 
+//===----------------------------------------------------------------------===//
+// The builders
+//===----------------------------------------------------------------------===//
+
 /// One scalar palette for `count` elements of `format` at `data`.
 LutResult buildScalarLut(const LutConfig &config, const void *data,
                          size_t count, FloatFormat format);
@@ -26,6 +38,74 @@ LutResult buildScalarLut(const LutConfig &config, const void *data,
 /// along `axis` of `tensor` (VectorLut.cpp).
 LutResult buildVectorLut(const LutConfig &config, const TensorView &tensor,
                          unsigned axis, int64_t vectorSize);
+
+/// kmeans or unique for f16/bf16 bit patterns (Histogram16Lut.cpp): the
+/// 65,536-bin histogram of patterns is clustered exactly.
+LutResult buildHistogram16Lut(const LutConfig &config,
+                              llvm::ArrayRef<uint16_t> bits,
+                              FloatFormat format);
+
+/// kmeans for finite f32 values on their sorted distinct values
+/// (SortedF32Lut.cpp): exact when distinct values times 2^nbits is at most
+/// maxExactWork, else three levels of DP (coarse bins, fine bins between
+/// neighbours, values within the fine bins around each boundary).
+LutResult buildSortedF32Lut(const LutConfig &config,
+                            llvm::ArrayRef<float> values);
+
+/// kmeans for finite f32 values through a histogram of their top 16 key
+/// bits whose boundary buckets are expanded into exact values
+/// (HistogramF32Lut.cpp); falls back to buildSortedF32Lut when the buckets
+/// are too coarse.
+LutResult buildHistogramF32Lut(const LutConfig &config,
+                               llvm::ArrayRef<float> values);
+
+//===----------------------------------------------------------------------===//
+// Shared pieces (LutBuilder.cpp unless noted)
+//===----------------------------------------------------------------------===//
+
+/// Elements per task below which a pass over the input is not worth
+/// splitting (measured: at 1M elements the extra histograms cost more than
+/// the split saves).
+constexpr size_t kParallelChunk = size_t(1) << 21;
+
+/// Pads used ascending LUT entries with zeros to 2^nbits entries.
+std::vector<float> padLut(std::vector<float> entries, unsigned nbits);
+
+/// Clusters ascending distinct values with the given weights into at most
+/// 2^nbits entries rounded to `format` (optimalPartition1D, then
+/// computeCentroids); returns the used entries.
+std::vector<float> clusterExactly(llvm::ArrayRef<double> values,
+                                  llvm::ArrayRef<double> weights,
+                                  unsigned nbits, FloatFormat format,
+                                  const ParallelFor &parallelFor);
+
+/// The rule that merges adjacent units (values, or bins of values) into
+/// bins, for the k-means levels that work on bins: a new bin starts once
+/// the current one holds 1/binCount of `totalWeight`, or before a unit that
+/// would make it span more than 1/binCount of the range, so there are at
+/// most about 2 * binCount bins and none is wide or heavy. Units are
+/// ascending; unit u holds weightAt(u) over [lowAt(u), highAt(u)]. Returns
+/// the first unit of each bin.
+std::vector<size_t> getBinStarts(size_t unitCount,
+                                 llvm::function_ref<double(size_t)> weightAt,
+                                 llvm::function_ref<double(size_t)> lowAt,
+                                 llvm::function_ref<double(size_t)> highAt,
+                                 double totalWeight, size_t binCount);
+
+/// The f32 value of an ordered key.
+inline float keyToFloat(uint32_t key) { return bitsToFloat(keyToBits32(key)); }
+
+/// Sorts 32-bit keys ascending with an LSD radix sort (three passes of 11,
+/// 11 and 10 bits); `scratch` must have the size of `keys`
+/// (SortedF32Lut.cpp).
+void radixSort(std::vector<uint32_t> &keys, std::vector<uint32_t> &scratch);
+
+/// Writes indices[i] = indexByBits[bits[i]], in parallel chunks when large
+/// (Histogram16Lut.cpp).
+void gatherIndices(llvm::ArrayRef<uint16_t> bits,
+                   const std::vector<uint8_t> &indexByBits,
+                   std::vector<uint8_t> &indices,
+                   const ParallelFor &parallelFor);
 
 //===----------------------------------------------------------------------===//
 // Index assignment (IndexAssignment.cpp)

@@ -302,4 +302,139 @@ TEST(KMeans1D, PenaltyMatchesLayersOnLargeInputs) {
   }
 }
 
+//===----------------------------------------------------------------------===//
+// Boundaries constrained to windows
+//===----------------------------------------------------------------------===//
+
+/// Cost of the partition with the given starts, from scratch.
+double partitionCost(const std::vector<double> &x, const std::vector<double> &w,
+                     const std::vector<size_t> &starts) {
+  double cost = 0;
+  for (size_t c = 0; c < starts.size(); ++c)
+    cost += clusterCost(x, w, starts[c],
+                        c + 1 < starts.size() ? starts[c + 1] : x.size());
+  return cost;
+}
+
+/// Units of single weighted values, unshifted.
+auto unitsOf(const std::vector<double> &x, const std::vector<double> &w) {
+  return addUnitsFrom([&x, &w](size_t i) {
+    return UnitSums{w[i], w[i] * x[i], w[i] * x[i] * x[i]};
+  });
+}
+
+void randomPoints(std::mt19937 &rng, size_t m, std::vector<double> &x,
+                  std::vector<double> &w) {
+  std::normal_distribution<double> normal(0, 1);
+  std::uniform_int_distribution<int> weight(1, 5);
+  x.resize(m);
+  w.resize(m);
+  for (size_t i = 0; i < m; ++i) {
+    x[i] = normal(rng);
+    w[i] = weight(rng);
+  }
+  std::sort(x.begin(), x.end());
+}
+
+// Windows as wide as feasibility allows ([c, m - k + c] for boundary c)
+// constrain nothing: the optimum is the global one.
+TEST(OptimalPartitionInWindows, FullWindowsGiveTheGlobalOptimum) {
+  std::mt19937 rng(21);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<double> x, w;
+    randomPoints(rng, 30 + trial, x, w);
+    const size_t m = x.size(), k = 2 + trial % 5;
+    std::vector<BoundaryWindow> windows;
+    for (size_t c = 1; c < k; ++c)
+      windows.emplace_back(c, m - k + c);
+    std::vector<size_t> starts =
+        optimalPartitionInWindows(m, unitsOf(x, w), windows);
+    ASSERT_EQ(starts.size(), k);
+    EXPECT_EQ(starts[0], 0u);
+    const double global = optimalPartitionByLayers(x, w, k).cost;
+    EXPECT_NEAR(partitionCost(x, w, starts), global, 1e-9 * (1 + global));
+  }
+}
+
+// Against enumeration of every partition whose boundaries lie in random
+// non-decreasing windows.
+TEST(OptimalPartitionInWindows, MatchesEnumerationInNarrowWindows) {
+  std::mt19937 rng(22);
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<double> x, w;
+    randomPoints(rng, 14, x, w);
+    const size_t m = x.size(), k = 4;
+    // Boundary c in [lo_c, hi_c], increasing starts, room for k clusters.
+    std::vector<BoundaryWindow> windows;
+    size_t lo = 1;
+    for (size_t c = 1; c < k; ++c) {
+      lo = std::max(lo, size_t(c));
+      const size_t hi = std::min(m - k + c, lo + rng() % 4);
+      windows.emplace_back(lo, hi);
+      lo = lo + 1 + rng() % 2;
+    }
+    std::vector<size_t> starts =
+        optimalPartitionInWindows(m, unitsOf(x, w), windows);
+    for (size_t c = 1; c < k; ++c) {
+      EXPECT_GE(starts[c], windows[c - 1].first);
+      EXPECT_LE(starts[c], windows[c - 1].second);
+    }
+    double best = std::numeric_limits<double>::infinity();
+    for (size_t a = windows[0].first; a <= windows[0].second; ++a)
+      for (size_t b = std::max(a + 1, windows[1].first); b <= windows[1].second;
+           ++b)
+        for (size_t c = std::max(b + 1, windows[2].first);
+             c <= windows[2].second && c < m; ++c)
+          best = std::min(best, partitionCost(x, w, {0, a, b, c}));
+    EXPECT_NEAR(partitionCost(x, w, starts), best, 1e-9 * (1 + best))
+        << "trial " << trial;
+  }
+}
+
+// Each boundary may move from its left neighbour to its right neighbour.
+TEST(GetNeighbourWindows, SpansBetweenNeighbours) {
+  const std::vector<BoundaryWindow> expected = {{1, 7}, {3, 9}};
+  EXPECT_EQ(getNeighbourWindows({0, 3, 7}, 10), expected);
+}
+
+// Three well separated groups, started with every boundary inside the first
+// group: refinement moves the boundaries to the gaps, never raises the
+// cost, and stops at a fixed point.
+TEST(RefineBetweenNeighbours, MovesBoundariesToTheGaps) {
+  std::vector<double> x, w;
+  for (double centre : {-10.0, 0.0, 10.0})
+    for (int i = 0; i < 8; ++i) {
+      x.push_back(centre + 0.1 * i);
+      w.push_back(1 + i % 3);
+    }
+  std::vector<size_t> starts = {0, 1, 2};
+  double cost = partitionCost(x, w, starts);
+  for (unsigned round = 0; round < 10; ++round) {
+    std::vector<size_t> before = starts;
+    refineBetweenNeighbours(x.size(), unitsOf(x, w), starts, 1);
+    const double now = partitionCost(x, w, starts);
+    EXPECT_LE(now, cost + 1e-12);
+    cost = now;
+    if (starts == before)
+      break;
+  }
+  EXPECT_EQ(starts, (std::vector<size_t>{0, 8, 16}));
+}
+
+// The accessor form agrees with the array form, and a cluster of equal
+// values keeps that value exactly, sign of zero included.
+TEST(ComputeCentroids, AccessorsAndEqualValues) {
+  const std::vector<double> x = {-0.0, -0.0, 1, 2, 4};
+  const std::vector<double> w = {1, 2, 1, 1, 2};
+  Partition1D partition;
+  partition.starts = {0, 2};
+  std::vector<double> fromArrays = computeCentroids(x, w, partition);
+  std::vector<double> fromAccessors = computeCentroids(
+      x.size(), [&](size_t i) { return x[i]; }, [&](size_t i) { return w[i]; },
+      partition.starts);
+  EXPECT_EQ(fromArrays, fromAccessors);
+  EXPECT_TRUE(std::signbit(fromArrays[0]));
+  EXPECT_EQ(fromArrays[1], (1.0 + 2.0 + 8.0) / 4.0);
+}
+
 } // namespace

@@ -27,6 +27,7 @@
 #include "palettize/Lut/Parallel.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <cstddef>
 #include <optional>
@@ -73,10 +74,78 @@ optimalPartitionByPenalty(llvm::ArrayRef<double> values,
 
 /// Returns the weighted mean of each cluster of `partition`, computed by
 /// direct summation (so a cluster of equal values has exactly that value as
-/// its centroid).
+/// its centroid) and clamped to the cluster's range.
 std::vector<double> computeCentroids(llvm::ArrayRef<double> values,
                                      llvm::ArrayRef<double> weights,
                                      const Partition1D &partition);
+
+/// computeCentroids over `count` sorted points given by accessors, for
+/// callers that do not hold the points as arrays of doubles.
+std::vector<double>
+computeCentroids(size_t count, llvm::function_ref<double(size_t)> valueAt,
+                 llvm::function_ref<double(size_t)> weightAt,
+                 llvm::ArrayRef<size_t> starts);
+
+//===----------------------------------------------------------------------===//
+// Boundaries constrained to windows
+//===----------------------------------------------------------------------===//
+//
+// Refinement of an approximate partition: the exact optimum among partitions
+// whose boundaries each stay in a given range. The points are "units" given
+// by their weight and sums (a single value, or a bin of values counted as
+// one: a bin is never split), so a caller can refine on bins, then on
+// values, without materializing either.
+
+/// The weight, weighted sum and weighted sum of squares of one unit, its
+/// values taken relative to a shift common to all units.
+struct UnitSums {
+  double weight, sum, squares;
+};
+
+/// An inclusive range of unit indices one boundary may take.
+using BoundaryWindow = std::pair<size_t, size_t>;
+
+/// Adds the sums of units [begin, end) to `sums`, one unit after the other
+/// in order. A range, not one unit, per call: the loop over units then runs
+/// in the caller's code, inlined, on inputs of millions of units.
+using AddUnitSums =
+    llvm::function_ref<void(size_t begin, size_t end, UnitSums &sums)>;
+
+/// Returns an AddUnitSums callable from one that gives a unit's sums.
+template <typename UnitAt> auto addUnitsFrom(UnitAt unitAt) {
+  return [unitAt](size_t begin, size_t end, UnitSums &sums) {
+    for (size_t i = begin; i < end; ++i) {
+      const UnitSums unit = unitAt(i);
+      sums.weight += unit.weight;
+      sums.sum += unit.sum;
+      sums.squares += unit.squares;
+    }
+  };
+}
+
+/// Returns the cluster starts (starts[0] == 0) of the exact k-means optimum
+/// over `unitCount` units among the partitions into windows.size() + 1
+/// clusters whose c-th boundary (the first unit of cluster c, c >= 1) lies
+/// in windows[c - 1]. Windows must be non-decreasing in both ends and within
+/// [1, unitCount - 1]. Costs come from prefix sums sampled only at window
+/// indices, so memory is O(total window size), and each transition between
+/// consecutive windows is a monotone-argmin divide and conquer: O(sum of
+/// w log w) for windows of w indices.
+std::vector<size_t>
+optimalPartitionInWindows(size_t unitCount, AddUnitSums addUnits,
+                          llvm::ArrayRef<BoundaryWindow> windows);
+
+/// Windows that let every boundary of `starts` move anywhere between its
+/// neighbours' positions: one round can shift a whole cluster from one
+/// region to another, even through clusters of a single unit.
+std::vector<BoundaryWindow> getNeighbourWindows(llvm::ArrayRef<size_t> starts,
+                                                size_t unitCount);
+
+/// Repeats optimalPartitionInWindows over getNeighbourWindows(starts) until
+/// no boundary moves, at most `maxRounds` times. Each round can only lower
+/// the cost.
+void refineBetweenNeighbours(size_t unitCount, AddUnitSums addUnits,
+                             std::vector<size_t> &starts, unsigned maxRounds);
 
 /// Returns the weighted sum of squared distances of the clustering
 /// `partition` with the given centroids.
