@@ -340,4 +340,100 @@ TEST(PalettizeSettings, NameParsers) {
   EXPECT_FALSE(parseProgressMode("sometimes").has_value());
 }
 
+//===----------------------------------------------------------------------===//
+// The settings table: options and file keys
+//===----------------------------------------------------------------------===//
+
+// The file keys are coremltools' OpPalettizerConfig fields, in its order.
+TEST(SettingsTable, FileKeysAreCoremltoolsFields) {
+  EXPECT_EQ(getSettingKeys(),
+            "mode, nbits, granularity, group_size, channel_axis, cluster_dim, "
+            "enable_per_channel_scale, lut_dtype, weight_threshold, "
+            "num_kmeans_workers, lut_function");
+}
+
+TEST(SettingsTable, OptionsLandInTheirFields) {
+  PalettizeSettings s;
+  EXPECT_FALSE(
+      applySettingOption(s, "mode", SettingValue::ofString("Uniform")));
+  EXPECT_FALSE(applySettingOption(s, "nbits", SettingValue::ofInteger(6)));
+  EXPECT_FALSE(applySettingOption(
+      s, "granularity", SettingValue::ofString("per_grouped_channel")));
+  EXPECT_FALSE(applySettingOption(s, "group-size", SettingValue::ofInteger(8)));
+  EXPECT_FALSE(
+      applySettingOption(s, "channel-axis", SettingValue::ofInteger(1)));
+  EXPECT_FALSE(
+      applySettingOption(s, "cluster-dim", SettingValue::ofInteger(2)));
+  EXPECT_FALSE(
+      applySettingOption(s, "per-channel-scale", SettingValue::ofBool(true)));
+  EXPECT_FALSE(
+      applySettingOption(s, "lut-dtype", SettingValue::ofString("UINT8")));
+  EXPECT_FALSE(
+      applySettingOption(s, "weight-threshold", SettingValue::ofInteger(99)));
+  EXPECT_FALSE(
+      applySettingOption(s, "lut-function", SettingValue::ofString("f")));
+  EXPECT_EQ(s.mode, LutMode::Uniform);
+  EXPECT_EQ(s.nbits, 6);
+  EXPECT_TRUE(s.perGroupedChannel);
+  EXPECT_EQ(s.groupSize, 8);
+  EXPECT_EQ(s.channelAxis, 1);
+  EXPECT_EQ(s.clusterDim, 2);
+  EXPECT_TRUE(s.perChannelScale);
+  EXPECT_EQ(s.lutStorage, LutStorageType::UInt8);
+  EXPECT_EQ(s.weightThreshold, 99);
+  EXPECT_EQ(s.lutFunction, "f");
+}
+
+TEST(SettingsTable, OptionErrorsSayWhy) {
+  PalettizeSettings s;
+  EXPECT_EQ(applySettingOption(s, "mode", SettingValue::ofString("foo")),
+            "unknown mode 'foo'; expected one of: kmeans, uniform, unique, "
+            "custom");
+  EXPECT_EQ(applySettingOption(s, "nbitz", SettingValue::ofInteger(4)),
+            "unknown option 'nbitz'");
+  // A file-only key is no option.
+  EXPECT_EQ(
+      applySettingOption(s, "num_kmeans_workers", SettingValue::ofInteger(2)),
+      "unknown option 'num_kmeans_workers'");
+  EXPECT_EQ(applySettingOption(s, "nbits", SettingValue::ofString("four")),
+            "option 'nbits' takes one of 1, 2, 3, 4, 6, 8 (or null), got "
+            "\"four\"");
+  EXPECT_EQ(s, PalettizeSettings()) << "a failed option changes nothing";
+}
+
+// The same values through the options and through a file's global_config
+// give the same settings: both go through one table.
+TEST_F(PalettizeConfigTest, OptionsAndFileAgree) {
+  FailureOr<PalettizeConfig> config =
+      load("global_config: {mode: kmeans, nbits: 4, granularity: "
+           "per_grouped_channel, group_size: 16, channel_axis: 1, "
+           "cluster_dim: 2, enable_per_channel_scale: true, lut_dtype: int8, "
+           "weight_threshold: 10}\n");
+  ASSERT_TRUE(succeeded(config)) << message;
+  ASSERT_TRUE(config->global.has_value());
+  PalettizeSettings fromOptions;
+  const std::pair<const char *, SettingValue> given[] = {
+      {"mode", SettingValue::ofString("kmeans")},
+      {"nbits", SettingValue::ofInteger(4)},
+      {"granularity", SettingValue::ofString("per-grouped-channel")},
+      {"group-size", SettingValue::ofInteger(16)},
+      {"channel-axis", SettingValue::ofInteger(1)},
+      {"cluster-dim", SettingValue::ofInteger(2)},
+      {"per-channel-scale", SettingValue::ofBool(true)},
+      {"lut-dtype", SettingValue::ofString("int8")},
+      {"weight-threshold", SettingValue::ofInteger(10)},
+  };
+  for (const auto &[option, value] : given)
+    ASSERT_FALSE(applySettingOption(fromOptions, option, value)) << option;
+  EXPECT_EQ(*config->global, fromOptions)
+      << config->global->describe() << " vs " << fromOptions.describe();
+}
+
+TEST(SettingValue, Describe) {
+  EXPECT_EQ(SettingValue().describe(), "null");
+  EXPECT_EQ(SettingValue::ofBool(false).describe(), "false");
+  EXPECT_EQ(SettingValue::ofInteger(-3).describe(), "-3");
+  EXPECT_EQ(SettingValue::ofString("x").describe(), "\"x\"");
+}
+
 } // namespace

@@ -179,34 +179,276 @@ std::optional<std::string> palettize::validate(const PalettizeSettings &s) {
 }
 
 //===----------------------------------------------------------------------===//
+// The table of settings
+//===----------------------------------------------------------------------===//
+
+SettingValue SettingValue::ofBool(bool value) {
+  SettingValue result;
+  result.kind = Kind::Bool;
+  result.boolean = value;
+  return result;
+}
+
+SettingValue SettingValue::ofInteger(int64_t value) {
+  SettingValue result;
+  result.kind = Kind::Integer;
+  result.integer = value;
+  return result;
+}
+
+SettingValue SettingValue::ofString(StringRef value) {
+  SettingValue result;
+  result.kind = Kind::String;
+  result.string = value.str();
+  return result;
+}
+
+std::string SettingValue::describe() const {
+  switch (kind) {
+  case Kind::Null:
+    return "null";
+  case Kind::Bool:
+    return boolean ? "true" : "false";
+  case Kind::Integer:
+    return std::to_string(integer);
+  case Kind::String:
+    return "\"" + string + "\"";
+  }
+  return "";
+}
+
+namespace {
+
+/// One setting: where it comes from, what it accepts, where it goes.
+struct SettingSpec {
+  enum class Kind { Choice, Integer, Bool, String };
+  /// The pass option's name; empty for a file-only key.
+  StringRef option;
+  /// The configuration-file key.
+  StringRef key;
+  Kind kind;
+  /// What a file must give, for messages ("an integer >= 1").
+  StringRef expected;
+  /// Choice: the names an unknown option value is told about.
+  StringRef optionChoices = "";
+  /// Integer: the least value a file may give, what null stands for (if it
+  /// is allowed), and a finer rule with its own description.
+  int64_t minimum = 0;
+  std::optional<int64_t> nullMeans = std::nullopt;
+  bool (*isValid)(int64_t) = nullptr;
+  StringRef validExpected = "";
+  /// The setter of the kind; setChoice returns false for an unknown name.
+  bool (*setChoice)(PalettizeSettings &, StringRef) = nullptr;
+  void (*setInteger)(PalettizeSettings &, int64_t) = nullptr;
+  void (*setBool)(PalettizeSettings &, bool) = nullptr;
+  void (*setString)(PalettizeSettings &, StringRef) = nullptr;
+};
+
+using SettingKind = SettingSpec::Kind;
+
+SettingSpec choice(StringRef option, StringRef key, StringRef expected,
+                   StringRef optionChoices,
+                   bool (*set)(PalettizeSettings &, StringRef)) {
+  SettingSpec spec{option, key, SettingKind::Choice, expected};
+  spec.optionChoices = optionChoices;
+  spec.setChoice = set;
+  return spec;
+}
+
+SettingSpec integer(StringRef option, StringRef key, StringRef expected,
+                    int64_t minimum, void (*set)(PalettizeSettings &, int64_t),
+                    std::optional<int64_t> nullMeans = std::nullopt) {
+  SettingSpec spec{option, key, SettingKind::Integer, expected};
+  spec.minimum = minimum;
+  spec.nullMeans = nullMeans;
+  spec.setInteger = set;
+  return spec;
+}
+
+SettingSpec flag(StringRef option, StringRef key,
+                 void (*set)(PalettizeSettings &, bool)) {
+  SettingSpec spec{option, key, SettingKind::Bool, "true or false"};
+  spec.setBool = set;
+  return spec;
+}
+
+SettingSpec text(StringRef option, StringRef key, StringRef expected,
+                 void (*set)(PalettizeSettings &, StringRef)) {
+  SettingSpec spec{option, key, SettingKind::String, expected};
+  spec.setString = set;
+  return spec;
+}
+
+/// Every setting, in the order messages list them.
+const SettingSpec kSettings[] = {
+    choice("mode", "mode",
+           "one of \"kmeans\", \"uniform\", \"unique\", \"custom\"",
+           "kmeans, uniform, unique, custom",
+           [](PalettizeSettings &s, StringRef name) {
+             std::optional<LutMode> mode = parseModeName(name);
+             if (mode)
+               s.mode = *mode;
+             return mode.has_value();
+           }),
+    [] {
+      SettingSpec nbits = integer(
+          "nbits", "nbits", "one of 1, 2, 3, 4, 6, 8 (or null)", 1,
+          [](PalettizeSettings &s, int64_t value) { s.nbits = value; },
+          /*nullMeans=*/0);
+      nbits.isValid = [](int64_t value) {
+        return value <= 8 && isSupportedIndexBitWidth(unsigned(value));
+      };
+      nbits.validExpected = "one of 1, 2, 3, 4, 6, 8";
+      return nbits;
+    }(),
+    choice("granularity", "granularity",
+           "one of \"per_tensor\", \"per_grouped_channel\"",
+           "per-tensor, per-grouped-channel",
+           [](PalettizeSettings &s, StringRef name) {
+             std::optional<Granularity> granularity = parseGranularity(name);
+             if (granularity)
+               s.perGroupedChannel =
+                   *granularity == Granularity::PerGroupedChannel;
+             return granularity.has_value();
+           }),
+    integer("group-size", "group_size", "an integer >= 0 (0: all channels)", 0,
+            [](PalettizeSettings &s, int64_t size) { s.groupSize = size; }),
+    integer(
+        "channel-axis", "channel_axis", "an axis >= 0, or null to infer it", 0,
+        [](PalettizeSettings &s, int64_t axis) { s.channelAxis = axis; },
+        /*nullMeans=*/-1),
+    integer("cluster-dim", "cluster_dim", "an integer >= 1", 1,
+            [](PalettizeSettings &s, int64_t dim) { s.clusterDim = dim; }),
+    flag("per-channel-scale", "enable_per_channel_scale",
+         [](PalettizeSettings &s, bool scaled) { s.perChannelScale = scaled; }),
+    choice("lut-dtype", "lut_dtype",
+           "one of \"fp16\", \"fp32\", \"float\" (the weight's own type), "
+           "\"int8\", \"uint8\"",
+           "float, int8, uint8",
+           [](PalettizeSettings &s, StringRef name) {
+             std::optional<LutStorageType> storage = parseLutStorage(name);
+             if (storage)
+               s.lutStorage = *storage;
+             return storage.has_value();
+           }),
+    integer(
+        "weight-threshold", "weight_threshold",
+        "an integer >= 0 (or null: no threshold)", 0,
+        [](PalettizeSettings &s, int64_t value) { s.weightThreshold = value; },
+        /*nullMeans=*/0),
+    // Accepted for compatibility: LUTs are computed on MLIR's thread pool.
+    integer("", "num_kmeans_workers", "an integer >= 1", 1,
+            [](PalettizeSettings &, int64_t) {}),
+    // The name of a registered C++ LUT function (a Python callable in
+    // coremltools).
+    text("lut-function", "lut_function",
+         "the name of a registered LUT function",
+         [](PalettizeSettings &s, StringRef name) {
+           s.lutFunction = name.str();
+         }),
+};
+
+const SettingSpec *findSetting(StringRef name, bool byOption) {
+  for (const SettingSpec &spec : kSettings)
+    if ((byOption ? spec.option : spec.key) == name && !name.empty())
+      return &spec;
+  return nullptr;
+}
+
+/// Applies a file's `value` for `spec`; returns why it is not accepted, as
+/// "must be ..., got ...".
+std::optional<std::string> applyFileValue(const SettingSpec &spec,
+                                          const SettingValue &value,
+                                          PalettizeSettings &settings) {
+  auto mustBe = [](StringRef expected, StringRef got) {
+    return ("must be " + expected + ", got " + got).str();
+  };
+  using ValueKind = SettingValue::Kind;
+  switch (spec.kind) {
+  case SettingKind::Choice:
+    if (value.kind != ValueKind::String ||
+        !spec.setChoice(settings, value.string))
+      return mustBe(spec.expected, value.describe());
+    return std::nullopt;
+  case SettingKind::Integer:
+    if (value.kind == ValueKind::Null && spec.nullMeans) {
+      spec.setInteger(settings, *spec.nullMeans);
+      return std::nullopt;
+    }
+    if (value.kind != ValueKind::Integer || value.integer < spec.minimum)
+      return mustBe(spec.expected, value.kind == ValueKind::Integer
+                                       ? std::to_string(value.integer)
+                                       : value.describe());
+    if (spec.isValid && !spec.isValid(value.integer))
+      return mustBe(spec.validExpected, std::to_string(value.integer));
+    spec.setInteger(settings, value.integer);
+    return std::nullopt;
+  case SettingKind::Bool:
+    if (value.kind != ValueKind::Bool)
+      return mustBe(spec.expected, value.describe());
+    spec.setBool(settings, value.boolean);
+    return std::nullopt;
+  case SettingKind::String:
+    if (value.kind != ValueKind::String)
+      return mustBe(spec.expected, value.describe());
+    spec.setString(settings, value.string);
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string>
+palettize::applySettingOption(PalettizeSettings &settings, StringRef option,
+                              const SettingValue &value) {
+  const SettingSpec *spec = findSetting(option, /*byOption=*/true);
+  if (!spec)
+    return "unknown option '" + option.str() + "'";
+  using ValueKind = SettingValue::Kind;
+  auto wrongKind = [&]() {
+    return "option '" + option.str() + "' takes " + spec->expected.str() +
+           ", got " + value.describe();
+  };
+  switch (spec->kind) {
+  case SettingKind::Choice:
+    if (value.kind != ValueKind::String)
+      return wrongKind();
+    if (!spec->setChoice(settings, value.string))
+      return "unknown " + option.str() + " '" + value.string +
+             "'; expected one of: " + spec->optionChoices.str();
+    return std::nullopt;
+  case SettingKind::Integer:
+    if (value.kind != ValueKind::Integer)
+      return wrongKind();
+    spec->setInteger(settings, value.integer);
+    return std::nullopt;
+  case SettingKind::Bool:
+    if (value.kind != ValueKind::Bool)
+      return wrongKind();
+    spec->setBool(settings, value.boolean);
+    return std::nullopt;
+  case SettingKind::String:
+    if (value.kind != ValueKind::String)
+      return wrongKind();
+    spec->setString(settings, value.string);
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string palettize::getSettingKeys() {
+  std::string keys;
+  for (const SettingSpec &spec : kSettings)
+    keys += (keys.empty() ? "" : ", ") + spec.key.str();
+  return keys;
+}
+
+//===----------------------------------------------------------------------===//
 // The configuration file
 //===----------------------------------------------------------------------===//
 
 namespace {
-
-/// A scalar of the file, typed as YAML 1.2's core schema (and JSON) types
-/// unquoted scalars.
-struct Scalar {
-  enum class Kind { Null, Bool, Integer, String } kind = Kind::Null;
-  bool boolean = false;
-  int64_t integer = 0;
-  std::string string;
-
-  /// Describes the scalar for a message: its kind and value.
-  std::string describe() const {
-    switch (kind) {
-    case Kind::Null:
-      return "null";
-    case Kind::Bool:
-      return boolean ? "true" : "false";
-    case Kind::Integer:
-      return std::to_string(integer);
-    case Kind::String:
-      return "\"" + string + "\"";
-    }
-    return "";
-  }
-};
 
 class ConfigReader {
 public:
@@ -231,7 +473,7 @@ private:
     return diagnostic;
   }
 
-  FailureOr<Scalar> readScalar(llvm::yaml::Node *node, StringRef key);
+  FailureOr<SettingValue> readScalar(llvm::yaml::Node *node, StringRef key);
   FailureOr<std::string> readKey(llvm::yaml::KeyValueNode &entry);
   FailureOr<PalettizeEntry> readEntry(llvm::yaml::Node *node, StringRef where);
   LogicalResult readEntryMap(llvm::yaml::Node *node, StringRef key,
@@ -245,9 +487,9 @@ private:
 
 } // namespace
 
-FailureOr<Scalar> ConfigReader::readScalar(llvm::yaml::Node *node,
-                                           StringRef key) {
-  Scalar scalar;
+FailureOr<SettingValue> ConfigReader::readScalar(llvm::yaml::Node *node,
+                                                 StringRef key) {
+  SettingValue scalar;
   if (isa<llvm::yaml::NullNode>(node))
     return scalar;
   auto *scalarNode = dyn_cast<llvm::yaml::ScalarNode>(node);
@@ -259,7 +501,7 @@ FailureOr<Scalar> ConfigReader::readScalar(llvm::yaml::Node *node,
   StringRef value = scalarNode->getValue(storage);
   StringRef raw = scalarNode->getRawValue();
   if (raw.starts_with("\"") || raw.starts_with("'")) {
-    scalar.kind = Scalar::Kind::String;
+    scalar.kind = SettingValue::Kind::String;
     scalar.string = value.str();
     return scalar;
   }
@@ -267,15 +509,15 @@ FailureOr<Scalar> ConfigReader::readScalar(llvm::yaml::Node *node,
     return scalar;
   if (value == "true" || value == "True" || value == "TRUE" ||
       value == "false" || value == "False" || value == "FALSE") {
-    scalar.kind = Scalar::Kind::Bool;
+    scalar.kind = SettingValue::Kind::Bool;
     scalar.boolean = value.front() == 't' || value.front() == 'T';
     return scalar;
   }
   if (!value.getAsInteger(10, scalar.integer)) {
-    scalar.kind = Scalar::Kind::Integer;
+    scalar.kind = SettingValue::Kind::Integer;
     return scalar;
   }
-  scalar.kind = Scalar::Kind::String;
+  scalar.kind = SettingValue::Kind::String;
   scalar.string = value.str();
   return scalar;
 }
@@ -291,21 +533,15 @@ FailureOr<std::string> ConfigReader::readKey(llvm::yaml::KeyValueNode &entry) {
   return key->getValue(storage).str();
 }
 
-/// The keys of one entry, as coremltools' OpPalettizerConfig names them.
-static constexpr const char *kSettingKeys =
-    "mode, nbits, granularity, group_size, channel_axis, cluster_dim, "
-    "enable_per_channel_scale, lut_dtype, weight_threshold, "
-    "num_kmeans_workers, lut_function";
-
 FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
                                                   StringRef where) {
   if (isa<llvm::yaml::NullNode>(node))
     return PalettizeEntry();
   if (auto *scalar = dyn_cast<llvm::yaml::ScalarNode>(node)) {
-    FailureOr<Scalar> value = readScalar(scalar, where);
+    FailureOr<SettingValue> value = readScalar(scalar, where);
     if (failed(value))
       return failure();
-    if (value->kind == Scalar::Kind::Null)
+    if (value->kind == SettingValue::Kind::Null)
       return PalettizeEntry();
     error(node) << "'" << where << "' must be a map of settings or null, got "
                 << value->describe();
@@ -329,120 +565,18 @@ FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
           << "duplicate key '" << *key << "' in '" << where << "'";
       return failure();
     }
-    FailureOr<Scalar> value = readScalar(valueNode, *key);
+    FailureOr<SettingValue> value = readScalar(valueNode, *key);
     if (failed(value))
       return failure();
-    auto expect = [&](Scalar::Kind kind, StringRef what) -> LogicalResult {
-      if (value->kind == kind)
-        return success();
-      error(valueNode) << "'" << *key << "' in '" << where << "' must be "
-                       << what << ", got " << value->describe();
-      return failure();
-    };
-    auto expectInteger = [&](int64_t minimum, StringRef what) {
-      if (failed(expect(Scalar::Kind::Integer, what)))
-        return failure();
-      if (value->integer >= minimum)
-        return success();
-      error(valueNode) << "'" << *key << "' in '" << where << "' must be "
-                       << what << ", got " << value->integer;
-      return failure();
-    };
-    if (*key == "mode") {
-      if (failed(expect(Scalar::Kind::String, "one of \"kmeans\", "
-                                              "\"uniform\", \"unique\", "
-                                              "\"custom\"")))
-        return failure();
-      std::optional<LutMode> mode = parseModeName(value->string);
-      if (!mode) {
-        error(valueNode) << "'mode' in '" << where << "' must be one of "
-                         << "\"kmeans\", \"uniform\", \"unique\", "
-                         << "\"custom\", got \"" << value->string << "\"";
-        return failure();
-      }
-      settings.mode = *mode;
-    } else if (*key == "nbits") {
-      if (value->kind == Scalar::Kind::Null) {
-        settings.nbits = 0;
-        continue;
-      }
-      if (failed(expectInteger(1, "one of 1, 2, 3, 4, 6, 8 (or null)")))
-        return failure();
-      if (value->integer > 8 ||
-          !isSupportedIndexBitWidth(unsigned(value->integer))) {
-        error(valueNode) << "'nbits' in '" << where
-                         << "' must be one of 1, 2, 3, 4, 6, 8, got "
-                         << value->integer;
-        return failure();
-      }
-      settings.nbits = value->integer;
-    } else if (*key == "granularity") {
-      StringRef allowed = "one of \"per_tensor\", \"per_grouped_channel\"";
-      if (failed(expect(Scalar::Kind::String, allowed)))
-        return failure();
-      std::optional<Granularity> granularity = parseGranularity(value->string);
-      if (!granularity) {
-        error(valueNode) << "'granularity' in '" << where << "' must be "
-                         << allowed << ", got \"" << value->string << "\"";
-        return failure();
-      }
-      settings.perGroupedChannel =
-          *granularity == Granularity::PerGroupedChannel;
-    } else if (*key == "group_size") {
-      if (failed(expectInteger(0, "an integer >= 0 (0: all channels)")))
-        return failure();
-      settings.groupSize = value->integer;
-    } else if (*key == "channel_axis") {
-      if (value->kind == Scalar::Kind::Null) {
-        settings.channelAxis = -1;
-        continue;
-      }
-      if (failed(expectInteger(0, "an axis >= 0, or null to infer it")))
-        return failure();
-      settings.channelAxis = value->integer;
-    } else if (*key == "cluster_dim") {
-      if (failed(expectInteger(1, "an integer >= 1")))
-        return failure();
-      settings.clusterDim = value->integer;
-    } else if (*key == "enable_per_channel_scale") {
-      if (failed(expect(Scalar::Kind::Bool, "true or false")))
-        return failure();
-      settings.perChannelScale = value->boolean;
-    } else if (*key == "lut_dtype") {
-      StringRef allowed =
-          "one of \"fp16\", \"fp32\", \"float\" (the weight's own type), "
-          "\"int8\", \"uint8\"";
-      if (failed(expect(Scalar::Kind::String, allowed)))
-        return failure();
-      std::optional<LutStorageType> storage = parseLutStorage(value->string);
-      if (!storage) {
-        error(valueNode) << "'lut_dtype' in '" << where << "' must be "
-                         << allowed << ", got \"" << value->string << "\"";
-        return failure();
-      }
-      settings.lutStorage = *storage;
-    } else if (*key == "weight_threshold") {
-      if (value->kind == Scalar::Kind::Null) {
-        settings.weightThreshold = 0;
-        continue;
-      }
-      if (failed(expectInteger(0, "an integer >= 0 (or null: no threshold)")))
-        return failure();
-      settings.weightThreshold = value->integer;
-    } else if (*key == "num_kmeans_workers") {
-      // Accepted for compatibility: LUTs are computed on MLIR's thread pool.
-      if (failed(expectInteger(1, "an integer >= 1")))
-        return failure();
-    } else if (*key == "lut_function") {
-      // The name of a registered C++ LUT function (a Python callable in
-      // coremltools).
-      if (failed(expect(Scalar::Kind::String,
-                        "the name of a registered LUT function")))
-        return failure();
-      settings.lutFunction = value->string;
-    } else {
+    const SettingSpec *spec = findSetting(*key, /*byOption=*/false);
+    if (!spec) {
       error(entry.getKey()) << "unknown key '" << *key << "' in '" << where
-                            << "'; expected one of: " << kSettingKeys;
+                            << "'; expected one of: " << getSettingKeys();
+      return failure();
+    }
+    if (std::optional<std::string> problem =
+            applyFileValue(*spec, *value, settings)) {
+      error(valueNode) << "'" << *key << "' in '" << where << "' " << *problem;
       return failure();
     }
   }
@@ -461,8 +595,8 @@ ConfigReader::readEntryMap(llvm::yaml::Node *node, StringRef key,
   auto *map = dyn_cast<llvm::yaml::MappingNode>(node);
   if (!map) {
     if (auto *scalar = dyn_cast<llvm::yaml::ScalarNode>(node)) {
-      FailureOr<Scalar> value = readScalar(scalar, key);
-      if (succeeded(value) && value->kind == Scalar::Kind::Null)
+      FailureOr<SettingValue> value = readScalar(scalar, key);
+      if (succeeded(value) && value->kind == SettingValue::Kind::Null)
         return success();
     }
     error(node) << "'" << key << "' must be a map from "
@@ -554,10 +688,10 @@ FailureOr<PalettizeConfig> ConfigReader::read() {
     }
     llvm::yaml::Node *value = entry.getValue();
     if (*key == "config_type") {
-      FailureOr<Scalar> type = readScalar(value, *key);
+      FailureOr<SettingValue> type = readScalar(value, *key);
       if (failed(type))
         return failure();
-      if (type->kind != Scalar::Kind::String ||
+      if (type->kind != SettingValue::Kind::String ||
           type->string != "OpPalettizerConfig") {
         error(value) << "'config_type' must be \"OpPalettizerConfig\"; this "
                         "pass only palettizes";

@@ -215,29 +215,24 @@ private:
     auto fail = [&]() {
       return getOperation()->emitError("palettize-weights: ");
     };
+    // Each option through the settings table, as a file's keys are.
     PalettizeSettings settings;
-    std::optional<LutMode> lutMode = parseModeName(mode);
-    if (!lutMode)
-      return fail() << "unknown mode '" << mode
-                    << "'; expected one of: kmeans, uniform, unique, custom";
-    settings.mode = *lutMode;
-    settings.lutFunction = lutFunction;
-    settings.nbits = nbits;
-    settings.weightThreshold = weightThreshold;
-    std::optional<Granularity> cut = parseGranularity(granularity);
-    if (!cut)
-      return fail() << "unknown granularity '" << granularity
-                    << "'; expected one of: per-tensor, per-grouped-channel";
-    settings.perGroupedChannel = *cut == Granularity::PerGroupedChannel;
-    settings.groupSize = groupSize;
-    settings.channelAxis = channelAxis;
-    settings.clusterDim = clusterDim;
-    settings.perChannelScale = perChannelScale;
-    std::optional<LutStorageType> storage = parseLutStorage(lutDtype);
-    if (!storage)
-      return fail() << "unknown lut-dtype '" << lutDtype
-                    << "'; expected one of: float, int8, uint8";
-    settings.lutStorage = *storage;
+    const std::pair<StringRef, SettingValue> given[] = {
+        {"mode", SettingValue::ofString(mode)},
+        {"nbits", SettingValue::ofInteger(nbits)},
+        {"granularity", SettingValue::ofString(granularity)},
+        {"group-size", SettingValue::ofInteger(groupSize)},
+        {"channel-axis", SettingValue::ofInteger(channelAxis)},
+        {"cluster-dim", SettingValue::ofInteger(clusterDim)},
+        {"per-channel-scale", SettingValue::ofBool(perChannelScale)},
+        {"lut-dtype", SettingValue::ofString(lutDtype)},
+        {"weight-threshold", SettingValue::ofInteger(weightThreshold)},
+        {"lut-function", SettingValue::ofString(lutFunction)},
+    };
+    for (const auto &[option, value] : given)
+      if (std::optional<std::string> problem =
+              applySettingOption(settings, option, value))
+        return fail() << *problem;
 
     if (configFile.empty()) {
       if (std::optional<std::string> problem = validate(settings))

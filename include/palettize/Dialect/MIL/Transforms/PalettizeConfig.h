@@ -97,6 +97,39 @@ std::optional<ProgressMode> parseProgressMode(llvm::StringRef name);
 /// Returns "kmeans", "uniform" or "unique".
 llvm::StringRef getModeName(LutMode mode);
 
+/// A setting's value as given by a pass option or a configuration file
+/// (typed as YAML 1.2's core schema, and JSON, type unquoted scalars).
+struct SettingValue {
+  enum class Kind { Null, Bool, Integer, String } kind = Kind::Null;
+  bool boolean = false;
+  int64_t integer = 0;
+  std::string string;
+
+  static SettingValue ofBool(bool value);
+  static SettingValue ofInteger(int64_t value);
+  static SettingValue ofString(llvm::StringRef value);
+  /// Describes the value for a message: `null`, `true`, `4`, `"kmeans"`.
+  std::string describe() const;
+};
+
+// Every setting is one row of a table in PalettizeConfig.cpp: its pass
+// option name, its configuration-file key (coremltools' spelling), the kind
+// of value it takes, the range a file may give, and how it lands in
+// PalettizeSettings. The pass options and the file reader both go through
+// that table; a new setting is a new row (plus its Option in Passes.td).
+
+/// Applies the palettize-weights option `option` (e.g. "group-size") with
+/// `value` to `settings`. Fails, saying why, on an unknown option or a name
+/// that is not one of its choices; numeric ranges and combinations are
+/// validate()'s to check.
+std::optional<std::string> applySettingOption(PalettizeSettings &settings,
+                                              llvm::StringRef option,
+                                              const SettingValue &value);
+
+/// Returns the configuration-file keys of an entry, comma-separated, in the
+/// table's order.
+std::string getSettingKeys();
+
 /// An entry of the configuration file: settings, or "leave it alone" (null).
 using PalettizeEntry = std::optional<PalettizeSettings>;
 
