@@ -820,8 +820,8 @@ TEST(GroupedLut, VectorsPerGroupReconstructExactly) {
       }
 }
 
-// kmeans on grouped vectors: each group's palette is what buildVectorLut
-// gives on that group's channels alone.
+// kmeans on grouped vectors: each group's palette is what a vector tiling
+// without groups gives on that group's channels alone.
 TEST(GroupedLut, VectorsMatchVectorLutOnTheirChannels) {
   std::vector<float> values = heavyTailed(4 * 12, 9);
   const int64_t shape[] = {4, 12};
