@@ -18,42 +18,6 @@
 
 using namespace palettize;
 
-size_t palettize::findNearestEntry(double value, llvm::ArrayRef<float> entries,
-                                   size_t start) {
-  assert(!entries.empty() && start < entries.size() && "no entry to choose");
-  auto distance = [&](size_t entry) {
-    return std::fabs(value - double(entries[entry]));
-  };
-  // Walk right through anything no farther, then left to the lowest of the
-  // nearest.
-  size_t entry = start;
-  const size_t last = entries.size() - 1;
-  while (entry < last && distance(entry + 1) <= distance(entry))
-    ++entry;
-  while (entry > 0 && distance(entry - 1) <= distance(entry))
-    --entry;
-  return entry;
-}
-
-std::vector<uint8_t>
-palettize::detail::assignDistinct(size_t distinctCount,
-                                  llvm::function_ref<double(size_t)> valueAt,
-                                  llvm::ArrayRef<float> entries) {
-  std::vector<uint8_t> assignment(distinctCount);
-  if (entries.size() == distinctCount) {
-    for (size_t i = 0; i < distinctCount; ++i)
-      assignment[i] = uint8_t(i);
-    return assignment;
-  }
-  size_t entry = 0;
-  for (size_t i = 0; i < distinctCount; ++i) {
-    // The values ascend, so each search starts where the last one ended.
-    entry = findNearestEntry(valueAt(i), entries, entry);
-    assignment[i] = uint8_t(entry);
-  }
-  return assignment;
-}
-
 std::vector<uint64_t>
 palettize::detail::getThresholds(llvm::ArrayRef<float> entries) {
   const size_t k = entries.size();

@@ -365,34 +365,6 @@ palettize::optimalPartitionByLayers(llvm::ArrayRef<double> values,
   return solve<uint32_t>(values, weights, k, parallelFor);
 }
 
-std::vector<double>
-palettize::computeCentroids(size_t count,
-                            llvm::function_ref<double(size_t)> valueAt,
-                            llvm::function_ref<double(size_t)> weightAt,
-                            llvm::ArrayRef<size_t> starts) {
-  const size_t k = starts.size();
-  std::vector<double> centroids(k);
-  for (size_t c = 0; c < k; ++c) {
-    const size_t begin = starts[c];
-    const size_t end = c + 1 < k ? starts[c + 1] : count;
-    const double low = valueAt(begin), high = valueAt(end - 1);
-    if (low == high) {
-      centroids[c] = low; // exact, keeps the sign of zero
-      continue;
-    }
-    double weightSum = 0, valueSum = 0;
-    for (size_t i = begin; i < end; ++i) {
-      const double weight = weightAt(i);
-      weightSum += weight;
-      valueSum += weight * valueAt(i);
-    }
-    // The mean of values in [low, high] lies in that range; clamp away the
-    // rounding of the division.
-    centroids[c] = std::clamp(valueSum / weightSum, low, high);
-  }
-  return centroids;
-}
-
 std::vector<double> palettize::computeCentroids(llvm::ArrayRef<double> values,
                                                 llvm::ArrayRef<double> weights,
                                                 const Partition1D &partition) {

@@ -102,31 +102,6 @@ std::vector<float> palettize::detail::clusterExactly(
   return entries;
 }
 
-std::vector<size_t>
-palettize::detail::getBinStarts(size_t unitCount,
-                                llvm::function_ref<double(size_t)> weightAt,
-                                llvm::function_ref<double(size_t)> lowAt,
-                                llvm::function_ref<double(size_t)> highAt,
-                                double totalWeight, size_t binCount) {
-  std::vector<size_t> starts;
-  if (unitCount == 0)
-    return starts;
-  const double weightLimit = totalWeight / double(binCount);
-  const double spanLimit =
-      (highAt(unitCount - 1) - lowAt(0)) / double(binCount);
-  double weight = 0, binLow = 0;
-  for (size_t u = 0; u < unitCount; ++u) {
-    if (starts.empty() || weight >= weightLimit ||
-        highAt(u) - binLow > spanLimit) {
-      starts.push_back(u);
-      weight = 0;
-      binLow = lowAt(u);
-    }
-    weight += weightAt(u);
-  }
-  return starts;
-}
-
 namespace {
 
 /// A result that only reports why no LUT was built.

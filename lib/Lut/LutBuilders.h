@@ -18,6 +18,7 @@
 
 #include "palettize/Lut/FloatFormats.h"
 #include "palettize/Lut/LutBuilder.h"
+#include "palettize/Lut/NearestEntry.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 
@@ -86,11 +87,28 @@ std::vector<float> clusterExactly(llvm::ArrayRef<double> values,
 /// most about 2 * binCount bins and none is wide or heavy. Units are
 /// ascending; unit u holds weightAt(u) over [lowAt(u), highAt(u)]. Returns
 /// the first unit of each bin.
-std::vector<size_t> getBinStarts(size_t unitCount,
-                                 llvm::function_ref<double(size_t)> weightAt,
-                                 llvm::function_ref<double(size_t)> lowAt,
-                                 llvm::function_ref<double(size_t)> highAt,
-                                 double totalWeight, size_t binCount);
+template <typename WeightAt, typename LowAt, typename HighAt>
+std::vector<size_t> getBinStarts(size_t unitCount, WeightAt weightAt,
+                                 LowAt lowAt, HighAt highAt, double totalWeight,
+                                 size_t binCount) {
+  std::vector<size_t> starts;
+  if (unitCount == 0)
+    return starts;
+  const double weightLimit = totalWeight / double(binCount);
+  const double spanLimit =
+      (highAt(unitCount - 1) - lowAt(0)) / double(binCount);
+  double weight = 0, binLow = 0;
+  for (size_t u = 0; u < unitCount; ++u) {
+    if (starts.empty() || weight >= weightLimit ||
+        highAt(u) - binLow > spanLimit) {
+      starts.push_back(u);
+      weight = 0;
+      binLow = lowAt(u);
+    }
+    weight += weightAt(u);
+  }
+  return starts;
+}
 
 /// The f32 value of an ordered key.
 inline float keyToFloat(uint32_t key) { return bitsToFloat(keyToBits32(key)); }
@@ -116,9 +134,23 @@ void gatherIndices(llvm::ArrayRef<uint16_t> bits,
 /// O(distinct + entries), as the nearest entry only moves forward. When
 /// every distinct value has an entry of its own, the i-th value takes entry
 /// i: that keeps -0 and +0 apart, which a comparison of values cannot.
-std::vector<uint8_t> assignDistinct(size_t distinctCount,
-                                    llvm::function_ref<double(size_t)> valueAt,
-                                    llvm::ArrayRef<float> entries);
+template <typename ValueAt>
+std::vector<uint8_t> assignDistinct(size_t distinctCount, ValueAt valueAt,
+                                    llvm::ArrayRef<float> entries) {
+  std::vector<uint8_t> assignment(distinctCount);
+  if (entries.size() == distinctCount) {
+    for (size_t i = 0; i < distinctCount; ++i)
+      assignment[i] = uint8_t(i);
+    return assignment;
+  }
+  size_t entry = 0;
+  for (size_t i = 0; i < distinctCount; ++i) {
+    // The values ascend, so each search starts where the last one ended.
+    entry = findNearestEntry(valueAt(i), entries, entry);
+    assignment[i] = uint8_t(entry);
+  }
+  return assignment;
+}
 
 /// A threshold above every ordered f32 key: an entry that starts there is
 /// never chosen.

@@ -29,6 +29,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <vector>
@@ -79,12 +80,35 @@ std::vector<double> computeCentroids(llvm::ArrayRef<double> values,
                                      llvm::ArrayRef<double> weights,
                                      const Partition1D &partition);
 
-/// computeCentroids over `count` sorted points given by accessors, for
-/// callers that do not hold the points as arrays of doubles.
-std::vector<double>
-computeCentroids(size_t count, llvm::function_ref<double(size_t)> valueAt,
-                 llvm::function_ref<double(size_t)> weightAt,
-                 llvm::ArrayRef<size_t> starts);
+/// computeCentroids over `count` sorted points given by accessors
+/// (`double(size_t)` callables), for callers that do not hold the points as
+/// arrays of doubles.
+template <typename ValueAt, typename WeightAt>
+std::vector<double> computeCentroids(size_t count, ValueAt valueAt,
+                                     WeightAt weightAt,
+                                     llvm::ArrayRef<size_t> starts) {
+  const size_t k = starts.size();
+  std::vector<double> centroids(k);
+  for (size_t c = 0; c < k; ++c) {
+    const size_t begin = starts[c];
+    const size_t end = c + 1 < k ? starts[c + 1] : count;
+    const double low = valueAt(begin), high = valueAt(end - 1);
+    if (low == high) {
+      centroids[c] = low; // exact, keeps the sign of zero
+      continue;
+    }
+    double weightSum = 0, valueSum = 0;
+    for (size_t i = begin; i < end; ++i) {
+      const double weight = weightAt(i);
+      weightSum += weight;
+      valueSum += weight * valueAt(i);
+    }
+    // The mean of values in [low, high] lies in that range; clamp away the
+    // rounding of the division.
+    centroids[c] = std::clamp(valueSum / weightSum, low, high);
+  }
+  return centroids;
+}
 
 //===----------------------------------------------------------------------===//
 // Boundaries constrained to windows

@@ -15,6 +15,8 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <cassert>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -25,8 +27,22 @@ namespace palettize {
 /// `value`, the lowest among equally near ones. The search starts at
 /// `start` and walks towards the answer (|value - entry| is unimodal over
 /// non-decreasing entries), so a close guess makes it O(1).
-size_t findNearestEntry(double value, llvm::ArrayRef<float> entries,
-                        size_t start = 0);
+inline size_t findNearestEntry(double value, llvm::ArrayRef<float> entries,
+                               size_t start = 0) {
+  assert(!entries.empty() && start < entries.size() && "no entry to choose");
+  auto distance = [&](size_t entry) {
+    return std::fabs(value - double(entries[entry]));
+  };
+  // Walk right through anything no farther, then left to the lowest of the
+  // nearest.
+  size_t entry = start;
+  const size_t last = entries.size() - 1;
+  while (entry < last && distance(entry + 1) <= distance(entry))
+    ++entry;
+  while (entry > 0 && distance(entry - 1) <= distance(entry))
+    --entry;
+  return entry;
+}
 
 /// Returns the row of `rows` (`rowCount` rows of `d` values, row-major)
 /// at the least squared distance from `point` (d values), the lowest index
