@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "PassOptionErrors.h"
 #include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
@@ -170,7 +171,22 @@ struct MILMaterializeConstexprPass
           MILMaterializeConstexprPass> {
   using Base::Base;
 
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    return parseOptionsWithMessage(
+        "mil-materialize-constexpr", options, errorHandler, [&](auto handler) {
+          return Base::initializeOptions(options, handler);
+        });
+  }
+
   void runOnOperation() override {
+    if (maxDenseElements < 0) {
+      getOperation()->emitError("mil-materialize-constexpr: ")
+          << "max-dense-elements=" << int64_t(maxDenseElements)
+          << " must be at least 0 (0: every result becomes a blob)";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
     populateMILMaterializeConstexprPatterns(patterns, maxDenseElements);
     FrozenRewritePatternSet frozen(std::move(patterns));

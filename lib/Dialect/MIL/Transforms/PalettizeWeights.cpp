@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "PassOptionErrors.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
@@ -121,6 +122,15 @@ private:
 struct PalettizeWeightsPass
     : palettize::impl::PalettizeWeightsBase<PalettizeWeightsPass> {
   using Base::Base;
+
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    return parseOptionsWithMessage(
+        "palettize-weights", options, errorHandler, [&](auto handler) {
+          return Base::initializeOptions(options, handler);
+        });
+  }
 
   void runOnOperation() override {
     counts = Counts();
