@@ -341,6 +341,60 @@ TEST(PalettizeSettings, NameParsers) {
 }
 
 //===----------------------------------------------------------------------===//
+// Hostile files: nesting and aliases
+//===----------------------------------------------------------------------===//
+
+// 100,000 nested lists would overflow the stack in the YAML parser, which
+// recurses per level: the reader stops at the 33rd bracket (the 32nd
+// list), where it is.
+TEST_F(PalettizeConfigTest, DeepNestingIsAnErrorAtItsBracket) {
+  const std::string deep = "{\"global_config\": " + std::string(100000, '[') +
+                           std::string(100000, ']') + "}";
+  EXPECT_TRUE(failed(load(deep, "json")));
+  EXPECT_EQ(position(), "1:50") << message.substr(0, 200);
+  EXPECT_NE(message.find("nest more than 32 levels"), std::string::npos)
+      << message.substr(0, 200);
+}
+
+// Brackets inside quoted strings and comments are not nesting; 32 levels
+// are allowed (the value is then rejected for what it is).
+TEST_F(PalettizeConfigTest, NestingCountsOnlyStructure) {
+  EXPECT_TRUE(failed(load("global_config: # " + std::string(64, '[') +
+                          "\n  mode: \"" + std::string(64, '{') + "\"\n")));
+  EXPECT_NE(message.find("'mode' in 'global_config' must be one of"),
+            std::string::npos)
+      << message.substr(0, 200);
+  EXPECT_TRUE(failed(load("global_config: " + std::string(31, '[') +
+                          std::string(31, ']') + "\n")));
+  EXPECT_NE(message.find("must be a map of settings"), std::string::npos)
+      << message.substr(0, 200);
+}
+
+TEST_F(PalettizeConfigTest, DeepIndentationIsAnError) {
+  EXPECT_TRUE(
+      failed(load("global_config:\n" + std::string(300, ' ') + "mode: x\n")));
+  EXPECT_EQ(position(), "2:257") << message.substr(0, 200);
+  EXPECT_NE(message.find("indented more than 256 columns"), std::string::npos)
+      << message.substr(0, 200);
+}
+
+// LLVM's YAML parser does not resolve aliases: they are rejected where they
+// are used, saying so.
+TEST_F(PalettizeConfigTest, AliasesAreRejectedWhereUsed) {
+  EXPECT_TRUE(failed(load("op_name_configs:\n"
+                          "  first: &s {mode: kmeans, nbits: 4}\n"
+                          "  second: *s\n")));
+  EXPECT_EQ(position(), "3:11") << message;
+  EXPECT_NE(message.find("YAML aliases ('*s') are not supported"),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(
+      failed(load("global_config: {mode: kmeans, nbits: &n 4, group_size: "
+                  "*n}\n")));
+  EXPECT_EQ(position(), "1:56") << message;
+}
+
+//===----------------------------------------------------------------------===//
 // The settings table: options and file keys
 //===----------------------------------------------------------------------===//
 

@@ -450,6 +450,66 @@ std::string palettize::getSettingKeys() {
 
 namespace {
 
+/// Deepest nesting a file may have. A configuration needs 3 levels; LLVM's
+/// YAML parser recurses once per level, so a file nested thousands deep
+/// would overflow the stack before any message.
+constexpr unsigned kMaxNesting = 32;
+/// Widest indentation a line may have (block-style nesting needs at least
+/// one column per level).
+constexpr size_t kMaxIndentation = 256;
+
+/// The first place `text` nests deeper than the limits allow, as a byte
+/// offset and what is wrong; std::nullopt when it does not. Flow brackets
+/// are counted outside quoted scalars and comments.
+std::optional<std::pair<size_t, std::string>>
+findExcessiveNesting(StringRef text) {
+  unsigned depth = 0;
+  char quote = 0;
+  bool comment = false, lineStart = true;
+  size_t indentation = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      comment = false;
+      lineStart = true;
+      indentation = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c == ' ') {
+        if (++indentation > kMaxIndentation)
+          return std::make_pair(
+              i, llvm::formatv("a line is indented more than {0} columns",
+                               kMaxIndentation)
+                     .str());
+        continue;
+      }
+      lineStart = false;
+    }
+    if (comment)
+      continue;
+    if (quote) {
+      if (quote == '"' && c == '\\')
+        ++i; // an escaped character
+      else if (c == quote)
+        quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'')
+      quote = c;
+    else if (c == '#')
+      comment = true;
+    else if ((c == '[' || c == '{') && ++depth > kMaxNesting)
+      return std::make_pair(
+          i, llvm::formatv("lists and maps nest more than {0} levels deep",
+                           kMaxNesting)
+                 .str());
+    else if ((c == ']' || c == '}') && depth > 0)
+      --depth;
+  }
+  return std::nullopt;
+}
+
 class ConfigReader {
 public:
   ConfigReader(MLIRContext *context, StringRef path)
@@ -473,6 +533,7 @@ private:
     return diagnostic;
   }
 
+  LogicalResult rejectAlias(llvm::yaml::Node *node);
   FailureOr<SettingValue> readScalar(llvm::yaml::Node *node, StringRef key);
   FailureOr<std::string> readKey(llvm::yaml::KeyValueNode &entry);
   FailureOr<PalettizeEntry> readEntry(llvm::yaml::Node *node, StringRef where);
@@ -482,13 +543,36 @@ private:
   MLIRContext *context;
   std::string path;
   llvm::SourceMgr sourceMgr;
+  /// The file's text, once read.
+  StringRef text;
   bool syntaxError = false;
 };
 
 } // namespace
 
+/// LLVM's YAML parser streams nodes and does not resolve aliases, so the
+/// settings an alias names cannot be read: say so, instead of a message
+/// about the value's shape.
+LogicalResult ConfigReader::rejectAlias(llvm::yaml::Node *node) {
+  auto *alias = dyn_cast_or_null<llvm::yaml::AliasNode>(node);
+  if (!alias)
+    return success();
+  // The parser gives alias nodes no position of their own: point at the
+  // alias's first use in the text.
+  SMLoc where = node->getSourceRange().Start;
+  size_t use = text.find(("*" + alias->getName()).str());
+  if (use != StringRef::npos)
+    where = SMLoc::getFromPointer(text.data() + use);
+  emitError(getLoc(where))
+      << "palettize-weights config: YAML aliases ('*" << alias->getName()
+      << "') are not supported; write the settings out in full";
+  return failure();
+}
+
 FailureOr<SettingValue> ConfigReader::readScalar(llvm::yaml::Node *node,
                                                  StringRef key) {
+  if (failed(rejectAlias(node)))
+    return failure();
   SettingValue scalar;
   if (isa<llvm::yaml::NullNode>(node))
     return scalar;
@@ -523,6 +607,8 @@ FailureOr<SettingValue> ConfigReader::readScalar(llvm::yaml::Node *node,
 }
 
 FailureOr<std::string> ConfigReader::readKey(llvm::yaml::KeyValueNode &entry) {
+  if (failed(rejectAlias(entry.getKey())))
+    return failure();
   auto *key = dyn_cast_or_null<llvm::yaml::ScalarNode>(entry.getKey());
   if (!key) {
     error(entry.getKey() ? entry.getKey() : entry.getValue())
@@ -535,6 +621,8 @@ FailureOr<std::string> ConfigReader::readKey(llvm::yaml::KeyValueNode &entry) {
 
 FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
                                                   StringRef where) {
+  if (failed(rejectAlias(node)))
+    return failure();
   if (isa<llvm::yaml::NullNode>(node))
     return PalettizeEntry();
   if (auto *scalar = dyn_cast<llvm::yaml::ScalarNode>(node)) {
@@ -590,6 +678,8 @@ FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
 LogicalResult
 ConfigReader::readEntryMap(llvm::yaml::Node *node, StringRef key,
                            llvm::StringMap<PalettizeEntry> &entries) {
+  if (failed(rejectAlias(node)))
+    return failure();
   if (isa<llvm::yaml::NullNode>(node))
     return success();
   auto *map = dyn_cast<llvm::yaml::MappingNode>(node);
@@ -646,6 +736,17 @@ FailureOr<PalettizeConfig> ConfigReader::read() {
             << "palettize-weights config: " << diagnostic.getMessage();
       },
       this);
+  text = (*buffer)->getBuffer();
+  if (std::optional<std::pair<size_t, std::string>> problem =
+          findExcessiveNesting(text)) {
+    StringRef before = text.take_front(problem->first);
+    const unsigned line = 1 + before.count('\n');
+    const unsigned column = 1 + problem->first - (before.rfind('\n') + 1);
+    emitError(FileLineColLoc::get(context, path, line, column))
+        << "palettize-weights config: " << problem->second
+        << "; a configuration needs 3";
+    return failure();
+  }
   // YAML nodes are parsed lazily, in one pass: a syntax error would
   // surface halfway through reading. Parse the whole file once first.
   {
@@ -666,7 +767,7 @@ FailureOr<PalettizeConfig> ConfigReader::read() {
   if (document == stream.end() || syntaxError)
     return failure();
   llvm::yaml::Node *root = document->getRoot();
-  if (syntaxError)
+  if (syntaxError || failed(rejectAlias(root)))
     return failure();
   auto *map = dyn_cast_or_null<llvm::yaml::MappingNode>(root);
   if (!map) {
