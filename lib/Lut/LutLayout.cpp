@@ -3,6 +3,7 @@
 #include "palettize/Lut/LutLayout.h"
 #include "palettize/Lut/BitPacking.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -43,6 +44,20 @@ llvm::Expected<LutLayout> LutLayout::infer(llvm::ArrayRef<int64_t> resultShape,
                                            llvm::ArrayRef<int64_t> lutShape,
                                            std::optional<int64_t> vectorAxis) {
   const int64_t rank = int64_t(resultShape.size());
+  // Every count derived below fits in int64_t once these do.
+  auto checkedProduct = [](llvm::ArrayRef<int64_t> sizes) {
+    std::optional<int64_t> product = 1;
+    for (int64_t size : sizes)
+      if (product)
+        product = size < 0 ? std::nullopt : llvm::checkedMul(*product, size);
+    return product;
+  };
+  std::optional<int64_t> resultElements = checkedProduct(resultShape);
+  if (!resultElements ||
+      !llvm::checkedMul(*resultElements, int64_t(8)).has_value())
+    return layoutError("the result has more elements than fit in memory");
+  if (!checkedProduct(lutShape))
+    return layoutError("'lut' has more elements than fit in memory");
   LutLayout layout;
   layout.resultShape.assign(resultShape.begin(), resultShape.end());
   layout.groupCounts.assign(rank, 1);

@@ -5,6 +5,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace palettize::mil;
@@ -18,6 +19,52 @@ palettize::mil::getFloatFormat(Type elementType) {
   if (elementType.isF32())
     return FloatFormat::F32;
   return std::nullopt;
+}
+
+std::optional<int64_t> palettize::mil::getCheckedElementCount(ShapedType type) {
+  int64_t count = 1;
+  for (int64_t size : type.getShape()) {
+    std::optional<int64_t> product = llvm::checkedMul(count, size);
+    if (size < 0 || !product)
+      return std::nullopt;
+    count = *product;
+  }
+  return count;
+}
+
+std::optional<int64_t> palettize::mil::getCheckedByteCount(ShapedType type) {
+  const unsigned width = getElementByteWidth(type.getElementType());
+  std::optional<int64_t> count = getCheckedElementCount(type);
+  if (width == 0 || !count)
+    return std::nullopt;
+  return llvm::checkedMul(*count, int64_t(width));
+}
+
+/// Bits per element of a blob of `elementType`, 0 if it has no layout.
+static unsigned getBlobElementBits(Type elementType) {
+  if (auto complex = dyn_cast<ComplexType>(elementType))
+    return 2 * getBlobElementBits(complex.getElementType());
+  if (!isa<IntegerType, FloatType>(elementType))
+    return 0;
+  const unsigned bits = elementType.getIntOrFloatBitWidth();
+  return bits == 1 ? 8 : bits;
+}
+
+bool palettize::mil::hasBlobLayout(Type elementType) {
+  return getBlobElementBits(elementType) != 0;
+}
+
+std::optional<int64_t> palettize::mil::getBlobByteCount(ShapedType type) {
+  const unsigned bits = getBlobElementBits(type.getElementType());
+  std::optional<int64_t> count = getCheckedElementCount(type);
+  if (bits == 0 || !count)
+    return std::nullopt;
+  if (bits % 8 == 0)
+    return llvm::checkedMul(*count, int64_t(bits / 8));
+  std::optional<int64_t> totalBits = llvm::checkedMul(*count, int64_t(bits));
+  if (!totalBits)
+    return std::nullopt;
+  return *totalBits / 8 + (*totalBits % 8 != 0);
 }
 
 unsigned palettize::mil::getElementByteWidth(Type elementType) {
@@ -42,6 +89,8 @@ StringRef palettize::mil::describe(RawDataError error) {
     return "refers to a resource blob that has no data";
   case RawDataError::WrongBlobSize:
     return "has a resource blob whose size does not match its type";
+  case RawDataError::TooLarge:
+    return "has a type with more elements than fit in memory";
   }
   llvm_unreachable("unknown RawDataError");
 }
@@ -69,7 +118,13 @@ RawElementsData palettize::mil::getRawElementsData(ElementsAttr attr) {
     data.error = RawDataError::UnsupportedElementType;
     return data;
   }
-  const uint64_t byteCount = uint64_t(attr.getNumElements()) * width;
+  std::optional<int64_t> checkedBytes =
+      getCheckedByteCount(attr.getShapedType());
+  if (!checkedBytes) {
+    data.error = RawDataError::TooLarge;
+    return data;
+  }
+  const uint64_t byteCount = uint64_t(*checkedBytes);
 
   if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
     ArrayRef<char> raw = dense.getRawData();

@@ -23,9 +23,12 @@ static LogicalResult verifyStorage(Operation *op, StringRef name,
                                    ElementsAttr attr);
 
 LogicalResult ConstOp::verify() {
-  // Any elements attribute is a valid value; a blob must match its type.
-  if (!isa<DenseResourceElementsAttr>(getValue()) ||
-      getElementByteWidth(getValue().getElementType()) == 0)
+  // Any elements attribute is a valid value; its size must fit, and a blob
+  // must match its type.
+  if (!getCheckedElementCount(getValue().getShapedType()))
+    return emitOpError("'value' type ")
+           << getValue().getType() << " has more elements than fit in memory";
+  if (!isa<DenseResourceElementsAttr>(getValue()))
     return success();
   return verifyStorage(*this, "value", getValue());
 }
@@ -40,20 +43,34 @@ LogicalResult ConstOp::verify() {
 static constexpr int64_t kMaxFoldedElements = 256;
 
 /// Checks that `attr`, the `name` attribute of `op`, is storage this dialect
-/// can read, and that a dense_resource blob, when present, has the size its
-/// type implies.
+/// can read: a dense or dense_resource tensor whose element count fits in
+/// int64_t, and a dense_resource blob, when present, of the size its type
+/// implies.
 static LogicalResult verifyStorage(Operation *op, StringRef name,
                                    ElementsAttr attr) {
   if (!isa<DenseElementsAttr, DenseResourceElementsAttr>(attr))
     return op->emitOpError("'")
            << name << "' must be a dense or dense_resource attribute";
-  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
-  if (!resource)
+  if (!isa<RankedTensorType>(attr.getType()))
+    return op->emitOpError("'")
+           << name << "' must be a tensor, got " << attr.getType();
+  ShapedType type = attr.getShapedType();
+  if (!getCheckedElementCount(type))
+    return op->emitOpError("'") << name << "' type " << type
+                                << " has more elements than fit in memory";
+  if (!isa<DenseResourceElementsAttr>(attr))
     return success();
+  if (!hasBlobLayout(type.getElementType()))
+    return op->emitOpError("'")
+           << name << "' element type " << type.getElementType()
+           << " has no dense_resource layout";
+  std::optional<int64_t> blobBytes = getBlobByteCount(type);
+  if (!blobBytes)
+    return op->emitOpError("'")
+           << name << "' type " << type << " has more bytes than fit in memory";
   // A blob without data is resolved later (or reported when it is read).
   std::optional<uint64_t> stored = getStoredByteCount(attr);
-  uint64_t expected = uint64_t(attr.getNumElements()) *
-                      getElementByteWidth(attr.getElementType());
+  const uint64_t expected = uint64_t(*blobBytes);
   if (stored && *stored != expected)
     return op->emitOpError("'")
            << name << "' resource blob must hold " << expected
@@ -207,6 +224,9 @@ OpFoldResult ConstexprLutToDenseOp::fold(FoldAdaptor adaptor) {
 LogicalResult ConstexprBlockwiseShiftScaleOp::verify() {
   auto dataType = cast<RankedTensorType>(getData().getType());
   auto resultType = cast<RankedTensorType>(getType());
+  if (!getCheckedElementCount(resultType))
+    return emitOpError("result type ")
+           << resultType << " has more elements than fit in memory";
   Type dataElementType = dataType.getElementType();
   if (!dataElementType.isInteger(8) &&
       !isa<Float16Type, BFloat16Type, Float32Type>(dataElementType))

@@ -138,12 +138,25 @@ FailureOr<ConstOp> materialize(RewriterBase &rewriter,
 /// Replaces one constexpr op by the mil.const of its decoded value.
 template <typename ConstexprOp>
 struct MaterializeConstexprPattern : OpRewritePattern<ConstexprOp> {
-  MaterializeConstexprPattern(MLIRContext *context, int64_t maxDenseElements)
+  MaterializeConstexprPattern(MLIRContext *context, int64_t maxDenseElements,
+                              int64_t maxResultBytes)
       : OpRewritePattern<ConstexprOp>(context),
-        maxDenseElements(maxDenseElements) {}
+        maxDenseElements(maxDenseElements), maxResultBytes(maxResultBytes) {}
 
   LogicalResult matchAndRewrite(ConstexprOp op,
                                 PatternRewriter &rewriter) const override {
+    // The verifier bounds the element count; the decoded bytes must also
+    // fit the limit, before anything is allocated.
+    auto resultType = cast<ShapedType>(op.getType());
+    std::optional<int64_t> bytes = getCheckedByteCount(resultType);
+    if (!bytes || *bytes > maxResultBytes) {
+      InFlightDiagnostic diagnostic = op.emitOpError("decoded result ");
+      diagnostic << resultType;
+      if (bytes)
+        diagnostic << " of " << *bytes << " bytes";
+      diagnostic << " is larger than max-result-bytes=" << maxResultBytes;
+      return diagnostic;
+    }
     FailureOr<ConstOp> decoded = materialize(rewriter, op, maxDenseElements);
     if (failed(decoded))
       return failure(); // reported at the op
@@ -152,6 +165,7 @@ struct MaterializeConstexprPattern : OpRewritePattern<ConstexprOp> {
   }
 
   const int64_t maxDenseElements;
+  const int64_t maxResultBytes;
 };
 
 /// Records the constants that fed each replaced op: once decoding is done,
@@ -187,8 +201,15 @@ struct MILMaterializeConstexprPass
           << " must be at least 0 (0: every result becomes a blob)";
       return signalPassFailure();
     }
+    if (maxResultBytes < 0) {
+      getOperation()->emitError("mil-materialize-constexpr: ")
+          << "max-result-bytes=" << int64_t(maxResultBytes)
+          << " must be at least 0";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    populateMILMaterializeConstexprPatterns(patterns, maxDenseElements);
+    populateMILMaterializeConstexprPatterns(patterns, maxDenseElements,
+                                            maxResultBytes);
     FrozenRewritePatternSet frozen(std::move(patterns));
     ProducerTracker tracker;
     // Program order, so that a constexpr op that feeds another is decoded
@@ -219,8 +240,9 @@ struct MILMaterializeConstexprPass
 } // namespace
 
 void palettize::populateMILMaterializeConstexprPatterns(
-    RewritePatternSet &patterns, int64_t maxDenseElements) {
+    RewritePatternSet &patterns, int64_t maxDenseElements,
+    int64_t maxResultBytes) {
   patterns.add<MaterializeConstexprPattern<ConstexprLutToDenseOp>,
                MaterializeConstexprPattern<ConstexprBlockwiseShiftScaleOp>>(
-      patterns.getContext(), maxDenseElements);
+      patterns.getContext(), maxDenseElements, maxResultBytes);
 }

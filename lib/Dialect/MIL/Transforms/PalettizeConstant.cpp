@@ -197,6 +197,9 @@ LogicalResult chooseChannels(Operation *op, PalettizePlan &plan,
 
 PlanOutcome::Kind palettize::classifyBySize(ElementsAttr value,
                                             const PalettizeSettings &settings) {
+  // Sizes are checked first: a hostile type's element count can overflow.
+  if (!getCheckedByteCount(value.getShapedType()))
+    return PlanOutcome::Kind::TooLarge;
   if (value.getNumElements() <= settings.weightThreshold)
     return PlanOutcome::Kind::Small;
   // A splat is stored as one value: palettizing it would grow it.
@@ -212,6 +215,8 @@ PlanOutcome palettize::planPalettization(Operation *constant,
   assert(value && "not a palettizable constant");
   PlanOutcome outcome;
   outcome.kind = classifyBySize(value, settings);
+  if (outcome.kind == PlanOutcome::Kind::TooLarge)
+    outcome.reason = describe(RawDataError::TooLarge).str();
   if (outcome.kind != PlanOutcome::Kind::Palettize)
     return outcome;
   outcome.plan.settings = settings;

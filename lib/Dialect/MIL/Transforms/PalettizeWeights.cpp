@@ -283,7 +283,7 @@ private:
 
   /// What becomes of one constant under one set of settings.
   struct Decision {
-    enum class Kind { Palettize, Small, Splat, LeftAloneByConfig };
+    enum class Kind { Palettize, Small, Splat, TooLarge, LeftAloneByConfig };
     Kind kind;
     /// The settings when kind is Palettize.
     const PalettizeSettings *settings = nullptr;
@@ -308,6 +308,8 @@ private:
       return {Decision::Kind::Small};
     case PlanOutcome::Kind::Splat:
       return {Decision::Kind::Splat};
+    case PlanOutcome::Kind::TooLarge:
+      return {Decision::Kind::TooLarge};
     default:
       return {Decision::Kind::Palettize, settings};
     }
@@ -405,6 +407,11 @@ private:
         return WalkResult::advance();
       case Decision::Kind::Splat:
         ++counts.splat;
+        return WalkResult::advance();
+      case Decision::Kind::TooLarge:
+        ++counts.unreadable;
+        warnLeftUnchanged(op)
+            << "its value " << describe(RawDataError::TooLarge);
         return WalkResult::advance();
       case Decision::Kind::LeftAloneByConfig:
         ++counts.byConfig;

@@ -24,6 +24,28 @@ namespace palettize::mil {
 /// sub-byte integers, complex, index).
 unsigned getElementByteWidth(mlir::Type elementType);
 
+/// Returns the number of elements of `type`, which must have a static shape,
+/// or std::nullopt when the count does not fit in int64_t. Hostile types
+/// can overflow: ShapedType::getNumElements must not be called on a type
+/// before this succeeded.
+std::optional<int64_t> getCheckedElementCount(mlir::ShapedType type);
+
+/// Returns the size of `type`'s dense storage in bytes (elements times
+/// getElementByteWidth), or std::nullopt when the element type has no
+/// byte-addressable storage or the size does not fit in int64_t.
+std::optional<int64_t> getCheckedByteCount(mlir::ShapedType type);
+
+/// Returns the bytes a `dense_resource` blob of `type` holds: elements times
+/// the width for byte-sized integer and float types; one byte per element
+/// for i1 (as MLIR stores booleans); ceil(elements * bits / 8) for sub-byte
+/// integer and float types (packed, as Core ML stores int4); twice the
+/// element's for complex types. std::nullopt for element types with no blob
+/// layout (index, and any other), or when the size does not fit in int64_t.
+std::optional<int64_t> getBlobByteCount(mlir::ShapedType type);
+
+/// Returns true if getBlobByteCount has a layout for `elementType`.
+bool hasBlobLayout(mlir::Type elementType);
+
 /// Returns the LUT library's format of an f16, bf16 or f32 element type, or
 /// std::nullopt for any other type.
 std::optional<palettize::FloatFormat> getFloatFormat(mlir::Type elementType);
@@ -39,6 +61,8 @@ enum class RawDataError {
   MissingBlob,
   /// A `dense_resource` blob whose size is not elements * element width.
   WrongBlobSize,
+  /// A type whose element or byte count does not fit in int64_t.
+  TooLarge,
 };
 
 /// Returns a human-readable description of `error`.

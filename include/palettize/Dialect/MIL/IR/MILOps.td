@@ -28,9 +28,13 @@ def MIL_ConstOp : MIL_Op<"const",
     constant; passes use it to name what they derive from it.
 
     The op is `ConstantLike` and folds to its value, so canonicalization and
-    CSE treat it like `arith.constant`. The verifier checks that a
-    `dense_resource` blob, when its data is present, holds exactly the bytes
-    the type implies.
+    CSE treat it like `arith.constant`. The verifier checks that the type's
+    element and byte counts fit in 64 bits, and that a `dense_resource` blob,
+    when its data is present, holds exactly the bytes the type implies:
+    elements times the width for byte-sized types, one byte per `i1` element
+    (as MLIR stores booleans), `ceil(elements * bits / 8)` for sub-byte types
+    (packed, as Core ML stores int4), two values per `complex` element;
+    `index` has no blob layout.
 
     Example:
 

@@ -7,7 +7,13 @@
 
 #include "palettize/Dialect/MIL/IR/MILDialect.h"
 
+#include <cstdint>
+
 namespace palettize {
+
+/// The largest decoded result mil-materialize-constexpr allocates by
+/// default: 16 GiB.
+constexpr int64_t kDefaultMaxResultBytes = int64_t(16) << 30;
 
 #define GEN_PASS_DECL
 #include "palettize/Dialect/MIL/Transforms/Passes.h.inc"

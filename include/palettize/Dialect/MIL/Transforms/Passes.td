@@ -38,14 +38,19 @@ def MILMaterializeConstexpr : Pass<"mil-materialize-constexpr"> {
     %0 = mil.const dense<[3.0, 3.0, 1.0, 1.0, 1.0]> : tensor<5xf32>
     ```
 
-    An op whose data cannot be read (a `dense_resource` without a blob)
-    fails the pass with an error at its location.
+    An op whose data cannot be read (a `dense_resource` without a blob), or
+    whose decoded result would take more than `max-result-bytes`, fails the
+    pass with an error at its location; nothing is allocated for it.
   }];
   let options = [
     Option<"maxDenseElements", "max-dense-elements", "int64_t",
            /*default=*/"1024",
            "Largest decoded result, in elements, stored inline as dense<...>; "
-           "larger results become dense_resource blobs">
+           "larger results become dense_resource blobs">,
+    Option<"maxResultBytes", "max-result-bytes", "int64_t",
+           /*default=*/"::palettize::kDefaultMaxResultBytes",
+           "Largest decoded result, in bytes, the pass allocates (default "
+           "16 GiB); a larger one is an error at its op">
   ];
   let dependentDialects = ["::palettize::mil::MILDialect"];
 }

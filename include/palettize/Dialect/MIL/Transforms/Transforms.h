@@ -13,6 +13,7 @@
 
 #include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
+#include "palettize/Dialect/MIL/Transforms/Passes.h"
 #include "palettize/Lut/LutBuilder.h"
 #include "palettize/Lut/Parallel.h"
 #include "palettize/Lut/ShiftScale.h"
@@ -63,6 +64,9 @@ struct PlanOutcome {
     Small,
     /// A splat: stored as one value already.
     Splat,
+    /// A type whose element or byte count does not fit in int64_t (hostile
+    /// or corrupt input): it cannot be read.
+    TooLarge,
     /// The channel axis cannot be cut as the settings ask (consumers that
     /// disagree on the axis, an axis out of range, channels that are not a
     /// multiple of the group size or cluster-dim); `reason` says which.
@@ -73,9 +77,9 @@ struct PlanOutcome {
   std::string reason;
 };
 
-/// The part of planning that needs no IR: Small when `value` has at most
-/// the settings' weight threshold of elements, Splat for a splat, else
-/// Palettize.
+/// The part of planning that needs no IR: TooLarge when `value`'s size does
+/// not fit in int64_t, Small when it has at most the settings' weight
+/// threshold of elements, Splat for a splat, else Palettize.
 PlanOutcome::Kind classifyBySize(mlir::ElementsAttr value,
                                  const PalettizeSettings &settings);
 
@@ -185,9 +189,12 @@ void populatePalettizeWeightsPatterns(
 /// location and left in place. Ops that feed each other decode producers
 /// first when the driver visits them in program order (as
 /// `walkAndApplyPatterns` does); the constants that fed a decoded op are
-/// left to the caller to erase once unused.
-void populateMILMaterializeConstexprPatterns(mlir::RewritePatternSet &patterns,
-                                             int64_t maxDenseElements);
+/// left to the caller to erase once unused. An op whose decoded result
+/// would take more than `maxResultBytes` is reported at its location and
+/// left in place, before anything is allocated.
+void populateMILMaterializeConstexprPatterns(
+    mlir::RewritePatternSet &patterns, int64_t maxDenseElements,
+    int64_t maxResultBytes = kDefaultMaxResultBytes);
 
 } // namespace palettize
 
