@@ -2,6 +2,9 @@
 
 #include "palettize/Lut/FloatFormats.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace palettize;
 
 float palettize::halfToFloat(uint16_t bits) {
@@ -67,4 +70,27 @@ float palettize::roundToFormat(double value, FloatFormat format) {
     return bfloat16ToFloat(floatToBFloat16(single));
   }
   return single;
+}
+
+float palettize::getLargestFinite(FloatFormat format) {
+  switch (format) {
+  case FloatFormat::F32:
+    return std::numeric_limits<float>::max();
+  case FloatFormat::F16:
+    return halfToFloat(0x7BFF);
+  case FloatFormat::BF16:
+    return bfloat16ToFloat(0x7F7F);
+  }
+  return 0;
+}
+
+float palettize::roundDownToFormat(double value, FloatFormat format) {
+  const float rounded = roundToFormat(value, format);
+  if (double(rounded) <= value)
+    return rounded;
+  // One step down in the format's order (from infinity: the largest finite).
+  if (format == FloatFormat::F32)
+    return std::nextafter(rounded, -std::numeric_limits<float>::infinity());
+  const uint16_t key = orderedKey16(floatToNarrow(rounded, format));
+  return narrowToFloat(keyToBits16(uint16_t(key - 1)), format);
 }

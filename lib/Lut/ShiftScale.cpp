@@ -115,13 +115,35 @@ QuantizedLuts palettize::quantizeLuts(llvm::ArrayRef<float> lut,
     // the format: every value quantizes to (about) zero with any scale.
     if (!(scale > 0))
       scale = 1;
-    result.scales[p] = scale;
     const double minimum = isSigned ? -127 : 0, maximum = isSigned ? 127 : 255;
-    double zeroPoint = 0;
-    if (!isSigned) {
-      zeroPoint = std::clamp(std::nearbyint(-double(lo) / scale), 0.0, 255.0);
+    // Decoding computes scale * (q - z): for weights near the format's
+    // largest value, a scale rounded up (or a zero point off the middle)
+    // would overflow it to infinity. Cap the scale so that every code
+    // decodes to a finite value; the capped codes then clamp at the ends,
+    // off by at most one step.
+    const double largest = getLargestFinite(format);
+    auto zeroPointFor = [&](float candidate) {
+      return isSigned ? 0.0
+                      : std::clamp(std::nearbyint(-double(lo) / candidate), 0.0,
+                                   maximum);
+    };
+    // The largest |q - z| any code can take with this scale's zero point.
+    auto farthestCode = [&](float candidate) {
+      const double z = zeroPointFor(candidate);
+      return isSigned ? maximum : std::max(z, maximum - z);
+    };
+    // The zero point moves with the scale; a few rounds settle both, and a
+    // scale that fits any zero point ends those that do not.
+    for (int round = 0;
+         round < 4 && double(scale) * farthestCode(scale) > largest; ++round)
+      scale = std::min(
+          scale, roundDownToFormat(largest / farthestCode(scale), format));
+    if (double(scale) * farthestCode(scale) > largest)
+      scale = roundDownToFormat(largest / maximum, format);
+    const double zeroPoint = zeroPointFor(scale);
+    result.scales[p] = scale;
+    if (!isSigned)
       result.offsets[p] = uint8_t(zeroPoint);
-    }
     for (size_t i = 0; i < palette.size(); ++i) {
       const double q =
           std::clamp(std::nearbyint(double(palette[i]) / scale) + zeroPoint,

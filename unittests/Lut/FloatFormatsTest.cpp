@@ -150,4 +150,26 @@ TEST(FloatFormats, ReadAndWriteElements) {
   EXPECT_EQ(readFloat(single, FloatFormat::F32, 0), 0.0f);
 }
 
+TEST(LargestFinite, EveryFormat) {
+  EXPECT_EQ(getLargestFinite(FloatFormat::F16), 65504.0f);
+  EXPECT_EQ(getLargestFinite(FloatFormat::BF16), 0x1.fep127f);
+  EXPECT_EQ(getLargestFinite(FloatFormat::F32), 0x1.fffffep127f);
+}
+
+// Rounding down: exact values stay; otherwise the next value below (f16 has
+// steps of 0.25 in [256, 512), 32 in [32768, 65536)); above the range, the
+// largest finite.
+TEST(RoundDownToFormat, HandWorked) {
+  EXPECT_EQ(roundDownToFormat(511.75, FloatFormat::F16), 511.75f);
+  EXPECT_EQ(roundDownToFormat(511.8, FloatFormat::F16), 511.75f);
+  EXPECT_EQ(roundDownToFormat(511.99, FloatFormat::F16), 511.75f);
+  EXPECT_EQ(roundDownToFormat(65535.0, FloatFormat::F16), 65504.0f);
+  EXPECT_EQ(roundDownToFormat(1e6, FloatFormat::F16), 65504.0f);
+  EXPECT_EQ(roundDownToFormat(-1.25, FloatFormat::F16), -1.25f);
+  EXPECT_EQ(roundDownToFormat(-1.0000001, FloatFormat::F16), -1.0009765625f);
+  EXPECT_EQ(roundDownToFormat(1.0 + 0x1p-9, FloatFormat::BF16), 1.0f);
+  EXPECT_EQ(roundDownToFormat(1e39, FloatFormat::F32), 0x1.fffffep127f);
+  EXPECT_EQ(roundDownToFormat(1.0 + 0x1p-30, FloatFormat::F32), 1.0f);
+}
+
 } // namespace

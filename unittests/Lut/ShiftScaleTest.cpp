@@ -196,4 +196,55 @@ TEST(DequantizeLuts, SignedAndUnsigned) {
                           roundToFormat(3.0 * third, FloatFormat::F16)}));
 }
 
+// f16 [-65504, 65504] in uint8, by hand: range / 255 = 513.76 rounds to
+// 514 (f16 steps of 0.5 there), whose zero point 127 would decode -65504 as
+// 514 * -128 = -65792, infinity in f16. The scale is capped at the largest
+// f16 value at most 65504 / 128 = 511.75 (exact); the zero point is then
+// 128, and both ends decode finite: 511.75 * -128 = -65504 and
+// 511.75 * 127 = 64992.25, 64992 in f16.
+TEST(QuantizeLuts, ExtremeF16RangeStaysFinite) {
+  QuantizedLuts q = quantizeLuts({-65504.0f, 65504.0f}, 1, /*isSigned=*/false,
+                                 FloatFormat::F16);
+  EXPECT_EQ(q.scales[0], 511.75f);
+  EXPECT_EQ(q.offsets[0], 128);
+  EXPECT_EQ(q.data, (std::vector<uint8_t>{0, 255}));
+  EXPECT_EQ(dequantizeLuts(q, 1, /*isSigned=*/false, FloatFormat::F16),
+            (std::vector<float>{-65504.0f, 64992.0f}));
+}
+
+// Every format's largest values, in palettes of both signs and of one, with
+// int8 and uint8: every entry decodes finite, within two steps (a capped
+// scale clamps the farthest code by one step; decoding rounds half a step).
+TEST(QuantizeLuts, ExtremesOfEveryFormatDecodeFinite) {
+  for (FloatFormat format :
+       {FloatFormat::F16, FloatFormat::BF16, FloatFormat::F32}) {
+    const float m = getLargestFinite(format);
+    const float half = roundToFormat(m / 2, format),
+                third = roundToFormat(m / 3, format);
+    const std::vector<std::vector<float>> palettes = {{-m, m},
+                                                      {-m, 0},
+                                                      {0, m},
+                                                      {m, m},
+                                                      {-m, -m},
+                                                      {-m, third, m},
+                                                      {-m, -half, 0.5f, m},
+                                                      {-third, m},
+                                                      {-m, third}};
+    for (bool isSigned : {true, false})
+      for (const std::vector<float> &palette : palettes) {
+        QuantizedLuts q = quantizeLuts(palette, 1, isSigned, format);
+        std::vector<float> decoded = dequantizeLuts(q, 1, isSigned, format);
+        for (size_t i = 0; i < palette.size(); ++i) {
+          ASSERT_TRUE(std::isfinite(decoded[i]))
+              << "format " << int(format) << " signed " << isSigned << " entry "
+              << palette[i];
+          EXPECT_LE(std::fabs(double(decoded[i]) - double(palette[i])),
+                    2.0 * double(q.scales[0]))
+              << "format " << int(format) << " signed " << isSigned << " entry "
+              << palette[i];
+        }
+      }
+  }
+}
+
 } // namespace

@@ -61,6 +61,13 @@ inline uint16_t floatToNarrow(float value, FloatFormat format) {
 /// Rounds `value` to the nearest value representable in `format`.
 float roundToFormat(double value, FloatFormat format);
 
+/// Returns the largest finite value of `format` (65504 for f16).
+float getLargestFinite(FloatFormat format);
+
+/// Returns the largest value of `format` that is at most `value` (finite
+/// `value` within the format's range, or above it: the largest finite).
+float roundDownToFormat(double value, FloatFormat format);
+
 /// Reads element `i` of a little-endian buffer of `format` (exact).
 inline float readFloat(const void *buffer, FloatFormat format, int64_t i) {
   const auto *bytes = static_cast<const uint8_t *>(buffer);

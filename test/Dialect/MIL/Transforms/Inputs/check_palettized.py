@@ -111,9 +111,14 @@ def round_to(values, type_name):
     if type_name == "f32":
         return single.astype(np.float64)
     # bf16 through f32: rounding twice is innocuous, 24 >= 2 * 8 + 2 bits.
-    bits = single.view(np.uint32).astype(np.uint64)
-    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16 << 16
-    return rounded.astype(np.uint32).view(np.float32).astype(np.float64)
+    # (1-d and uint64 constants throughout: a 0-d array would take numpy's
+    # value-based casting to float.)
+    bits = np.atleast_1d(single).view(np.uint32).astype(np.uint64)
+    sixteen = np.uint64(16)
+    rounded = (bits + np.uint64(0x7FFF) + ((bits >> sixteen) & np.uint64(1))
+               ) >> sixteen << sixteen
+    result = rounded.astype(np.uint32).view(np.float32).astype(np.float64)
+    return result.reshape(single.shape)
 
 
 def to_bytes(values, type_name):
@@ -315,6 +320,9 @@ def check_lut(lut, x, mode, problems):
         np.int64))
     group = lut.group_ids()
     flat_table = lut.table.reshape(-1, lut.palette, lut.vector)
+    if not np.all(np.isfinite(flat_table)):
+        problems.append(f"{lut.type} LUT holds non-finite entries "
+                        "(a weight decodes to infinity or NaN)")
     largest_group_distinct = 0
     for g in range(flat_table.shape[0]):
         here = group == g
@@ -417,6 +425,9 @@ def check_constant(name, result, values, types, luts, shifts, original, mode,
 
 
 def main():
+    # A value that overflows its type is a finding, reported as such (the
+    # LUT's entries must be finite), not a numpy warning.
+    np.seterr(over="ignore")
     parser = argparse.ArgumentParser()
     parser.add_argument("original")
     parser.add_argument("palettized")
