@@ -78,19 +78,55 @@ static LogicalResult verifyStorage(Operation *op, StringRef name,
   return success();
 }
 
+/// The deepest chain of constexpr ops a value may come from (Core ML's are
+/// a few deep: a LUT dequantized by a shift-scale, a sparse LUT feeding a
+/// sparse decode). The bound keeps the chain walk below linear, and a cycle
+/// (possible in graph regions, where operands need not dominate) ends the
+/// walk at its start or at the bound.
+static constexpr unsigned kMaxConstexprChain = 16;
+
+/// The compile-time operand a constexpr op decodes from, if it has one.
+static Value getDecodedOperand(Operation *op) {
+  if (auto lut = dyn_cast<ConstexprLutToDenseOp>(op))
+    return lut.getLutOperand();
+  if (auto shift = dyn_cast<ConstexprBlockwiseShiftScaleOp>(op))
+    return shift.getData();
+  return Value();
+}
+
 /// Checks that `value`, operand `name` of `op`, is known at compile time:
-/// defined by a constant op or by another constexpr op of this dialect.
+/// defined by a constant op or by another constexpr op of this dialect,
+/// through a chain of at most kMaxConstexprChain constexpr ops that does
+/// not come back to `op`.
 static LogicalResult verifyCompileTimeOperand(Operation *op, StringRef name,
                                               Value value) {
+  auto isConstexpr = [](Operation *producer) {
+    return isa_and_nonnull<ConstexprLutToDenseOp,
+                           ConstexprBlockwiseShiftScaleOp>(producer);
+  };
   Operation *producer = value.getDefiningOp();
-  if (producer &&
-      (producer->hasTrait<OpTrait::ConstantLike>() ||
-       isa<ConstexprLutToDenseOp, ConstexprBlockwiseShiftScaleOp>(producer)))
+  if (producer && producer->hasTrait<OpTrait::ConstantLike>())
     return success();
-  return op->emitOpError("'")
-         << name
-         << "' must be a compile-time constant, defined by a constant op or "
-            "a mil constexpr op";
+  if (!isConstexpr(producer))
+    return op->emitOpError("'")
+           << name
+           << "' must be a compile-time constant, defined by a constant op or "
+              "a mil constexpr op";
+  // Up the chain; where it leaves the constexpr ops, the op there checks
+  // its own operand.
+  for (unsigned depth = 1; isConstexpr(producer); ++depth) {
+    if (producer == op)
+      return op->emitOpError("'")
+             << name << "' depends on the op's own result, through a cycle "
+             << "of " << depth << " constexpr ops";
+    if (depth > kMaxConstexprChain)
+      return op->emitOpError("'")
+             << name << "' comes from a chain of more than "
+             << kMaxConstexprChain << " constexpr ops";
+    Value next = getDecodedOperand(producer);
+    producer = next ? next.getDefiningOp() : nullptr;
+  }
+  return success();
 }
 
 /// Parses the LUT of a constexpr_lut_to_dense: an elements attribute, or

@@ -70,7 +70,9 @@ def MIL_ConstexprLutToDenseOp : MIL_Op<"constexpr_lut_to_dense", [Pure]> {
     value computed at compile time, `lut(%v : tensor<...>)`, where `%v` is
     defined by a constant op (`mil.const`, `arith.constant`) or by another
     `mil` constexpr op, such as a `mil.constexpr_blockwise_shift_scale` that
-    dequantizes an 8-bit LUT (Core ML's joint compression). Two forms:
+    dequantizes an 8-bit LUT (Core ML's joint compression), through a chain
+    of at most 16 constexpr ops that does not come back to this one (a cycle
+    is possible in graph regions). Two forms:
 
     * per-tensor (Core ML iOS16): rank 1, shape `[2^n]`;
     * grouped or vector (Core ML iOS18): rank `R + 2` for a rank-`R` result,
@@ -191,8 +193,9 @@ def MIL_ConstexprBlockwiseShiftScaleOp
 
     **`data`** is a static tensor of `i8` (signed), `si8`, `ui8`, `f16`,
     `bf16` or `f32`, computed at compile time: defined by a constant op
-    (`mil.const`, `arith.constant`) or by another `mil` constexpr op. The
-    result has its shape.
+    (`mil.const`, `arith.constant`) or by another `mil` constexpr op, through
+    a chain of at most 16 constexpr ops without a cycle. The result has its
+    shape.
 
     **`scale`** is an `f16`, `bf16` or `f32` tensor, dense or
     `dense_resource`, of the data's rank, whose element type is the
