@@ -31,6 +31,29 @@ config.substitutions.append(("%palettize_obj_root", config.palettize_obj_root))
 # palettize-opt from the build; the stock mlir-opt (for the plugin tests),
 # FileCheck, not and split-file from Debian's LLVM 22.
 tool_dirs = [config.palettize_tools_dir, config.llvm_tools_dir]
-tools = ["palettize-opt", "mlir-opt"]
+tools = ["palettize-opt", "palettize-fuzz-lut-replay",
+         "palettize-fuzz-mil-replay", "palettize-fuzz-config-replay"]
+# Under a sanitizer build, the stock mlir-opt (not built with it) loads the
+# instrumented plugin only with the runtime preloaded; its own allocations
+# are then tracked too, and libMLIR's are not leak-free at exit, so leak
+# checking is off for it (it stays on for palettize-opt and the unit tests).
+if config.palettize_sanitize:
+    config.available_features.add("sanitized")
+    preload = []
+    if "address" in config.palettize_sanitize:
+        preload = [f"LD_PRELOAD={config.palettize_sanitizer_runtime}",
+                   "ASAN_OPTIONS=detect_leaks=0"]
+    mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
+    tools.append(ToolSubst("mlir-opt", unresolved="fatal",
+                           command=" ".join(["env"] + preload + [mlir_opt])))
+else:
+    tools.append("mlir-opt")
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+# An embedding project built against an instrumented install links the
+# sanitizer runtime too.
+consumer_flags = ""
+if config.palettize_sanitize:
+    consumer_flags = (f"-DCMAKE_EXE_LINKER_FLAGS=-fsanitize="
+                      f"{config.palettize_sanitize}")
+config.substitutions.append(("%consumer_cmake_flags", consumer_flags))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

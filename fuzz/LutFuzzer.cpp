@@ -1,0 +1,255 @@
+//===- LutFuzzer.cpp - Fuzz the LUT library -------------------------------===//
+//
+// The input picks a format, a mode, a width, a tiling and a shape, and its
+// remaining bytes are the values' bit patterns (NaN, infinities, denormals,
+// signed zeros and extremes come for free). Every result is checked against
+// what the library promises, by computations written here:
+//   * a success has the layout's sizes, indices inside the palette, finite
+//     entries exactly representable in the format, zero rows past a
+//     palette's last used one;
+//   * each element (vector) takes its palette's nearest used entry (row),
+//     checked by brute force;
+//   * unique mode reproduces the input bit for bit;
+//   * a failure has a reason the input explains;
+//   * the same result with a parallel executor that runs tasks backwards;
+//   * an 8-bit LUT of the entries dequantizes to finite values.
+//
+//===----------------------------------------------------------------------===//
+
+#include "palettize/Lut/BitPacking.h"
+#include "palettize/Lut/LutBuilder.h"
+#include "palettize/Lut/LutDecode.h"
+#include "palettize/Lut/ShiftScale.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+using namespace palettize;
+
+namespace {
+
+/// Reads the input front to back; past its end, zeros.
+class Reader {
+public:
+  Reader(const uint8_t *data, size_t size) : data(data), size(size) {}
+  uint8_t byte() { return offset < size ? data[offset++] : 0; }
+  const uint8_t *rest() const { return data + offset; }
+  size_t restSize() const { return offset < size ? size - offset : 0; }
+
+private:
+  const uint8_t *data;
+  size_t size, offset = 0;
+};
+
+[[noreturn]] void fail(const char *what) {
+  std::fprintf(stderr, "LutFuzzer: invariant broken: %s\n", what);
+  std::abort();
+}
+
+void check(bool condition, const char *what) {
+  if (!condition)
+    fail(what);
+}
+
+bool sameResult(const LutResult &a, const LutResult &b) {
+  return a.status == b.status && a.entries.size() == b.entries.size() &&
+         std::memcmp(a.entries.data(), b.entries.data(),
+                     a.entries.size() * sizeof(float)) == 0 &&
+         a.indices == b.indices;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  Reader in(data, size);
+  static const FloatFormat kFormats[] = {FloatFormat::F16, FloatFormat::BF16,
+                                         FloatFormat::F32};
+  const FloatFormat format = kFormats[in.byte() % 3];
+  const LutMode mode = LutMode(in.byte() % 3);
+  static const unsigned kWidths[] = {1, 2, 3, 4, 6, 8};
+  const unsigned nbits = kWidths[in.byte() % 6];
+  const uint8_t tilingKind = in.byte() % 4;
+  const bool quantize8 = in.byte() % 2;
+  const unsigned rank = 1 + in.byte() % 3;
+  std::vector<int64_t> shape(rank);
+  for (int64_t &dim : shape)
+    dim = 1 + in.byte() % 12;
+  Tiling tiling;
+  tiling.axis = unsigned(in.byte() % rank);
+  const int64_t channels = shape[tiling.axis];
+  if (tilingKind & 2) { // vectors: a divisor of the axis size
+    int64_t vector = 1 + in.byte() % 4;
+    while (channels % vector)
+      --vector;
+    tiling.vectorSize = vector;
+  }
+  if (tilingKind & 1) { // groups: a multiple of the vector dividing the axis
+    int64_t group = tiling.vectorSize * (1 + in.byte() % 4);
+    while (channels % group)
+      group -= tiling.vectorSize;
+    tiling.groupSize = group;
+  }
+
+  size_t count = 1;
+  for (int64_t dim : shape)
+    count *= size_t(dim);
+  const unsigned width = getByteWidth(format);
+  // The values: the remaining bytes, cycled (all zeros if none).
+  std::vector<char> bytes(count * width, 0);
+  if (in.restSize())
+    for (size_t i = 0; i < bytes.size(); ++i)
+      bytes[i] = char(in.rest()[i % in.restSize()]);
+  std::vector<float> values = decodeFloats(bytes.data(), count, format);
+  bool allFinite = true;
+  for (float value : values)
+    allFinite &= std::isfinite(value);
+
+  LutConfig config;
+  config.mode = mode;
+  config.nbits = nbits;
+  // Small enough that the binned f32 paths run on these sizes too.
+  config.kmeans.maxExactWork = 64;
+  config.kmeans.minHistogramElements = 256;
+  const TensorView tensor(bytes.data(), format, shape);
+  LutResult result = buildLut(config, tensor, tiling);
+
+  if (!result.succeeded()) {
+    switch (result.status) {
+    case LutStatus::NonFiniteValues:
+      check(!allFinite, "NonFiniteValues for finite values");
+      break;
+    case LutStatus::TooManyDistinctValues:
+      check(mode == LutMode::Unique, "TooManyDistinctValues outside unique");
+      break;
+    case LutStatus::UnsupportedMode:
+      check(mode == LutMode::Uniform && tiling.vectorSize > 1,
+            "UnsupportedMode for a supported mode");
+      break;
+    default:
+      fail("unexpected failure status");
+    }
+    return 0;
+  }
+  check(allFinite, "a LUT built from non-finite values");
+
+  // Sizes and entries.
+  const LutLayout &layout = result.layout;
+  const int64_t paletteSize = layout.getPaletteSize();
+  const int64_t d = layout.vectorSize;
+  check(layout.getElementCount() == int64_t(count), "layout element count");
+  check(int64_t(result.indices.size()) == layout.getIndexCount(),
+        "index count");
+  check(int64_t(result.entries.size()) == layout.getLutElementCount(),
+        "entry count");
+  if (mode != LutMode::Unique)
+    check(result.getIndexBitWidth() == nbits, "index bit width");
+  for (float entry : result.entries) {
+    check(std::isfinite(entry), "non-finite entry");
+    check(roundToFormat(entry, format) == entry,
+          "entry not representable in the format");
+  }
+  for (uint8_t index : result.indices)
+    check(index < paletteSize, "index outside the palette");
+
+  // Each point's nearest used row, by brute force; unique is exact.
+  std::vector<int64_t> used(size_t(layout.getGroupCount()), 0);
+  layout.forEachIndex([&](int64_t i, int64_t group, int64_t) {
+    used[size_t(group)] =
+        std::max(used[size_t(group)], int64_t(result.indices[i]) + 1);
+  });
+  // (uniform's LUT is the whole grid.)
+  for (size_t group = 0; group < used.size() && mode != LutMode::Uniform;
+       ++group)
+    for (int64_t row = used[group]; row < paletteSize; ++row)
+      for (int64_t t = 0; t < d; ++t)
+        check(result.entries[(group * paletteSize + row) * d + t] == 0.0f,
+              "a row past the last used one is not zero");
+  const int64_t stride = layout.getVectorStride();
+  layout.forEachIndex([&](int64_t i, int64_t group, int64_t offset) {
+    const float *rows = result.entries.data() + group * paletteSize * d;
+    auto distance = [&](int64_t row) {
+      double total = 0;
+      for (int64_t t = 0; t < d; ++t) {
+        const double difference =
+            double(values[offset + t * stride]) - double(rows[row * d + t]);
+        total += difference * difference;
+      }
+      return total;
+    };
+    const int64_t chosen = result.indices[i];
+    // (uniform takes the grid index, not the nearest rounded entry.)
+    for (int64_t row = 0; row < used[size_t(group)] && mode != LutMode::Uniform;
+         ++row)
+      check(distance(chosen) <= distance(row), "not the nearest entry");
+    if (mode == LutMode::Unique)
+      for (int64_t t = 0; t < d; ++t) {
+        const float a = values[offset + t * stride], b = rows[chosen * d + t];
+        check(std::memcmp(&a, &b, sizeof(float)) == 0,
+              "unique does not reproduce the input");
+      }
+  });
+
+  // The packed indices decode to the gather above.
+  std::vector<uint8_t> packed(
+      getPackedIndicesByteCount(result.indices.size(), layout.indexBitWidth));
+  packIndices(result.indices, layout.indexBitWidth, packed);
+  std::vector<float> decoded(count);
+  decodeLut(layout, packed, result.entries.data(), sizeof(float),
+            decoded.data());
+  layout.forEachIndex([&](int64_t i, int64_t group, int64_t offset) {
+    const float *rows = result.entries.data() + group * paletteSize * d;
+    auto distance = [&](int64_t row) {
+      double total = 0;
+      for (int64_t t = 0; t < d; ++t) {
+        const double difference =
+            double(values[offset + t * stride]) - double(rows[row * d + t]);
+        total += difference * difference;
+      }
+      return total;
+    };
+    const int64_t chosen = result.indices[i];
+    // (uniform takes the grid index, not the nearest rounded entry.)
+    for (int64_t row = 0; row < used[size_t(group)] && mode != LutMode::Uniform;
+         ++row)
+      check(distance(chosen) <= distance(row), "not the nearest entry");
+    if (mode == LutMode::Unique)
+      for (int64_t t = 0; t < d; ++t) {
+        const float a = values[offset + t * stride], b = rows[chosen * d + t];
+        check(std::memcmp(&a, &b, sizeof(float)) == 0,
+              "unique does not reproduce the input");
+      }
+  });
+
+  layout.forEachIndex([&](int64_t i, int64_t group, int64_t offset) {
+    const float *row =
+        result.entries.data() + (group * paletteSize + result.indices[i]) * d;
+    for (int64_t t = 0; t < d; ++t)
+      check(decoded[offset + t * stride] == row[t],
+            "decodeLut differs from the gather");
+  });
+
+  // Independent of how tasks run.
+  LutConfig parallel = config;
+  parallel.kmeans.parallelFor = [](size_t tasks,
+                                   llvm::function_ref<void(size_t)> task) {
+    for (size_t t = tasks; t-- > 0;)
+      task(t);
+  };
+  check(sameResult(result, buildLut(parallel, tensor, tiling)),
+        "a parallel executor changes the result");
+
+  if (quantize8) {
+    const size_t palettes = size_t(layout.getGroupCount());
+    for (bool isSigned : {true, false}) {
+      QuantizedLuts q =
+          quantizeLuts(result.entries, palettes, isSigned, format);
+      for (float value : dequantizeLuts(q, palettes, isSigned, format))
+        check(std::isfinite(value), "an 8-bit LUT dequantizes to non-finite");
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,249 @@
+//===- MILFuzzer.cpp - Fuzz the mil IR path through the C++ API -----------===//
+//
+// Builds a module from the input, as a producer of mil IR would (random
+// shapes, element types, blobs of the right size or not, LUT ops with
+// random LUT shapes, indices and vector axes, shift-scales over them), and
+// runs what a user runs on it: verify, palettize-weights with options from
+// the input, mil-materialize-constexpr. Building modules through the API
+// rather than mutating MLIR text keeps the fuzzer on this project's code
+// instead of MLIR's parser. Invariants: no crash; a module that verified
+// still verifies after the passes (the pass manager checks); with
+// mode=unique, every constant the pass rewrote decodes to its own bytes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
+#include "palettize/Dialect/MIL/IR/MILDialect.h"
+#include "palettize/Dialect/MIL/IR/MILOps.h"
+#include "palettize/Dialect/MIL/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+using namespace mlir;
+using namespace palettize;
+using namespace palettize::mil;
+
+namespace {
+
+class Reader {
+public:
+  Reader(const uint8_t *data, size_t size) : data(data), size(size) {}
+  uint8_t byte() { return offset < size ? data[offset++] : 0; }
+  /// Up to `count` more bytes (fewer at the end of the input).
+  std::vector<char> bytes(size_t count) {
+    std::vector<char> result;
+    while (result.size() < count && offset < size)
+      result.push_back(char(data[offset++]));
+    return result;
+  }
+
+private:
+  const uint8_t *data;
+  size_t size, offset = 0;
+};
+
+[[noreturn]] void fail(const char *what) {
+  std::fprintf(stderr, "MILFuzzer: invariant broken: %s\n", what);
+  std::abort();
+}
+
+Type pickElementType(MLIRContext *context, uint8_t choice) {
+  Builder b(context);
+  switch (choice % 6) {
+  case 0:
+    return b.getF16Type();
+  case 1:
+    return b.getBF16Type();
+  case 2:
+  case 3:
+    return b.getF32Type();
+  case 4:
+    return b.getIntegerType(8);
+  default:
+    return IntegerType::get(context, 8, IntegerType::Unsigned);
+  }
+}
+
+/// A shape of rank 1-3 with small sizes, now and then a hostile one.
+SmallVector<int64_t> pickShape(Reader &in) {
+  SmallVector<int64_t> shape(1 + in.byte() % 3);
+  for (int64_t &dim : shape) {
+    const uint8_t choice = in.byte();
+    dim = choice == 255 ? (int64_t(1) << 31) : 1 + choice % 24;
+  }
+  return shape;
+}
+
+/// A dense_resource of `type` whose blob holds the next input bytes: as
+/// many as the type needs, unless the input says otherwise.
+ElementsAttr pickBlob(Reader &in, ShapedType type, StringRef name) {
+  std::optional<int64_t> needed = getBlobByteCount(type);
+  size_t size = needed && *needed <= (1 << 16) ? size_t(*needed) : 16;
+  if (in.byte() % 8 == 0)
+    size = size_t(in.byte()); // a wrong size, most likely
+  std::vector<char> bytes = in.bytes(size);
+  bytes.resize(size, 0);
+  return DenseResourceElementsAttr::get(
+      type, name,
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(uint64_t)));
+}
+
+struct Built {
+  OwningOpRef<ModuleOp> module;
+  /// Constants the pass may rewrite, by name, with their bytes.
+  llvm::StringMap<std::vector<char>> originals;
+};
+
+Built build(MLIRContext *context, Reader &in) {
+  Built built;
+  OpBuilder b(context);
+  Location loc = b.getUnknownLoc();
+  built.module = ModuleOp::create(loc);
+  b.setInsertionPointToEnd(built.module->getBody());
+  auto function = func::FuncOp::create(b, loc, "f", b.getFunctionType({}, {}));
+  b.setInsertionPointToEnd(function.addEntryBlock());
+  SmallVector<Value> results;
+  const unsigned ops = 1 + in.byte() % 4;
+  for (unsigned i = 0; i < ops; ++i) {
+    const std::string name = "w" + std::to_string(i);
+    Location named = NameLoc::get(b.getStringAttr(name));
+    const uint8_t kind = in.byte() % 4;
+    if (kind <= 1) { // a constant: arith or mil
+      auto type = RankedTensorType::get(pickShape(in),
+                                        pickElementType(context, in.byte()));
+      ElementsAttr value = pickBlob(in, type, name);
+      Value result =
+          kind == 0
+              ? arith::ConstantOp::create(b, named, type, value).getResult()
+              : ConstOp::create(b, named, type, value, b.getStringAttr(name))
+                    .getResult();
+      RawElementsData data = getRawElementsData(value);
+      if (data.succeeded())
+        built.originals[name].assign(data.bytes.begin(), data.bytes.end());
+      results.push_back(result);
+    } else if (kind == 2) { // a LUT op with random shapes
+      Type element = pickElementType(context, in.byte() % 4);
+      auto resultType = RankedTensorType::get(pickShape(in), element);
+      SmallVector<int64_t> lutShape;
+      if (in.byte() % 2) {
+        lutShape.push_back(1 + in.byte() % 64);
+      } else {
+        for (int64_t d = 0; d < resultType.getRank(); ++d)
+          lutShape.push_back(1 + in.byte() % 4);
+        lutShape.push_back(int64_t(1) << (in.byte() % 9));
+        lutShape.push_back(1 + in.byte() % 3);
+      }
+      auto lutType = RankedTensorType::get(lutShape, element);
+      ElementsAttr lut = pickBlob(in, lutType, name + "_lut");
+      auto indicesType = RankedTensorType::get(
+          {int64_t(in.byte())},
+          IntegerType::get(context, 8, IntegerType::Unsigned));
+      ElementsAttr indices = pickBlob(in, indicesType, name + "_indices");
+      IntegerAttr axis;
+      if (uint8_t choice = in.byte(); choice % 3)
+        axis = b.getI64IntegerAttr(int64_t(choice % 5) - 1);
+      results.push_back(ConstexprLutToDenseOp::create(b, named, resultType, lut,
+                                                      indices, axis,
+                                                      b.getStringAttr(name))
+                            .getResult());
+    } else if (!results.empty()) { // a shift-scale over an earlier value
+      Value data = results[in.byte() % results.size()];
+      auto dataType = cast<RankedTensorType>(data.getType());
+      SmallVector<int64_t> scaleShape;
+      for (int64_t size : dataType.getShape())
+        scaleShape.push_back(in.byte() % 2 ? 1 : size);
+      Type element = pickElementType(context, in.byte() % 4);
+      ElementsAttr scale = pickBlob(
+          in, RankedTensorType::get(scaleShape, element), name + "_scale");
+      results.push_back(ConstexprBlockwiseShiftScaleOp::create(
+                            b, named,
+                            RankedTensorType::get(dataType.getShape(), element),
+                            data, scale, ElementsAttr(), b.getStringAttr(name))
+                            .getResult());
+    }
+  }
+  SmallVector<Type> types;
+  for (Value result : results)
+    types.push_back(result.getType());
+  function.setType(b.getFunctionType({}, types));
+  func::ReturnOp::create(b, loc, results);
+  return built;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  DialectRegistry registry;
+  registry.insert<MILDialect, arith::ArithDialect, func::FuncDialect,
+                  linalg::LinalgDialect>();
+  MLIRContext context(registry, MLIRContext::Threading::DISABLED);
+  context.loadAllAvailableDialects();
+  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &) {
+    return success(); // errors are expected; crashes are what is sought
+  });
+
+  Reader in(data, size);
+  Built built = build(&context, in);
+  if (failed(verify(*built.module)))
+    return 0;
+
+  static const char *kModes[] = {"kmeans", "uniform", "unique"};
+  static const int64_t kWidths[] = {1, 2, 3, 4, 6, 8};
+  PalettizeWeightsOptions options;
+  options.mode = kModes[in.byte() % 3];
+  if (options.mode != "unique")
+    options.nbits = kWidths[in.byte() % 6];
+  options.weightThreshold = in.byte() % 64;
+  if (in.byte() % 3 == 0) {
+    options.granularity = "per-grouped-channel";
+    options.groupSize = in.byte() % 5;
+  }
+  if (options.mode != "uniform" && in.byte() % 3 == 0)
+    options.clusterDim = 1 + in.byte() % 3;
+  options.perChannelScale = in.byte() % 4 == 0;
+  static const char *kLutTypes[] = {"float", "int8", "uint8"};
+  options.lutDtype = kLutTypes[in.byte() % 3];
+  options.progress = "off";
+  const bool unique = options.mode == "unique";
+
+  PassManager pm(&context);
+  pm.addPass(createPalettizeWeights(options));
+  MILMaterializeConstexprOptions materialize;
+  materialize.maxDenseElements = in.byte() % 32;
+  materialize.maxResultBytes = int64_t(1) << 24;
+  pm.addPass(createMILMaterializeConstexpr(materialize));
+  if (failed(pm.run(*built.module)))
+    return 0;
+
+  // unique with a float LUT reproduces what it rewrote (8-bit LUTs and
+  // scales round), so its bytes are compared.
+  if (!unique || options.perChannelScale || options.lutDtype != "float")
+    return 0;
+  built.module->walk([&](ConstOp constant) {
+    std::optional<StringRef> name = constant.getName();
+    if (!name)
+      return;
+    auto it = built.originals.find(*name);
+    if (it == built.originals.end())
+      return;
+    RawElementsData now = getRawElementsData(constant.getValue());
+    if (now.succeeded() &&
+        std::vector<char>(now.bytes.begin(), now.bytes.end()) != it->second)
+      fail("unique does not decode to the original bytes");
+  });
+  return 0;
+}
