@@ -30,6 +30,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -97,9 +98,11 @@ ElementsAttr pickBlob(Reader &in, ShapedType type, StringRef name) {
     size = size_t(in.byte()); // a wrong size, most likely
   std::vector<char> bytes = in.bytes(size);
   bytes.resize(size, 0);
-  return DenseResourceElementsAttr::get(
-      type, name,
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(uint64_t)));
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocate(bytes.size(), alignof(uint64_t));
+  if (!bytes.empty()) // (memcpy from an empty vector's null data is UB)
+    std::memcpy(blob.getMutableData().data(), bytes.data(), bytes.size());
+  return DenseResourceElementsAttr::get(type, name, std::move(blob));
 }
 
 struct Built {

@@ -30,12 +30,20 @@ install_dependencies() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-configure_and_build() {
-  if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-    cmake -G Ninja -S "$PALETTIZE_ROOT" -B "$BUILD_DIR" \
+# configure_and_build_in DIR [CMAKE_ARGS...]: configures DIR once (with the
+# extra arguments), then builds everything in it.
+configure_and_build_in() {
+  local dir=$1
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -G Ninja -S "$PALETTIZE_ROOT" -B "$dir" \
       -DCMAKE_BUILD_TYPE=Release \
       -DMLIR_DIR="$LLVM_PREFIX/lib/cmake/mlir" \
-      -DLLVM_EXTERNAL_LIT="$LLVM_PREFIX/bin/lit"
+      -DLLVM_EXTERNAL_LIT="$LLVM_PREFIX/bin/lit" "$@" || return 1
   fi
-  cmake --build "$BUILD_DIR" -j "${JOBS:-2}" "$@"
+  cmake --build "$dir" -j "${JOBS:-2}"
+}
+
+configure_and_build() {
+  configure_and_build_in "$BUILD_DIR"
 }
