@@ -145,8 +145,9 @@ std::vector<uint8_t> assignDistinct(size_t distinctCount, ValueAt valueAt,
   }
   size_t entry = 0;
   for (size_t i = 0; i < distinctCount; ++i) {
-    // The values ascend, so each search starts where the last one ended.
-    entry = findNearestEntry(valueAt(i), entries, entry);
+    // The values ascend: each search starts where the last one ended, and
+    // the assignment never decreases (thresholds rely on it).
+    entry = advanceToNearestEntry(valueAt(i), entries, entry);
     assignment[i] = uint8_t(entry);
   }
   return assignment;

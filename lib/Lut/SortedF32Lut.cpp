@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 
 using namespace palettize;
 using namespace palettize::detail;
@@ -251,6 +252,10 @@ LutResult palettize::detail::buildSortedF32Lut(const LutConfig &config,
   for (size_t i = 1; i < m; ++i)
     for (unsigned c = assignment[i - 1]; c < assignment[i]; ++c)
       thresholds.push_back(keys[i]);
+  // assignDistinct never decreases, so there is one threshold per entry
+  // after the first, at most.
+  assert(thresholds.size() < std::max<size_t>(entries.size(), 1) &&
+         "decreasing assignment");
   // Entries no value maps to (equal rounded centroids) sort after all keys.
   while (thresholds.size() + 1 < entries.size())
     thresholds.push_back(detail::kNeverKey);

@@ -1029,4 +1029,34 @@ TEST(VectorLut, RejectsUniformAndNonFinite) {
       LutStatus::NonFiniteValues);
 }
 
+// Found by the LUT fuzzer: f32 values spanning 2^-149 to 2^128, clustered
+// through the binned path. Several tiny entries are at the same double
+// distance from 3.6e-4, and a nearest-entry walk that went back among them
+// made the sorted assignment decrease, which the threshold table turned
+// into indices up to 23 in a 16-entry palette. Every index must be in the
+// palette and each element's entry its nearest.
+TEST(KMeansLut, WideDynamicRangeStaysInThePalette) {
+  const std::vector<float> distinct = {
+      0x1.2ad872p-126f, 0x1.000006p+103f, 0x1.7dc7b8p-12f, 0x1.0655bp-127f,
+      0x1.fcp-127f,     0x1.000014p+3f,   0x1p+127f,       0x1.4p-138f,
+      -0x1.3dp+20f,     0x1.72fefep+89f,  0x1.804a8p-132f, -0x1.b8e6p+72f,
+      -0x1.d8737cp-85f, 0x1.04p-143f,     0x1.400fep-130f, 0x1.04p-135f,
+      0x1.00fep-107f,   -0.0f,            0x1.ff933cp+127f};
+  std::vector<float> values;
+  for (int i = 0; i < 60; ++i)
+    values.push_back(distinct[i % distinct.size()]);
+  LutConfig config = kmeans(4);
+  config.kmeans.maxExactWork = 64; // the binned path on 19 distinct values
+  LutResult lut = buildFlat(config, values);
+  ASSERT_EQ(lut.status, LutStatus::Success);
+  for (size_t i = 0; i < values.size(); ++i) {
+    ASSERT_LT(lut.indices[i], 16) << "element " << i;
+    const double chosen =
+        std::fabs(double(values[i]) - lut.entries[lut.indices[i]]);
+    for (float entry : lut.entries)
+      EXPECT_LE(chosen, std::fabs(double(values[i]) - entry))
+          << "element " << i;
+  }
+}
+
 } // namespace

@@ -31,6 +31,21 @@ TEST(FindNearestEntry, LowestIndexAmongTheNearest) {
   }
 }
 
+// Entries [-1e6, 1e-40, 1e-38, 1.5]: 3.6e-4 is nearest 1e-38, but in double
+// its distances to 1e-40 and 1e-38 are both 3.6e-4. From entry 2, the sweep
+// step stays there (nothing after it is strictly nearer); the bidirectional
+// search walks back to the lowest of the equal distances, 1.
+TEST(AdvanceToNearestEntry, NeverMovesBack) {
+  const std::vector<float> entries = {-1e6f, 1e-40f, 1e-38f, 1.5f};
+  EXPECT_EQ(advanceToNearestEntry(3.6e-4, entries, 2), 2u);
+  EXPECT_EQ(findNearestEntry(3.6e-4, entries, 2), 1u);
+  // Forward to a strictly nearer entry, past duplicates to their first.
+  const std::vector<float> duplicates = {0, 1, 1, 3};
+  EXPECT_EQ(advanceToNearestEntry(1.2, duplicates, 0), 1u);
+  EXPECT_EQ(advanceToNearestEntry(2.0, duplicates, 1), 1u); // a tie stays
+  EXPECT_EQ(advanceToNearestEntry(2.1, duplicates, 1), 3u);
+}
+
 // Rows (0,0), (2,0), (0,2): the point (1,1) is at squared distance 2 from
 // all three and takes row 0; (1.5, 0) is nearest row 1 at 0.25.
 TEST(FindNearestRow, SquaredDistanceLowestIndexOnTies) {

@@ -44,6 +44,29 @@ inline size_t findNearestEntry(double value, llvm::ArrayRef<float> entries,
   return entry;
 }
 
+/// The step of an ascending sweep: returns the index of the entry of
+/// `entries` (non-decreasing) nearest to `value`, at or after `current`,
+/// when `value` is at least the value that chose `current`. It moves on
+/// only to a strictly nearer entry, so equally near ones keep the lower
+/// index, and the sweep's indices never decrease. Distances are computed in
+/// double, which can round two different distances to one (a value of 1e-3
+/// against entries of 1e-38 and 1e-40): findNearestEntry's walk back then
+/// takes the lowest of them, which an ascending sweep must not.
+inline size_t advanceToNearestEntry(double value, llvm::ArrayRef<float> entries,
+                                    size_t current) {
+  assert(current < entries.size() && "no entry to choose");
+  while (true) {
+    size_t next = current + 1;
+    while (next < entries.size() && entries[next] == entries[current])
+      ++next;
+    if (next >= entries.size() ||
+        !(std::fabs(double(entries[next]) - value) <
+          std::fabs(value - double(entries[current]))))
+      return current;
+    current = next;
+  }
+}
+
 /// Returns the row of `rows` (`rowCount` rows of `d` values, row-major)
 /// at the least squared distance from `point` (d values), the lowest index
 /// on ties; stores that distance in `*distance` when given.
