@@ -378,6 +378,19 @@ TEST_F(PalettizeConfigTest, DeepIndentationIsAnError) {
       << message.substr(0, 200);
 }
 
+// Found by the config fuzzer: a file that ends in '%' (a directive
+// indicator) leaves the parser without a node for the last key's value;
+// reading it crashed. It is an error at the key.
+TEST_F(PalettizeConfigTest, ValueTheParserCouldNotReadIsAnError) {
+  EXPECT_TRUE(failed(load("global_config: {mode: kmeans, nbits: 6}\n"
+                          "op_type_configs:\n"
+                          "  # a comment\n"
+                          "%")));
+  EXPECT_EQ(position(), "2:1") << message;
+  EXPECT_NE(message.find("'op_type_configs' has no value"), std::string::npos)
+      << message;
+}
+
 // LLVM's YAML parser does not resolve aliases: they are rejected where they
 // are used, saying so.
 TEST_F(PalettizeConfigTest, AliasesAreRejectedWhereUsed) {

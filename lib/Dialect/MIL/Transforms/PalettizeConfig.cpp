@@ -536,6 +536,7 @@ private:
   LogicalResult rejectAlias(llvm::yaml::Node *node);
   FailureOr<SettingValue> readScalar(llvm::yaml::Node *node, StringRef key);
   FailureOr<std::string> readKey(llvm::yaml::KeyValueNode &entry);
+  llvm::yaml::Node *readValue(llvm::yaml::KeyValueNode &entry, StringRef key);
   FailureOr<PalettizeEntry> readEntry(llvm::yaml::Node *node, StringRef where);
   LogicalResult readEntryMap(llvm::yaml::Node *node, StringRef key,
                              llvm::StringMap<PalettizeEntry> &entries);
@@ -606,13 +607,25 @@ FailureOr<SettingValue> ConfigReader::readScalar(llvm::yaml::Node *node,
   return scalar;
 }
 
+/// The entry's value, or null after an error: the parser gives no node for
+/// a value it could not read (a file cut short).
+llvm::yaml::Node *ConfigReader::readValue(llvm::yaml::KeyValueNode &entry,
+                                          StringRef key) {
+  llvm::yaml::Node *value = entry.getValue();
+  if (!value || syntaxError) {
+    if (!syntaxError)
+      error(&entry) << "'" << key << "' has no value";
+    return nullptr;
+  }
+  return value;
+}
+
 FailureOr<std::string> ConfigReader::readKey(llvm::yaml::KeyValueNode &entry) {
   if (failed(rejectAlias(entry.getKey())))
     return failure();
   auto *key = dyn_cast_or_null<llvm::yaml::ScalarNode>(entry.getKey());
   if (!key) {
-    error(entry.getKey() ? entry.getKey() : entry.getValue())
-        << "keys must be strings";
+    error(entry.getKey() ? entry.getKey() : &entry) << "keys must be strings";
     return failure();
   }
   SmallString<32> storage;
@@ -647,7 +660,9 @@ FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
     FailureOr<std::string> key = readKey(entry);
     if (failed(key))
       return failure();
-    llvm::yaml::Node *valueNode = entry.getValue();
+    llvm::yaml::Node *valueNode = readValue(entry, *key);
+    if (!valueNode)
+      return failure();
     if (!seen.insert(*key).second) {
       error(entry.getKey())
           << "duplicate key '" << *key << "' in '" << where << "'";
@@ -710,8 +725,11 @@ ConfigReader::readEntryMap(llvm::yaml::Node *node, StringRef key,
           << "duplicate key '" << *name << "' in '" << key << "'";
       return failure();
     }
+    llvm::yaml::Node *value = readValue(entry, *name);
+    if (!value)
+      return failure();
     FailureOr<PalettizeEntry> settings =
-        readEntry(entry.getValue(), key.str() + "." + *name);
+        readEntry(value, key.str() + "." + *name);
     if (failed(settings))
       return failure();
     entries[*name] = *settings;
@@ -787,7 +805,9 @@ FailureOr<PalettizeConfig> ConfigReader::read() {
       error(entry.getKey()) << "duplicate key '" << *key << "'";
       return failure();
     }
-    llvm::yaml::Node *value = entry.getValue();
+    llvm::yaml::Node *value = readValue(entry, *key);
+    if (!value)
+      return failure();
     if (*key == "config_type") {
       FailureOr<SettingValue> type = readScalar(value, *key);
       if (failed(type))
