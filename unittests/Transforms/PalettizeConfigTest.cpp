@@ -391,6 +391,15 @@ TEST_F(PalettizeConfigTest, ValueTheParserCouldNotReadIsAnError) {
       << message;
 }
 
+// Found by the config fuzzer (minimized): the parser starts a second
+// document it gives no root; the error pointed at that root's position and
+// crashed. It is an error for the file.
+TEST_F(PalettizeConfigTest, SecondDocumentWithoutRootIsAnError) {
+  EXPECT_TRUE(failed(load("op_type_configs:\n .:\nn\n%")));
+  EXPECT_NE(message.find("the file must hold one document"), std::string::npos)
+      << message;
+}
+
 // LLVM's YAML parser does not resolve aliases: they are rejected where they
 // are used, saying so.
 TEST_F(PalettizeConfigTest, AliasesAreRejectedWhereUsed) {

@@ -518,8 +518,10 @@ public:
   FailureOr<PalettizeConfig> read();
 
 private:
+  /// The node's location; the file's for a node the parser could not give
+  /// (a document cut short has no root).
   Location getLoc(llvm::yaml::Node *node) {
-    return getLoc(node->getSourceRange().Start);
+    return node ? getLoc(node->getSourceRange().Start) : getLoc(SMLoc());
   }
   Location getLoc(SMLoc loc) {
     if (!loc.isValid())
