@@ -295,4 +295,45 @@ def PalettizeWeights : Pass<"palettize-weights"> {
   let dependentDialects = ["::palettize::mil::MILDialect"];
 }
 
+def MILWeightsMetadata : Pass<"mil-weights-metadata"> {
+  let summary = "Describe every large float constant, as JSON";
+  let description = [{
+    Writes one JSON record per float constant (`mil.const` or
+    `arith.constant` of `f16`, `bf16` or `f32`) with more than
+    `weight-threshold` elements, in program order: what
+    coremltools' `get_weights_metadata` tells, for planning which constants
+    to compress and how. The IR is unchanged.
+
+    Each record holds the constant's `name` (its `name` attribute, else its
+    `NameLoc`, else null), `shape`, `type`, `elements`, `sparsity` (the
+    fraction of elements with |x| <= 1e-12), `distinct` (distinct values;
+    -0 and +0 are one), `min`, `max`, `mean` and `std` (population, ddof 0;
+    null when some value is not finite, with `non_finite` counting those),
+    and its `consumers`: each use's op name and operand number. A constant
+    whose data cannot be read has an `error` instead of the figures, and a
+    warning at its location.
+
+    The threshold is strict, as `palettize-weights`' is (coremltools'
+    metadata filter keeps constants of exactly the threshold too). The
+    records go to standard error unless `output` names a file, since the IR
+    goes to standard output.
+
+    Example:
+
+    ```json
+    {"weights": [{"name": "fc1_weight", "shape": [256, 128], "type": "f16",
+      "elements": 32768, "sparsity": 0, "distinct": 4096, "min": -0.08,
+      "max": 0.08, "mean": 0.0001, "std": 0.02, "non_finite": 0,
+      "consumers": [{"op": "linalg.matmul", "operand": 1} ] } ] }
+    ```
+  }];
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"\"",
+           "File to write the records to (default: standard error)">,
+    Option<"weightThreshold", "weight-threshold", "int64_t",
+           /*default=*/"2048",
+           "Only constants with more than this many elements are described">
+  ];
+}
+
 #endif // PALETTIZE_TRANSFORMS_PASSES_TD
