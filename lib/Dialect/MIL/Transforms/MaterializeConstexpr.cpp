@@ -181,18 +181,9 @@ struct ProducerTracker : RewriterBase::Listener {
 };
 
 struct MILMaterializeConstexprPass
-    : palettize::impl::MILMaterializeConstexprBase<
-          MILMaterializeConstexprPass> {
-  using Base::Base;
-
-  LogicalResult initializeOptions(
-      StringRef options,
-      function_ref<LogicalResult(const Twine &)> errorHandler) override {
-    return parseOptionsWithMessage(
-        "mil-materialize-constexpr", options, errorHandler, [&](auto handler) {
-          return Base::initializeOptions(options, handler);
-        });
-  }
+    : PassWithOptionErrors<palettize::impl::MILMaterializeConstexprBase<
+          MILMaterializeConstexprPass>> {
+  using PassWithOptionErrors::PassWithOptionErrors;
 
   void runOnOperation() override {
     if (maxDenseElements < 0) {

@@ -120,17 +120,9 @@ private:
 //===----------------------------------------------------------------------===//
 
 struct PalettizeWeightsPass
-    : palettize::impl::PalettizeWeightsBase<PalettizeWeightsPass> {
-  using Base::Base;
-
-  LogicalResult initializeOptions(
-      StringRef options,
-      function_ref<LogicalResult(const Twine &)> errorHandler) override {
-    return parseOptionsWithMessage(
-        "palettize-weights", options, errorHandler, [&](auto handler) {
-          return Base::initializeOptions(options, handler);
-        });
-  }
+    : PassWithOptionErrors<
+          palettize::impl::PalettizeWeightsBase<PalettizeWeightsPass>> {
+  using PassWithOptionErrors::PassWithOptionErrors;
 
   void runOnOperation() override {
     counts = Counts();

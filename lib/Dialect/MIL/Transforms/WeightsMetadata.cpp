@@ -91,17 +91,9 @@ void writeFigures(llvm::json::OStream &json, ArrayRef<float> values) {
 }
 
 struct MILWeightsMetadataPass
-    : palettize::impl::MILWeightsMetadataBase<MILWeightsMetadataPass> {
-  using Base::Base;
-
-  LogicalResult initializeOptions(
-      StringRef options,
-      function_ref<LogicalResult(const Twine &)> errorHandler) override {
-    return parseOptionsWithMessage(
-        "mil-weights-metadata", options, errorHandler, [&](auto handler) {
-          return Base::initializeOptions(options, handler);
-        });
-  }
+    : PassWithOptionErrors<
+          palettize::impl::MILWeightsMetadataBase<MILWeightsMetadataPass>> {
+  using PassWithOptionErrors::PassWithOptionErrors;
 
   void runOnOperation() override {
     markAllAnalysesPreserved();
