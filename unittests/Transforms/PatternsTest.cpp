@@ -118,6 +118,32 @@ std::vector<float> oneToSixteen() {
 
 // Planning: the threshold (strict), the inferred channel axis of a matmul's
 // right-hand operand (N, axis 1), and a cut that does not tile the axis.
+// Float constants of any rank are float constants; only rank >= 2 is
+// palettizable; integer constants and non-constants are neither.
+TEST_F(PatternsTest, FloatConstantsAndPalettizableOnes) {
+  constexpr const char *kConstants = R"mlir(
+func.func @g() -> (tensor<4xf32>, tensor<2x2xf16>, tensor<2x2xi32>) {
+  %v = mil.const "v" dense<1.0> : tensor<4xf32>
+  %m = arith.constant dense<2.0> : tensor<2x2xf16>
+  %i = arith.constant dense<3> : tensor<2x2xi32>
+  return %v, %m, %i : tensor<4xf32>, tensor<2x2xf16>, tensor<2x2xi32>
+}
+)mlir";
+  OwningOpRef<ModuleOp> constants =
+      parseSourceString<ModuleOp>(kConstants, &context);
+  ASSERT_TRUE(constants);
+  std::vector<std::pair<bool, bool>> seen; // (float, palettizable)
+  constants->walk([&](Operation *op) {
+    seen.emplace_back(bool(getFloatConstantValue(op)),
+                      bool(getPalettizableValue(op)));
+  });
+  // In walk order: %v, %m, %i, return, func.func, module.
+  const std::vector<std::pair<bool, bool>> expected = {
+      {true, false},  {true, true},   {false, false},
+      {false, false}, {false, false}, {false, false}};
+  EXPECT_EQ(seen, expected);
+}
+
 TEST_F(PatternsTest, PlanPalettization) {
   ASSERT_TRUE(module);
   Operation *rhs = findConst("rhs");

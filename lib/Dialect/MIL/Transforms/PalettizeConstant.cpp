@@ -34,7 +34,7 @@ using namespace palettize::mil;
 // Candidates
 //===----------------------------------------------------------------------===//
 
-ElementsAttr palettize::getPalettizableValue(Operation *op) {
+ElementsAttr palettize::getFloatConstantValue(Operation *op) {
   ElementsAttr value;
   if (auto constant = dyn_cast<ConstOp>(op))
     value = constant.getValue();
@@ -43,7 +43,14 @@ ElementsAttr palettize::getPalettizableValue(Operation *op) {
   if (!value || !getFloatFormat(value.getElementType()))
     return nullptr;
   auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-  if (!type || type.getRank() < 2 || !type.hasStaticShape())
+  if (!type || !type.hasStaticShape())
+    return nullptr;
+  return value;
+}
+
+ElementsAttr palettize::getPalettizableValue(Operation *op) {
+  ElementsAttr value = getFloatConstantValue(op);
+  if (!value || value.getShapedType().getRank() < 2)
     return nullptr;
   return value;
 }

@@ -13,7 +13,6 @@
 #include "palettize/Dialect/MIL/Transforms/Transforms.h"
 #include "palettize/Lut/FloatFormats.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -33,20 +32,6 @@ namespace {
 
 /// Values at most this far from zero count as zeros for `sparsity`.
 constexpr double kZeroTolerance = 1e-12;
-
-/// The float value of a constant op of f16, bf16 or f32 elements, of any
-/// rank, or null.
-ElementsAttr getFloatConstantValue(Operation *op) {
-  ElementsAttr value;
-  if (auto constant = dyn_cast<ConstOp>(op))
-    value = constant.getValue();
-  else if (auto constant = dyn_cast<arith::ConstantOp>(op))
-    value = dyn_cast<ElementsAttr>(constant.getValue());
-  if (!value || !getFloatFormat(value.getElementType()) ||
-      !isa<RankedTensorType>(value.getType()))
-    return nullptr;
-  return value;
-}
 
 /// Writes the figures of `values` as members of the current JSON object.
 void writeFigures(llvm::json::OStream &json, ArrayRef<float> values) {

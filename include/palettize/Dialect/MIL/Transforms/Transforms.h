@@ -46,9 +46,13 @@ struct PalettizePlan {
   Tiling tiling;
 };
 
-/// Returns the value of a constant palettize-weights can rewrite: a
-/// `mil.const` or `arith.constant` whose value is an `f16`, `bf16` or `f32`
-/// elements attribute of a static tensor type of rank >= 2. Null otherwise.
+/// Returns the value of a float constant: a `mil.const` or `arith.constant`
+/// whose value is an `f16`, `bf16` or `f32` elements attribute of a static
+/// tensor type. Null otherwise.
+mlir::ElementsAttr getFloatConstantValue(mlir::Operation *op);
+
+/// Returns the value of a constant palettize-weights can rewrite: a float
+/// constant (getFloatConstantValue) of rank >= 2. Null otherwise.
 mlir::ElementsAttr getPalettizableValue(mlir::Operation *op);
 
 /// Returns the name palettize-weights gives a constant's results and blobs:
