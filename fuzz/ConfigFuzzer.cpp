@@ -14,6 +14,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "FuzzInput.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -24,8 +26,7 @@ using namespace palettize;
 namespace {
 
 [[noreturn]] void fail(const char *what) {
-  std::fprintf(stderr, "ConfigFuzzer: invariant broken: %s\n", what);
-  std::abort();
+  fuzz::failInvariant("ConfigFuzzer", what);
 }
 
 /// One scratch file per process, rewritten for every input.

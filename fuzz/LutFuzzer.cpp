@@ -22,6 +22,8 @@
 #include "palettize/Lut/LutDecode.h"
 #include "palettize/Lut/ShiftScale.h"
 
+#include "FuzzInput.h"
+
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -33,22 +35,8 @@ using namespace palettize;
 
 namespace {
 
-/// Reads the input front to back; past its end, zeros.
-class Reader {
-public:
-  Reader(const uint8_t *data, size_t size) : data(data), size(size) {}
-  uint8_t byte() { return offset < size ? data[offset++] : 0; }
-  const uint8_t *rest() const { return data + offset; }
-  size_t restSize() const { return offset < size ? size - offset : 0; }
-
-private:
-  const uint8_t *data;
-  size_t size, offset = 0;
-};
-
 [[noreturn]] void fail(const char *what) {
-  std::fprintf(stderr, "LutFuzzer: invariant broken: %s\n", what);
-  std::abort();
+  fuzz::failInvariant("LutFuzzer", what);
 }
 
 void check(bool condition, const char *what) {
@@ -66,7 +54,7 @@ bool sameResult(const LutResult &a, const LutResult &b) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  Reader in(data, size);
+  fuzz::FuzzInput in(data, size);
   static const FloatFormat kFormats[] = {FloatFormat::F16, FloatFormat::BF16,
                                          FloatFormat::F32};
   const FloatFormat format = kFormats[in.byte() % 3];

@@ -28,6 +28,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringMap.h"
 
+#include "FuzzInput.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,26 +42,8 @@ using namespace palettize::mil;
 
 namespace {
 
-class Reader {
-public:
-  Reader(const uint8_t *data, size_t size) : data(data), size(size) {}
-  uint8_t byte() { return offset < size ? data[offset++] : 0; }
-  /// Up to `count` more bytes (fewer at the end of the input).
-  std::vector<char> bytes(size_t count) {
-    std::vector<char> result;
-    while (result.size() < count && offset < size)
-      result.push_back(char(data[offset++]));
-    return result;
-  }
-
-private:
-  const uint8_t *data;
-  size_t size, offset = 0;
-};
-
 [[noreturn]] void fail(const char *what) {
-  std::fprintf(stderr, "MILFuzzer: invariant broken: %s\n", what);
-  std::abort();
+  fuzz::failInvariant("MILFuzzer", what);
 }
 
 Type pickElementType(MLIRContext *context, uint8_t choice) {
@@ -80,7 +64,7 @@ Type pickElementType(MLIRContext *context, uint8_t choice) {
 }
 
 /// A shape of rank 1-3 with small sizes, now and then a hostile one.
-SmallVector<int64_t> pickShape(Reader &in) {
+SmallVector<int64_t> pickShape(fuzz::FuzzInput &in) {
   SmallVector<int64_t> shape(1 + in.byte() % 3);
   for (int64_t &dim : shape) {
     const uint8_t choice = in.byte();
@@ -91,7 +75,7 @@ SmallVector<int64_t> pickShape(Reader &in) {
 
 /// A dense_resource of `type` whose blob holds the next input bytes: as
 /// many as the type needs, unless the input says otherwise.
-ElementsAttr pickBlob(Reader &in, ShapedType type, StringRef name) {
+ElementsAttr pickBlob(fuzz::FuzzInput &in, ShapedType type, StringRef name) {
   std::optional<int64_t> needed = getBlobByteCount(type);
   size_t size = needed && *needed <= (1 << 16) ? size_t(*needed) : 16;
   if (in.byte() % 8 == 0)
@@ -111,7 +95,7 @@ struct Built {
   llvm::StringMap<std::vector<char>> originals;
 };
 
-Built build(MLIRContext *context, Reader &in) {
+Built build(MLIRContext *context, fuzz::FuzzInput &in) {
   Built built;
   OpBuilder b(context);
   Location loc = b.getUnknownLoc();
@@ -199,7 +183,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return success(); // errors are expected; crashes are what is sought
   });
 
-  Reader in(data, size);
+  fuzz::FuzzInput in(data, size);
   Built built = build(&context, in);
   if (failed(verify(*built.module)))
     return 0;
