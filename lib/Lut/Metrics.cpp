@@ -23,6 +23,7 @@ ReconstructionError measure(size_t count, ValueAt valueAt,
     error.sumSquaredError += difference * difference;
     error.maxAbsError = std::max(error.maxAbsError, std::fabs(difference));
   }
+  error.sumSquares = signal;
   if (count)
     error.meanSquaredError = error.sumSquaredError / double(count);
   error.snrDb = error.sumSquaredError == 0

@@ -84,6 +84,7 @@
 // HELP-NEXT: --per-channel-scale
 // HELP-NEXT: --print-statistics
 // HELP-NEXT: --progress=
+// HELP-NEXT: --report=
 // HELP-NEXT: --weight-threshold=
 
 func.func @weights() -> (tensor<2xf32>, tensor<5xf32>, tensor<2x2xf32>) {

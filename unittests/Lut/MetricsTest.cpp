@@ -18,12 +18,17 @@ TEST(Metrics, HandWorkedError) {
   EXPECT_DOUBLE_EQ(error.meanSquaredError, 0.5 / 3);
   EXPECT_DOUBLE_EQ(error.maxAbsError, 0.5);
   EXPECT_DOUBLE_EQ(error.snrDb, 10 * std::log10(28.0));
+  EXPECT_DOUBLE_EQ(error.sumSquares, 14);
+  EXPECT_DOUBLE_EQ(error.getRelativeError(), 0.5 / 14);
 }
 
 TEST(Metrics, ExactReconstructionHasInfiniteSnr) {
   ReconstructionError error = measureError({2, -2}, {-2, 2}, {1, 0});
   EXPECT_EQ(error.sumSquaredError, 0);
   EXPECT_TRUE(std::isinf(error.snrDb));
+  EXPECT_EQ(error.getRelativeError(), 0);
+  // An all-zero signal reconstructed exactly has no relative error either.
+  EXPECT_EQ(measureError({0, -0.0f}, {0}, {0, 0}).getRelativeError(), 0);
 }
 
 TEST(Metrics, HalfValues) {

@@ -27,6 +27,14 @@ struct ReconstructionError {
   /// 10 * log10(sum x^2 / sum (x - x')^2) in dB; +infinity for an exact
   /// reconstruction.
   double snrDb = 0;
+  /// Sum of x^2, the signal's energy.
+  double sumSquares = 0;
+
+  /// Returns sumSquaredError / sumSquares, the error relative to the
+  /// signal: 0 for an exact reconstruction (also of an all-zero signal).
+  double getRelativeError() const {
+    return sumSquaredError == 0 ? 0 : sumSquaredError / sumSquares;
+  }
 };
 
 /// Measures the reconstruction lut[indices[i]] of f32 `values`.

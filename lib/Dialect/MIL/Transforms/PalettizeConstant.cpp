@@ -284,7 +284,7 @@ LutResult buildCustomLut(StringRef name, const TensorView &tensor,
 CompressedTensor palettize::compressTensor(ElementsAttr value,
                                            const PalettizePlan &plan,
                                            const ParallelFor &parallelFor,
-                                           bool measureSnr) {
+                                           bool measureReconstruction) {
   CompressedTensor result;
   LutConfig config = plan.settings.getLutConfig();
   config.kmeans.parallelFor = parallelFor;
@@ -342,7 +342,7 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
   packIndices(result.lut.indices, nbits,
               MutableArrayRef<uint8_t>(reinterpret_cast<uint8_t *>(out.data()),
                                        out.size()));
-  if (measureSnr) {
+  if (measureReconstruction) {
     // Decode with the shared decoder (in f32) and compare with the input.
     std::vector<float> decoded(count);
     decodeLut(layout,
@@ -364,7 +364,8 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
                                 /*offset=*/nullptr, plan.format, scaled.data());
       decoded = decodeFloats(scaled.data(), count, plan.format);
     }
-    result.snrDb = measureError(data.bytes.data(), plan.format, decoded).snrDb;
+    result.reconstruction =
+        measureError(data.bytes.data(), plan.format, decoded);
   }
   // The unpacked indices are no longer needed; free them early.
   std::vector<uint8_t>().swap(result.lut.indices);

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "PalettizeReport.h"
 #include "PassOptionErrors.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
@@ -22,7 +23,9 @@
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/ADT/SmallBitVector.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
@@ -52,6 +55,8 @@ struct Candidate {
   Operation *op;
   ElementsAttr value;
   PalettizePlan plan;
+  /// Its record in the report.
+  size_t record;
 };
 
 /// Reports, at most every half second, how far the parallel phase is.
@@ -126,10 +131,16 @@ struct PalettizeWeightsPass
 
   void runOnOperation() override {
     counts = Counts();
-    reportLines.clear();
+    records.clear();
     config.reset();
     if (failed(readSettings()))
       return signalPassFailure();
+    // The report's file is opened before any change, so that a path that
+    // cannot be written fails the pass with the IR untouched.
+    std::unique_ptr<llvm::ToolOutputFile> reportFile;
+    if (!report.empty() && failed(openReport(reportFile)))
+      return signalPassFailure();
+    const bool measure = printStatistics || reportFile;
     const bool terminal = llvm::sys::Process::StandardErrIsDisplayed();
     bool showProgress;
     if (std::optional<ProgressMode> progressMode =
@@ -164,8 +175,8 @@ struct PalettizeWeightsPass
     std::vector<CompressedTensor> results(candidates->size());
     parallelFor(&getContext(), 0, candidates->size(), [&](size_t i) {
       const Candidate &candidate = (*candidates)[i];
-      results[i] = compressTensor(candidate.value, candidate.plan, parallel,
-                                  printStatistics);
+      results[i] =
+          compressTensor(candidate.value, candidate.plan, parallel, measure);
       if (reporter)
         reporter->finished(candidate.value.getNumElements());
     });
@@ -208,9 +219,79 @@ struct PalettizeWeightsPass
     bytesAfter = counts.bytesAfter;
     if (printStatistics)
       printReport();
+    if (reportFile) {
+      llvm::raw_fd_ostream &os = reportFile->os();
+      if (isHtmlReport())
+        writeHtmlReport(os, describeSettings(), records);
+      else
+        writeJsonReport(os, describeSettings(), records);
+      os.flush();
+      if (os.has_error()) {
+        getOperation()->emitError("palettize-weights: cannot write report '")
+            << report << "': " << os.error().message();
+        os.clear_error();
+        return signalPassFailure();
+      }
+      reportFile->keep();
+    }
   }
 
 private:
+  /// Returns true if the report is an HTML page rather than JSON.
+  bool isHtmlReport() const {
+    StringRef extension = llvm::sys::path::extension(report);
+    return extension.equals_insensitive(".html") ||
+           extension.equals_insensitive(".htm");
+  }
+
+  /// Opens the report's file, or fails with an error.
+  LogicalResult openReport(std::unique_ptr<llvm::ToolOutputFile> &file) {
+    StringRef extension = llvm::sys::path::extension(report);
+    if (!isHtmlReport() && !extension.equals_insensitive(".json"))
+      return getOperation()->emitError("palettize-weights: ")
+             << "report=" << report
+             << " must name a .json or an .html file (the extension says "
+                "which to write)";
+    std::error_code error;
+    file = std::make_unique<llvm::ToolOutputFile>(report, error,
+                                                  llvm::sys::fs::OF_Text);
+    if (error)
+      return getOperation()->emitError("palettize-weights: cannot write "
+                                       "report '")
+             << report << "': " << error.message();
+    return success();
+  }
+
+  /// Describes the run's settings: the options, or the config file.
+  std::string describeSettings() const {
+    return config ? "config=" + configFile : commandLineSettings.describe();
+  }
+
+  /// Starts the record of `op`, a constant of value `value`.
+  size_t addRecord(Operation *op, ElementsAttr value) {
+    ConstantRecord record;
+    record.name = getConstantName(op);
+    // file:line:col where the location has one, else the location printed.
+    llvm::raw_string_ostream os(record.location);
+    if (auto file = op->getLoc()->findInstanceOf<FileLineColLoc>())
+      os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+         << file.getColumn();
+    else
+      os << op->getLoc();
+    ShapedType type = value.getShapedType();
+    record.shape.assign(type.getShape().begin(), type.getShape().end());
+    llvm::raw_string_ostream(record.elementType) << type.getElementType();
+    record.elements = uint64_t(getCheckedElementCount(type).value_or(0));
+    records.push_back(std::move(record));
+    return records.size() - 1;
+  }
+
+  /// Marks the last record as left alone.
+  void leaveAlone(LeftAloneReason reason, const Twine &why) {
+    records.back().leftAlone = reason;
+    records.back().reason = why.str();
+  }
+
   /// Turns the options into the settings of every constant: the command
   /// line's, or those of the configuration file.
   LogicalResult readSettings() {
@@ -277,7 +358,7 @@ private:
   struct Decision {
     enum class Kind { Palettize, Small, Splat, TooLarge, LeftAloneByConfig };
     Kind kind;
-    /// The settings when kind is Palettize.
+    /// The settings when kind is Palettize or Small.
     const PalettizeSettings *settings = nullptr;
 
     /// Two consumers agree when both palettize the same way, or neither
@@ -297,7 +378,7 @@ private:
       return {Decision::Kind::LeftAloneByConfig};
     switch (classifyBySize(value, *settings)) {
     case PlanOutcome::Kind::Small:
-      return {Decision::Kind::Small};
+      return {Decision::Kind::Small, settings};
     case PlanOutcome::Kind::Splat:
       return {Decision::Kind::Splat};
     case PlanOutcome::Kind::TooLarge:
@@ -391,28 +472,38 @@ private:
       FailureOr<Decision> decision = decideFor(op, value);
       if (failed(decision))
         return WalkResult::interrupt();
+      const size_t record = addRecord(op, value);
       switch (decision->kind) {
       case Decision::Kind::Palettize:
         break;
       case Decision::Kind::Small:
         ++counts.small;
+        leaveAlone(LeftAloneReason::Small,
+                   "at most weight-threshold=" +
+                       Twine(decision->settings->weightThreshold) +
+                       " elements");
         return WalkResult::advance();
       case Decision::Kind::Splat:
         ++counts.splat;
+        leaveAlone(LeftAloneReason::Splat, "a splat: one value already");
         return WalkResult::advance();
       case Decision::Kind::TooLarge:
         ++counts.unreadable;
         warnLeftUnchanged(op)
             << "its value " << describe(RawDataError::TooLarge);
+        leaveAlone(LeftAloneReason::TooLarge,
+                   "its value " + describe(RawDataError::TooLarge));
         return WalkResult::advance();
       case Decision::Kind::LeftAloneByConfig:
         ++counts.byConfig;
+        leaveAlone(LeftAloneReason::ByConfig, "its config entry is null");
         return WalkResult::advance();
       }
       PlanOutcome outcome = planPalettization(op, *decision->settings);
       if (outcome.kind == PlanOutcome::Kind::NoChannelCut) {
         ++counts.channels;
         warnLeftUnchanged(op) << outcome.reason;
+        leaveAlone(LeftAloneReason::NoChannelCut, outcome.reason);
         return WalkResult::advance();
       }
       // decideFor classified the constant as planning does, so small and
@@ -421,7 +512,8 @@ private:
              "decideFor already counted small and splat constants");
       if (outcome.kind != PlanOutcome::Kind::Palettize)
         return WalkResult::advance();
-      candidates.push_back(Candidate{op, value, std::move(outcome.plan)});
+      candidates.push_back(
+          Candidate{op, value, std::move(outcome.plan), record});
       return WalkResult::advance();
     });
     if (walk.wasInterrupted())
@@ -444,23 +536,30 @@ private:
   bool account(const Candidate &candidate, const CompressedTensor &result) {
     Operation *op = candidate.op;
     const PalettizePlan &plan = candidate.plan;
+    ConstantRecord &record = records[candidate.record];
+    auto leftAlone = [&](LeftAloneReason reason, const Twine &why) {
+      warnLeftUnchanged(op) << why;
+      record.leftAlone = reason;
+      record.reason = why.str();
+      return false;
+    };
     if (result.readError != RawDataError::None) {
       ++counts.unreadable;
-      warnLeftUnchanged(op) << "its value " << describe(result.readError);
-      return false;
+      return leftAlone(LeftAloneReason::Unreadable,
+                       "its value " + describe(result.readError));
     }
     switch (result.lut.status) {
     case LutStatus::Success:
       break;
     case LutStatus::NonFiniteValues:
       ++counts.nonFinite;
-      warnLeftUnchanged(op) << "it holds NaN or infinite values";
-      return false;
+      return leftAlone(LeftAloneReason::NonFinite,
+                       "it holds NaN or infinite values");
     case LutStatus::TooManyDistinctValues:
       ++counts.tooManyDistinct;
-      warnLeftUnchanged(op) << "it has more than 256 distinct values, too "
-                               "many for mode=unique";
-      return false;
+      return leftAlone(LeftAloneReason::TooManyDistinct,
+                       "it has more than 256 distinct values, too many for "
+                       "mode=unique");
     case LutStatus::UnsupportedBitWidth:
     case LutStatus::UnsupportedMode:
       llvm_unreachable("options are validated before any LUT is built");
@@ -475,30 +574,16 @@ private:
     ++counts.palettized;
     counts.bytesBefore += before;
     counts.bytesAfter += after;
-    if (!printStatistics)
-      return true;
-    std::string shape;
-    llvm::raw_string_ostream os(shape);
-    os << type;
-    std::string form;
-    if (plan.tiling.groupSize > 0)
-      form = llvm::formatv(" x {0} groups along axis {1}",
-                           result.lut.layout.getGroupCount(), plan.tiling.axis);
-    if (plan.tiling.vectorSize > 1)
-      form += llvm::formatv(" x vectors of {0} along axis {1}",
-                            plan.tiling.vectorSize, plan.tiling.axis);
-    if (plan.settings.lutStorage != LutStorageType::Float)
-      form += plan.settings.lutStorage == LutStorageType::Int8 ? ", int8 LUT"
-                                                               : ", uint8 LUT";
-    if (plan.settings.perChannelScale)
-      form += llvm::formatv(", scales along axis {0}", plan.tiling.axis);
-    std::string snr = std::isinf(result.snrDb)
-                          ? std::string("inf")
-                          : std::string(llvm::formatv("{0:F1}", result.snrDb));
-    reportLines.push_back(
-        llvm::formatv("  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, SNR {6} dB",
-                      getConstantName(op).value_or("(unnamed)"), shape,
-                      result.lut.getIndexBitWidth(), form, before, after, snr));
+    record.settings = plan.settings;
+    record.nbits = result.lut.getIndexBitWidth();
+    record.lutCount = result.lut.layout.getGroupCount();
+    record.groupSize = plan.tiling.groupSize;
+    if (plan.settings.needsChannelAxis())
+      record.channelAxis = plan.tiling.axis;
+    record.bytesBefore = before;
+    record.bytesAfter = after;
+    if (result.reconstruction)
+      record.error = *result.reconstruction;
     return true;
   }
 
@@ -537,8 +622,9 @@ private:
       os << "config=" << configFile << "\n";
     else
       os << commandLineSettings.describe() << "\n";
-    for (const std::string &line : reportLines)
-      os << line << "\n";
+    for (const ConstantRecord &record : records)
+      if (record.isPalettized())
+        os << formatStatisticsLine(record) << "\n";
     os << "  constants seen: " << counts.seen
        << ", palettized: " << counts.palettized << "\n";
     os << "  skipped: " << counts.small << " small, " << counts.splat
@@ -550,14 +636,7 @@ private:
     if (config)
       os << ", " << counts.byConfig << " left alone by the config";
     os << "\n";
-    const uint64_t before = counts.bytesBefore, after = counts.bytesAfter;
-    os << "  bytes: " << before << " -> " << after;
-    if (after && before >= after)
-      os << llvm::formatv(" ({0:F2}x smaller)", double(before) / double(after));
-    else if (after)
-      os << llvm::formatv(" ({0:F2}x larger: LUTs outweigh the savings)",
-                          double(after) / double(before));
-    os << "\n";
+    os << formatTotalsLine(summarize(records)) << "\n";
   }
 
   /// What this run did.
@@ -570,7 +649,8 @@ private:
   PalettizeSettings commandLineSettings;
   /// The configuration file, when given.
   std::optional<PalettizeConfig> config;
-  std::vector<std::string> reportLines;
+  /// Every constant seen, in program order.
+  std::vector<ConstantRecord> records;
 };
 
 } // namespace

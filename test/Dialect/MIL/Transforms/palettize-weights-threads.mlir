@@ -28,9 +28,10 @@
 // RUN:   | FileCheck %s
 
 // CHECK: palettize-weights: mode=kmeans nbits=4 weight-threshold=2048
-// CHECK-NEXT: fc1.weight: tensor<256x384xf16>, 4 bits, 196608 -> 49184 bytes, SNR {{[0-9.]+}} dB
-// CHECK-NEXT: fc2.weight: tensor<384x10xf16>, 4 bits, 7680 -> 1952 bytes, SNR {{[0-9.]+}} dB
+// CHECK-NEXT: fc1.weight: tensor<256x384xf16>, 4 bits, 196608 -> 49184 bytes, MSE {{[0-9.]+}}E-{{[0-9]+}}, max error {{[0-9.]+}}E-{{[0-9]+}}, SNR {{[0-9.]+}} dB
+// CHECK-NEXT: fc2.weight: tensor<384x10xf16>, 4 bits, 7680 -> 1952 bytes, MSE {{[0-9.]+}}E-{{[0-9]+}}, max error {{[0-9.]+}}E-{{[0-9]+}}, SNR {{[0-9.]+}} dB
 // CHECK-NEXT: constants seen: 4, palettized: 2
 // CHECK-NEXT: skipped: 2 small, 0 splat, 0 non-finite, 0 too many distinct, 0 unreadable
-// CHECK-NEXT: bytes: 204288 -> 51136 (3.99x smaller)
+// 8 * 51136 bytes / 102144 weights = 4.005 bits per weight.
+// CHECK-NEXT: bytes: 204288 -> 51136 (3.99x smaller), 4.01 bits per weight, SNR {{[0-9.]+}} dB (parameter-weighted)
 // VALUES: 2 of 2 constants decode as expected

@@ -201,10 +201,34 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     done and the elapsed time; by default only when stderr is a terminal.
 
     `print-statistics=true` prints, to stderr, the counts of constants seen,
-    palettized and skipped (by reason), the bytes before and after, and for
-    each palettized constant its shape, bits and reconstruction SNR. The same
-    counts are pass statistics (`-mlir-pass-statistics`), which only an MLIR
-    built with statistics enabled (assertions on) records.
+    palettized and skipped (by reason), for each palettized constant its
+    shape, bits, bytes before and after, mean squared error, largest
+    absolute error and SNR, and the totals: bytes, ratio, bits per weight
+    and the parameter-weighted SNR. The same counts are pass statistics
+    (`-mlir-pass-statistics`), which only an MLIR built with statistics
+    enabled (assertions on) records.
+
+    **Report**: `report=<file.json>` writes the same figures as JSON: the
+    run's `settings`, one record per constant considered (in program order)
+    with its `name`, `location`, `shape`, `type` and `elements`, then either
+    `palettized: true` with `mode`, `nbits`, `granularity`, `luts`,
+    `group_size`, `channel_axis`, `cluster_dim`, `per_channel_scale`,
+    `lut_type`, `bytes_before`, `bytes_after` (indices, LUTs, 8-bit LUT
+    scales and zero points, per-channel scales), `mse`, `max_abs_error` and
+    `snr_db`, or `palettized: false` with `left_alone` (`small`, `splat`,
+    `too_large`, `non_finite`, `too_many_distinct`, `unreadable`,
+    `no_channel_cut`, `config`) and a `reason` in words; and the `totals`
+    over the palettized constants: `bytes_before`, `bytes_after`, `ratio`,
+    `bits_per_weight` (8 x bytes after / elements) and the
+    parameter-weighted error `weighted_relative_error`
+    (`sum_t n_t * SSE_t / ||W_t||^2 / sum_t n_t`) with its SNR
+    `weighted_snr_db` (`-10 log10` of it). Errors compare the decoded
+    constant (as `mil-materialize-constexpr` decodes it) with the original,
+    in double precision; an SNR is null when the reconstruction is exact
+    (JSON has no infinity). `report=<file.html>` writes a self-contained
+    page instead (inline CSS and SVG, no scripts): the totals, a chart of
+    each constant's bits and SNR, and the table. The file is opened before
+    any change, so an unwritable path fails the pass with the IR untouched.
 
     Example (`mode=unique`, `weight-threshold=0`):
 
@@ -265,7 +289,11 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     Option<"printStatistics", "print-statistics", "bool",
            /*default=*/"false",
            "Print to stderr what was palettized, skipped and saved, with "
-           "each constant's size and reconstruction SNR">
+           "each constant's size and reconstruction error">,
+    Option<"report", "report", "std::string", /*default=*/"\"\"",
+           "Write what was done to each constant (settings, bytes, MSE, "
+           "max error, SNR, or why it was left alone) and the totals to "
+           "this .json file, or as a self-contained page to an .html file">
   ];
   let statistics = [
     Statistic<"numConstantsSeen", "constants-seen",

@@ -15,6 +15,7 @@
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
 #include "palettize/Lut/LutBuilder.h"
+#include "palettize/Lut/Metrics.h"
 #include "palettize/Lut/Parallel.h"
 #include "palettize/Lut/ShiftScale.h"
 
@@ -111,8 +112,8 @@ struct CompressedTensor {
   QuantizedLuts quantizedLut;
   /// per-channel-scale: one scale per channel along the channel axis.
   std::vector<float> channelScales;
-  /// Reconstruction SNR in dB, when measured.
-  double snrDb = 0;
+  /// How far the decoded constant is from the original, when measured.
+  std::optional<ReconstructionError> reconstruction;
   /// mode=custom: why the LUT function's result is unusable
   /// (lut.status == LutStatus::InvalidCustomLut).
   std::string customError;
@@ -125,13 +126,14 @@ struct CompressedTensor {
 };
 
 /// Builds the LUT of `value` as `plan` says and packs its indices; with
-/// `measureSnr`, also measures the reconstruction's SNR. Reads the
+/// `measureReconstruction`, also decodes the result as the emitted ops do
+/// and measures its error against `value`. Reads the
 /// attribute's storage only, so it may run on any thread; `parallelFor`
 /// parallelizes the work inside one tensor.
 CompressedTensor compressTensor(mlir::ElementsAttr value,
                                 const PalettizePlan &plan,
                                 const ParallelFor &parallelFor = {},
-                                bool measureSnr = false);
+                                bool measureReconstruction = false);
 
 /// Returns the bytes the palettized form stores: packed indices, LUTs (with
 /// their 8-bit scales and zero points) and per-channel scales.

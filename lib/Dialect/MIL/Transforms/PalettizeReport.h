@@ -1,0 +1,113 @@
+//===- PalettizeReport.h - What palettize-weights did, per constant -*- C++
+//-*-===//
+//
+// Private to PalettizeMILTransforms. The records palettize-weights keeps of
+// every constant it considered, their totals, and the three ways it shows
+// them: the print-statistics lines, a JSON report and an HTML page.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PALETTIZE_LIB_DIALECT_MIL_TRANSFORMS_PALETTIZEREPORT_H
+#define PALETTIZE_LIB_DIALECT_MIL_TRANSFORMS_PALETTIZEREPORT_H
+
+#include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
+#include "palettize/Lut/Metrics.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace palettize {
+
+/// Why a constant was left as it was.
+enum class LeftAloneReason {
+  /// Palettized: not left alone.
+  None,
+  Small,
+  Splat,
+  TooLarge,
+  NonFinite,
+  TooManyDistinct,
+  Unreadable,
+  NoChannelCut,
+  ByConfig,
+};
+
+/// Returns the report's key for `reason`: "small", "splat", ...
+llvm::StringRef getReasonKey(LeftAloneReason reason);
+
+/// What palettize-weights did to one constant.
+struct ConstantRecord {
+  std::optional<std::string> name;
+  /// The constant's location, printed.
+  std::string location;
+  llvm::SmallVector<int64_t, 4> shape;
+  /// The element type, printed (f16, bf16, f32).
+  std::string elementType;
+  uint64_t elements = 0;
+
+  LeftAloneReason leftAlone = LeftAloneReason::None;
+  /// Why, in words, when left alone.
+  std::string reason;
+
+  // When palettized:
+  PalettizeSettings settings;
+  /// The index bit width used (chosen by unique).
+  unsigned nbits = 0;
+  /// LUTs (palettes) of the constant.
+  int64_t lutCount = 1;
+  /// Channels per LUT group (0: one LUT for the tensor).
+  int64_t groupSize = 0;
+  /// The channel axis of groups, vectors and scales, when one is used.
+  std::optional<int64_t> channelAxis;
+  uint64_t bytesBefore = 0, bytesAfter = 0;
+  ReconstructionError error;
+
+  bool isPalettized() const { return leftAlone == LeftAloneReason::None; }
+};
+
+/// The totals over the palettized constants of a run.
+struct ReportTotals {
+  uint64_t constants = 0, palettized = 0;
+  uint64_t elements = 0, bytesBefore = 0, bytesAfter = 0;
+  /// 8 * bytesAfter / elements: index, LUT and scale bits per weight.
+  double bitsPerWeight = 0;
+  /// The parameter-weighted relative error sum_t n_t * SSE_t / ||W_t||^2,
+  /// divided by sum_t n_t.
+  double weightedRelativeError = 0;
+
+  /// -10 log10(weightedRelativeError): the SNR, in dB, of a model whose
+  /// constants all had the parameter-weighted relative error; +infinity
+  /// when every constant is exact.
+  double getWeightedSnrDb() const;
+};
+
+/// Sums the records of a run.
+ReportTotals summarize(llvm::ArrayRef<ConstantRecord> records);
+
+/// Returns the print-statistics line of a palettized constant, without a
+/// newline: "  name: tensor<...>, 4 bits, 1024 -> 288 bytes, MSE ..., max
+/// error ..., SNR 21.4 dB".
+std::string formatStatisticsLine(const ConstantRecord &record);
+
+/// Returns the print-statistics line of the totals: bytes, ratio, bits per
+/// weight and the parameter-weighted SNR.
+std::string formatTotalsLine(const ReportTotals &totals);
+
+/// Writes the JSON report: `settings` (the options, or the config file),
+/// every record in program order, and the totals.
+void writeJsonReport(llvm::raw_ostream &os, llvm::StringRef settings,
+                     llvm::ArrayRef<ConstantRecord> records);
+
+/// Writes the same as a self-contained HTML page: inline CSS and SVG, no
+/// scripts and nothing loaded from elsewhere.
+void writeHtmlReport(llvm::raw_ostream &os, llvm::StringRef settings,
+                     llvm::ArrayRef<ConstantRecord> records);
+
+} // namespace palettize
+
+#endif // PALETTIZE_LIB_DIALECT_MIL_TRANSFORMS_PALETTIZEREPORT_H
