@@ -1,5 +1,4 @@
-//===- PalettizeReport.h - What palettize-weights did, per constant -*- C++
-//-*-===//
+//===- PalettizeReport.h - What palettize-weights did ----------*- C++ -*-===//
 //
 // Private to PalettizeMILTransforms. The records palettize-weights keeps of
 // every constant it considered, their totals, and the three ways it shows
