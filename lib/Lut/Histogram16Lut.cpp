@@ -84,28 +84,38 @@ void palettize::detail::gatherIndices(llvm::ArrayRef<uint16_t> bits,
   });
 }
 
-LutResult palettize::detail::buildHistogram16Lut(const LutConfig &config,
-                                                 llvm::ArrayRef<uint16_t> bits,
-                                                 FloatFormat format) {
-  LutResult result;
-  Histogram16 histogram(bits, format, config.kmeans.parallelFor);
-  result.distinctCount = histogram.distinct;
-  if (histogram.hasNonFinite) {
-    result.status = LutStatus::NonFiniteValues;
-    return result;
-  }
-
-  // Distinct values in ascending order.
-  std::vector<uint16_t> distinctBits;
-  std::vector<double> values, weights;
+DistinctValues16
+palettize::detail::countDistinct16(llvm::ArrayRef<uint16_t> bits,
+                                   FloatFormat format,
+                                   const ParallelFor &parallelFor) {
+  Histogram16 histogram(bits, format, parallelFor);
+  DistinctValues16 distinct;
+  distinct.hasNonFinite = histogram.hasNonFinite;
   for (uint32_t key = 0; key < 65536; ++key) {
     if (!histogram.countByKey[key])
       continue;
     uint16_t pattern = keyToBits16(uint16_t(key));
-    distinctBits.push_back(pattern);
-    values.push_back(narrowToFloat(pattern, format));
-    weights.push_back(double(histogram.countByKey[key]));
+    distinct.bits.push_back(pattern);
+    distinct.values.push_back(narrowToFloat(pattern, format));
+    distinct.weights.push_back(double(histogram.countByKey[key]));
   }
+  return distinct;
+}
+
+LutResult palettize::detail::buildHistogram16Lut(const LutConfig &config,
+                                                 llvm::ArrayRef<uint16_t> bits,
+                                                 FloatFormat format) {
+  LutResult result;
+  DistinctValues16 distinct =
+      countDistinct16(bits, format, config.kmeans.parallelFor);
+  result.distinctCount = distinct.values.size();
+  if (distinct.hasNonFinite) {
+    result.status = LutStatus::NonFiniteValues;
+    return result;
+  }
+  const std::vector<uint16_t> &distinctBits = distinct.bits;
+  const std::vector<double> &values = distinct.values,
+                            &weights = distinct.weights;
 
   std::vector<float> entries;
   switch (config.mode) {

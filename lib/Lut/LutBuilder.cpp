@@ -302,6 +302,24 @@ size_t TensorView::getElementCount() const {
   return count;
 }
 
+std::vector<char> palettize::detail::gatherGroup(const TensorView &tensor,
+                                                 const Tiling &tiling,
+                                                 size_t group) {
+  const AxisSplit split = splitAroundAxis(tensor.shape, tiling.axis);
+  const int64_t groupSize = tiling.groupSize;
+  const unsigned width = getByteWidth(tensor.format);
+  const char *bytes = static_cast<const char *>(tensor.data);
+  const size_t run = size_t(groupSize * split.inner);
+  std::vector<char> gathered(size_t(split.outer) * run * width);
+  for (int64_t o = 0; o < split.outer; ++o) {
+    const size_t rowStart =
+        size_t((o * split.channels + int64_t(group) * groupSize) * split.inner);
+    std::memcpy(gathered.data() + size_t(o) * run * width,
+                bytes + rowStart * width, run * width);
+  }
+  return gathered;
+}
+
 namespace {
 
 /// One palette per group of channels: each group's elements are gathered
@@ -317,23 +335,13 @@ LutResult buildGroupedLut(const LutConfig &config, const TensorView &tensor,
   const int64_t outer = split.outer, channels = split.channels,
                 inner = split.inner;
   const size_t groups = size_t(channels / groupSize);
-  const unsigned width = getByteWidth(format);
-  const char *bytes = static_cast<const char *>(tensor.data);
 
   std::vector<LutResult> results(groups);
   const size_t groupElements = size_t(outer * groupSize * inner);
   LutConfig groupConfig = config;
   groupConfig.kmeans.parallelFor = nullptr; // the groups are the tasks
   runTasks(config.kmeans.parallelFor, groups, [&](size_t group) {
-    std::vector<char> gathered(groupElements * width);
-    size_t position = 0;
-    for (int64_t o = 0; o < outer; ++o) {
-      const size_t rowStart =
-          size_t((o * channels + int64_t(group) * groupSize) * inner);
-      std::memcpy(gathered.data() + position * width, bytes + rowStart * width,
-                  size_t(groupSize * inner) * width);
-      position += size_t(groupSize * inner);
-    }
+    std::vector<char> gathered = gatherGroup(tensor, tiling, group);
     if (vectorSize > 1) {
       const int64_t groupShape[] = {outer, groupSize, inner};
       results[group] = detail::buildVectorLut(

@@ -10,6 +10,7 @@
 //   HistogramF32Lut.cpp   f32 kmeans on a histogram of the top 16 key bits
 //   VectorLut.cpp         vector kmeans and unique
 //   IndexAssignment.cpp   nearest-entry assignment
+//   BitWidthErrors.cpp    the error of every width, sharing the histogram
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +40,21 @@ LutResult buildScalarLut(const LutConfig &config, const void *data,
 /// along `axis` of `tensor` (VectorLut.cpp).
 LutResult buildVectorLut(const LutConfig &config, const TensorView &tensor,
                          unsigned axis, int64_t vectorSize);
+
+/// The distinct values of f16/bf16 bit patterns, ascending, with their
+/// counts (Histogram16Lut.cpp).
+struct DistinctValues16 {
+  std::vector<uint16_t> bits;
+  std::vector<double> values, weights;
+  bool hasNonFinite = false;
+};
+
+/// Counts the patterns of `bits` in a 65,536-bin histogram (in parallel
+/// chunks when large) and lists the distinct ones in ascending value order
+/// (Histogram16Lut.cpp).
+DistinctValues16 countDistinct16(llvm::ArrayRef<uint16_t> bits,
+                                 FloatFormat format,
+                                 const ParallelFor &parallelFor);
 
 /// kmeans or unique for f16/bf16 bit patterns (Histogram16Lut.cpp): the
 /// 65,536-bin histogram of patterns is clustered exactly.
@@ -117,6 +133,12 @@ inline float keyToFloat(uint32_t key) { return bitsToFloat(keyToBits32(key)); }
 /// 11 and 10 bits); `scratch` must have the size of `keys`
 /// (SortedF32Lut.cpp).
 void radixSort(std::vector<uint32_t> &keys, std::vector<uint32_t> &scratch);
+
+/// Copies the elements of channel group `group` (tiling.groupSize channels
+/// along tiling.axis) of `tensor` into one buffer, in element order: a
+/// tensor of shape [outer, groupSize, inner].
+std::vector<char> gatherGroup(const TensorView &tensor, const Tiling &tiling,
+                              size_t group);
 
 /// Writes indices[i] = indexByBits[bits[i]], in parallel chunks when large
 /// (Histogram16Lut.cpp).
