@@ -7,7 +7,9 @@ For each configuration this generates a model (bench/make_model.py, as
 bytecode), then measures, one after the other:
   (a) the stock mlir-opt reading the bytecode and writing it back, no pass;
   (b) palettize-opt with palettize-weights in kmeans nbits=4, kmeans nbits=6
-      and uniform nbits=8, writing bytecode;
+      and uniform nbits=8, writing bytecode, and with nbits=auto (a budget of
+      4 bits per weight, and min-snr=20), whose time is also given against
+      kmeans nbits=4's;
   (c) the pass itself (from -mlir-timing) with 1 thread and with all cores.
 Each command runs --repeats times (default 3) and the fastest run is
 reported; wall time, CPU time and peak RSS come from getrusage of a process
@@ -106,16 +108,26 @@ def main():
               flush=True)
         runs = [("kmeans nbits=4", "mode=kmeans nbits=4", 4),
                 ("kmeans nbits=6", "mode=kmeans nbits=6", 6),
-                ("uniform nbits=8", "mode=uniform nbits=8", 8)]
+                ("uniform nbits=8", "mode=uniform nbits=8", 8),
+                ("kmeans nbits=auto bits-per-weight=4",
+                 "mode=kmeans nbits=auto bits-per-weight=4", 4),
+                ("kmeans nbits=auto min-snr=20",
+                 "mode=kmeans nbits=auto min-snr=20", None)]
+        kmeans4 = None
         for label, options, nbits in runs:
             out = f"{stem}.{label.replace(' ', '-')}.mlirbc"
             wall, cpu, rss, _ = measure([
                 PALETTIZE_OPT, model, f"--palettize-weights={options}",
                 "-emit-bytecode", "-o", out])
-            print(f"| | {label} | {wall:.2f} | {cpu:.2f} | {rss / 1e6:.0f} "
+            kmeans4 = kmeans4 or wall
+            against = (f" ({wall / kmeans4:.2f}x kmeans nbits=4)"
+                       if "auto" in label else "")
+            information = f"{count * nbits / 8 / 1e6:.1f}" if nbits else ""
+            print(f"| | {label} | {wall:.2f}{against} | {cpu:.2f} "
+                  f"| {rss / 1e6:.0f} "
                   f"| {wall / base[0]:.2f} | {rss / base[2]:.2f} "
                   f"| {os.path.getsize(out) / 1e6:.1f} "
-                  f"| {count * nbits / 8 / 1e6:.1f} |", flush=True)
+                  f"| {information} |", flush=True)
         timings = []
         for threading in (["--mlir-disable-threading"], []):
             _, _, _, report = measure(

@@ -72,6 +72,7 @@
 // HELP: --mil-materialize-constexpr
 // HELP-NEXT: --max-dense-elements=
 // HELP: --palettize-weights
+// HELP-NEXT: --bits-per-weight=
 // HELP-NEXT: --channel-axis=
 // HELP-NEXT: --cluster-dim=
 // HELP-NEXT: --config=
@@ -79,6 +80,7 @@
 // HELP-NEXT: --group-size=
 // HELP-NEXT: --lut-dtype=
 // HELP-NEXT: --lut-function=
+// HELP-NEXT: --min-snr=
 // HELP-NEXT: --mode=
 // HELP-NEXT: --nbits=
 // HELP-NEXT: --per-channel-scale

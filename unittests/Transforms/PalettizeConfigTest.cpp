@@ -420,12 +420,13 @@ TEST_F(PalettizeConfigTest, AliasesAreRejectedWhereUsed) {
 // The settings table: options and file keys
 //===----------------------------------------------------------------------===//
 
-// The file keys are coremltools' OpPalettizerConfig fields, in its order.
+// The file keys are coremltools' OpPalettizerConfig fields, in its order,
+// then nbits: auto's criteria, which it does not have.
 TEST(SettingsTable, FileKeysAreCoremltoolsFields) {
   EXPECT_EQ(getSettingKeys(),
             "mode, nbits, granularity, group_size, channel_axis, cluster_dim, "
             "enable_per_channel_scale, lut_dtype, weight_threshold, "
-            "num_kmeans_workers, lut_function");
+            "num_kmeans_workers, lut_function, min_snr, bits_per_weight");
 }
 
 TEST(SettingsTable, OptionsLandInTheirFields) {
@@ -472,7 +473,7 @@ TEST(SettingsTable, OptionErrorsSayWhy) {
       applySettingOption(s, "num_kmeans_workers", SettingValue::ofInteger(2)),
       "unknown option 'num_kmeans_workers'");
   EXPECT_EQ(applySettingOption(s, "nbits", SettingValue::ofString("four")),
-            "option 'nbits' takes one of 1, 2, 3, 4, 6, 8 (or null), got "
+            "option 'nbits' takes one of 1, 2, 3, 4, 6, 8, \"auto\" (or null), got "
             "\"four\"");
   EXPECT_EQ(s, PalettizeSettings()) << "a failed option changes nothing";
 }
@@ -510,6 +511,70 @@ TEST(SettingValue, Describe) {
   EXPECT_EQ(SettingValue::ofBool(false).describe(), "false");
   EXPECT_EQ(SettingValue::ofInteger(-3).describe(), "-3");
   EXPECT_EQ(SettingValue::ofString("x").describe(), "\"x\"");
+}
+
+} // namespace
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// nbits: auto, and entries written back
+//===----------------------------------------------------------------------===//
+
+// formatConfigEntry writes an entry that reads back as the same settings,
+// whatever they are: what write-config relies on.
+TEST_F(PalettizeConfigTest, WrittenEntriesReadBack) {
+  std::vector<PalettizeSettings> cases(5);
+  cases[0].nbits = 4;
+  cases[1].mode = LutMode::Uniform;
+  cases[1].nbits = 8;
+  cases[1].perGroupedChannel = true;
+  cases[1].groupSize = 16;
+  cases[1].channelAxis = 1;
+  cases[1].lutStorage = LutStorageType::UInt8;
+  cases[2].mode = LutMode::Unique;
+  cases[2].weightThreshold = 0;
+  cases[2].clusterDim = 2;
+  cases[3].nbits = 2;
+  cases[3].perChannelScale = true;
+  cases[3].lutStorage = LutStorageType::Int8;
+  cases[4].nbits = 6;
+  cases[4].perGroupedChannel = true;
+  cases[4].groupSize = 0;
+  cases[4].clusterDim = 4;
+  for (const PalettizeSettings &settings : cases) {
+    const std::string entry = formatConfigEntry(settings);
+    FailureOr<PalettizeConfig> config =
+        load("op_name_configs:\n  \"a: b\": " + entry + "\n");
+    ASSERT_TRUE(succeeded(config)) << entry << ": " << message;
+    ASSERT_TRUE(config->opNames.count("a: b"));
+    EXPECT_TRUE(config->opNames["a: b"] == settings) << entry;
+  }
+}
+
+// nbits: auto with a min_snr per entry; bits_per_weight moves from
+// global_config to the config; numbers may be integers or decimals.
+TEST_F(PalettizeConfigTest, AutoBitsAndCriteria) {
+  FailureOr<PalettizeConfig> config =
+      load("global_config: {nbits: auto, bits_per_weight: 3.25}\n"
+           "op_name_configs:\n"
+           "  w: {nbits: auto, min_snr: 30}\n"
+           "  v: {nbits: auto, min_snr: 12.5e0}\n");
+  ASSERT_TRUE(succeeded(config)) << message;
+  EXPECT_TRUE(config->global->autoBits);
+  EXPECT_EQ(config->global->nbits, 0);
+  EXPECT_EQ(config->global->bitsPerWeight, 0);
+  EXPECT_EQ(config->bitsPerWeight, 3.25);
+  EXPECT_EQ(config->opNames["w"]->minSnrDb, 30);
+  EXPECT_EQ(config->opNames["v"]->minSnrDb, 12.5);
+  // A number where a number is wanted, and only there.
+  EXPECT_TRUE(failed(load("global_config: {nbits: auto, min_snr: .inf}\n")));
+  EXPECT_NE(message.find("'min_snr' in 'global_config' must be a number of "
+                         "dB above 0, got \".inf\""),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(failed(load("global_config: {nbits: 4.5}\n")));
+  EXPECT_NE(message.find("must be one of 1, 2, 3, 4, 6, 8, \"auto\" (or null), got 4.5"), std::string::npos) << message;
 }
 
 } // namespace

@@ -16,12 +16,15 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLParser.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace mlir;
 using namespace palettize;
@@ -91,8 +94,14 @@ std::string PalettizeSettings::describe() const {
   os << "mode=" << getModeName(mode);
   if (mode == LutMode::Custom)
     os << " lut-function=" << lutFunction;
-  if (nbits != 0)
+  if (autoBits)
+    os << " nbits=auto";
+  else if (nbits != 0)
     os << " nbits=" << nbits;
+  if (minSnrDb > 0)
+    os << " min-snr=" << llvm::format("%g", minSnrDb);
+  if (bitsPerWeight > 0)
+    os << " bits-per-weight=" << llvm::format("%g", bitsPerWeight);
   if (perGroupedChannel)
     os << " granularity=per-grouped-channel group-size=" << groupSize;
   if (clusterDim > 1)
@@ -106,17 +115,46 @@ std::string PalettizeSettings::describe() const {
   return text;
 }
 
+PalettizeSettings PalettizeSettings::withBitWidth(unsigned width) const {
+  PalettizeSettings chosen = *this;
+  chosen.nbits = width;
+  chosen.autoBits = false;
+  chosen.minSnrDb = 0;
+  chosen.bitsPerWeight = 0;
+  return chosen;
+}
+
 bool PalettizeSettings::operator==(const PalettizeSettings &other) const {
-  return std::tie(mode, nbits, weightThreshold, perGroupedChannel, groupSize,
-                  channelAxis, clusterDim, perChannelScale, lutStorage,
-                  lutFunction) ==
-         std::tie(other.mode, other.nbits, other.weightThreshold,
+  return std::tie(mode, nbits, autoBits, minSnrDb, bitsPerWeight,
+                  weightThreshold, perGroupedChannel, groupSize, channelAxis,
+                  clusterDim, perChannelScale, lutStorage, lutFunction) ==
+         std::tie(other.mode, other.nbits, other.autoBits, other.minSnrDb,
+                  other.bitsPerWeight, other.weightThreshold,
                   other.perGroupedChannel, other.groupSize, other.channelAxis,
                   other.clusterDim, other.perChannelScale, other.lutStorage,
                   other.lutFunction);
 }
 
 std::optional<std::string> palettize::validate(const PalettizeSettings &s) {
+  if (s.autoBits) {
+    if (s.mode != LutMode::KMeans && s.mode != LutMode::Uniform)
+      return llvm::formatv("nbits=auto chooses a width for kmeans and "
+                           "uniform; mode={0} {1}",
+                           getModeName(s.mode),
+                           s.mode == LutMode::Unique
+                               ? "picks its own"
+                               : "takes its width from its LUT function")
+          .str();
+    if (s.minSnrDb > 0 && s.bitsPerWeight > 0)
+      return std::string("nbits=auto takes one of min-snr and "
+                         "bits-per-weight, not both");
+  } else if (s.minSnrDb > 0) {
+    return std::string("min-snr is only used with nbits=auto");
+  }
+  if (s.minSnrDb < 0 || !std::isfinite(s.minSnrDb))
+    return std::string("min-snr must be a number of dB above 0");
+  if (s.bitsPerWeight < 0 || !std::isfinite(s.bitsPerWeight))
+    return std::string("bits-per-weight must be a number above 0");
   if (s.mode == LutMode::Custom) {
     if (s.lutFunction.empty())
       return std::string("mode=custom requires lut-function, the name of a "
@@ -142,12 +180,13 @@ std::optional<std::string> palettize::validate(const PalettizeSettings &s) {
       return std::string("nbits is not allowed with mode=unique, which picks "
                          "the smallest of 1, 2, 3, 4, 6, 8 bits that holds the "
                          "distinct values");
-  } else if (s.nbits == 0) {
-    return llvm::formatv("mode={0} requires nbits, one of 1, 2, 3, 4, 6, 8",
+  } else if (s.nbits == 0 && !s.autoBits) {
+    return llvm::formatv("mode={0} requires nbits, one of 1, 2, 3, 4, 6, 8 "
+                         "or auto",
                          getModeName(s.mode))
         .str();
-  } else if (s.nbits < 0 || s.nbits > 8 ||
-             !isSupportedIndexBitWidth(unsigned(s.nbits))) {
+  } else if (!s.autoBits && (s.nbits < 0 || s.nbits > 8 ||
+                             !isSupportedIndexBitWidth(unsigned(s.nbits)))) {
     return llvm::formatv("nbits={0} is not supported; expected one of 1, 2, "
                          "3, 4, 6, 8",
                          s.nbits)
@@ -196,6 +235,13 @@ SettingValue SettingValue::ofInteger(int64_t value) {
   return result;
 }
 
+SettingValue SettingValue::ofNumber(double value) {
+  SettingValue result;
+  result.kind = Kind::Number;
+  result.number = value;
+  return result;
+}
+
 SettingValue SettingValue::ofString(StringRef value) {
   SettingValue result;
   result.kind = Kind::String;
@@ -211,6 +257,11 @@ std::string SettingValue::describe() const {
     return boolean ? "true" : "false";
   case Kind::Integer:
     return std::to_string(integer);
+  case Kind::Number: {
+    std::string text;
+    llvm::raw_string_ostream(text) << llvm::format("%g", number);
+    return text;
+  }
   case Kind::String:
     return "\"" + string + "\"";
   }
@@ -221,7 +272,7 @@ namespace {
 
 /// One setting: where it comes from, what it accepts, where it goes.
 struct SettingSpec {
-  enum class Kind { Choice, Integer, Bool, String };
+  enum class Kind { Choice, Integer, Number, Bool, String };
   /// The pass option's name; empty for a file-only key.
   StringRef option;
   /// The configuration-file key.
@@ -237,9 +288,16 @@ struct SettingSpec {
   std::optional<int64_t> nullMeans = std::nullopt;
   bool (*isValid)(int64_t) = nullptr;
   StringRef validExpected = "";
+  /// Integer: a name that may stand for the value instead ("auto"), and
+  /// what it sets.
+  StringRef namedValue = "";
+  void (*setNamed)(PalettizeSettings &) = nullptr;
+  /// Only in global_config: a setting of the whole model.
+  bool globalOnly = false;
   /// The setter of the kind; setChoice returns false for an unknown name.
   bool (*setChoice)(PalettizeSettings &, StringRef) = nullptr;
   void (*setInteger)(PalettizeSettings &, int64_t) = nullptr;
+  void (*setNumber)(PalettizeSettings &, double) = nullptr;
   void (*setBool)(PalettizeSettings &, bool) = nullptr;
   void (*setString)(PalettizeSettings &, StringRef) = nullptr;
 };
@@ -262,6 +320,13 @@ SettingSpec integer(StringRef option, StringRef key, StringRef expected,
   spec.minimum = minimum;
   spec.nullMeans = nullMeans;
   spec.setInteger = set;
+  return spec;
+}
+
+SettingSpec number(StringRef option, StringRef key, StringRef expected,
+                   void (*set)(PalettizeSettings &, double)) {
+  SettingSpec spec{option, key, SettingKind::Number, expected};
+  spec.setNumber = set;
   return spec;
 }
 
@@ -292,13 +357,21 @@ const SettingSpec kSettings[] = {
            }),
     [] {
       SettingSpec nbits = integer(
-          "nbits", "nbits", "one of 1, 2, 3, 4, 6, 8 (or null)", 1,
-          [](PalettizeSettings &s, int64_t value) { s.nbits = value; },
+          "nbits", "nbits", "one of 1, 2, 3, 4, 6, 8, \"auto\" (or null)", 1,
+          [](PalettizeSettings &s, int64_t value) {
+            s.nbits = value;
+            s.autoBits = false;
+          },
           /*nullMeans=*/0);
       nbits.isValid = [](int64_t value) {
         return value <= 8 && isSupportedIndexBitWidth(unsigned(value));
       };
       nbits.validExpected = "one of 1, 2, 3, 4, 6, 8";
+      nbits.namedValue = "auto";
+      nbits.setNamed = [](PalettizeSettings &s) {
+        s.nbits = 0;
+        s.autoBits = true;
+      };
       return nbits;
     }(),
     choice("granularity", "granularity",
@@ -346,6 +419,16 @@ const SettingSpec kSettings[] = {
          [](PalettizeSettings &s, StringRef name) {
            s.lutFunction = name.str();
          }),
+    // nbits: auto's criteria, which coremltools does not have.
+    number("min-snr", "min_snr", "a number of dB above 0",
+           [](PalettizeSettings &s, double db) { s.minSnrDb = db; }),
+    [] {
+      SettingSpec budget = number(
+          "bits-per-weight", "bits_per_weight", "a number above 0",
+          [](PalettizeSettings &s, double bits) { s.bitsPerWeight = bits; });
+      budget.globalOnly = true;
+      return budget;
+    }(),
 };
 
 const SettingSpec *findSetting(StringRef name, bool byOption) {
@@ -375,6 +458,11 @@ std::optional<std::string> applyFileValue(const SettingSpec &spec,
       spec.setInteger(settings, *spec.nullMeans);
       return std::nullopt;
     }
+    if (value.kind == ValueKind::String && !spec.namedValue.empty() &&
+        value.string == spec.namedValue) {
+      spec.setNamed(settings);
+      return std::nullopt;
+    }
     if (value.kind != ValueKind::Integer || value.integer < spec.minimum)
       return mustBe(spec.expected, value.kind == ValueKind::Integer
                                        ? std::to_string(value.integer)
@@ -383,6 +471,15 @@ std::optional<std::string> applyFileValue(const SettingSpec &spec,
       return mustBe(spec.validExpected, std::to_string(value.integer));
     spec.setInteger(settings, value.integer);
     return std::nullopt;
+  case SettingKind::Number: {
+    const double number =
+        value.kind == ValueKind::Integer ? double(value.integer) : value.number;
+    if ((value.kind != ValueKind::Integer && value.kind != ValueKind::Number) ||
+        !(number > 0) || !std::isfinite(number))
+      return mustBe(spec.expected, value.describe());
+    spec.setNumber(settings, number);
+    return std::nullopt;
+  }
   case SettingKind::Bool:
     if (value.kind != ValueKind::Bool)
       return mustBe(spec.expected, value.describe());
@@ -419,9 +516,19 @@ palettize::applySettingOption(PalettizeSettings &settings, StringRef option,
              "'; expected one of: " + spec->optionChoices.str();
     return std::nullopt;
   case SettingKind::Integer:
+    if (value.kind == ValueKind::String && !spec->namedValue.empty() &&
+        value.string == spec->namedValue) {
+      spec->setNamed(settings);
+      return std::nullopt;
+    }
     if (value.kind != ValueKind::Integer)
       return wrongKind();
     spec->setInteger(settings, value.integer);
+    return std::nullopt;
+  case SettingKind::Number:
+    if (value.kind != ValueKind::Number)
+      return wrongKind();
+    spec->setNumber(settings, value.number);
     return std::nullopt;
   case SettingKind::Bool:
     if (value.kind != ValueKind::Bool)
@@ -435,6 +542,32 @@ palettize::applySettingOption(PalettizeSettings &settings, StringRef option,
     return std::nullopt;
   }
   return std::nullopt;
+}
+
+std::string palettize::formatConfigEntry(const PalettizeSettings &s) {
+  assert(!s.autoBits && "a written entry has its width");
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "{mode: " << getModeName(s.mode);
+  if (s.mode == LutMode::Custom)
+    os << ", lut_function: \"" << llvm::yaml::escape(s.lutFunction) << "\"";
+  else if (s.mode != LutMode::Unique)
+    os << ", nbits: " << s.nbits;
+  os << ", granularity: "
+     << (s.perGroupedChannel ? "per_grouped_channel" : "per_tensor")
+     << ", group_size: " << s.groupSize << ", channel_axis: ";
+  if (s.channelAxis < 0)
+    os << "null";
+  else
+    os << s.channelAxis;
+  os << ", cluster_dim: " << s.clusterDim
+     << ", enable_per_channel_scale: " << (s.perChannelScale ? "true" : "false")
+     << ", lut_dtype: "
+     << (s.lutStorage == LutStorageType::Int8    ? "int8"
+         : s.lutStorage == LutStorageType::UInt8 ? "uint8"
+                                                 : "float")
+     << ", weight_threshold: " << s.weightThreshold << "}";
+  return text;
 }
 
 std::string palettize::getSettingKeys() {
@@ -542,12 +675,16 @@ private:
   FailureOr<PalettizeEntry> readEntry(llvm::yaml::Node *node, StringRef where);
   LogicalResult readEntryMap(llvm::yaml::Node *node, StringRef key,
                              llvm::StringMap<PalettizeEntry> &entries);
+  LogicalResult checkBudget(PalettizeConfig &config);
 
   MLIRContext *context;
   std::string path;
   llvm::SourceMgr sourceMgr;
   /// The file's text, once read.
   StringRef text;
+  /// Where each entry ("global_config", "op_type_configs.linalg.matmul")
+  /// is, for messages about the entries together.
+  llvm::StringMap<llvm::yaml::Node *> entryNodes;
   bool syntaxError = false;
 };
 
@@ -604,6 +741,14 @@ FailureOr<SettingValue> ConfigReader::readScalar(llvm::yaml::Node *node,
     scalar.kind = SettingValue::Kind::Integer;
     return scalar;
   }
+  // YAML 1.2 core schema floats (and JSON numbers): 4.5, 1e1, .5; not
+  // .inf or .nan, which no setting accepts.
+  static const llvm::Regex floatSyntax(
+      "^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$");
+  if (floatSyntax.match(value) && !value.getAsDouble(scalar.number)) {
+    scalar.kind = SettingValue::Kind::Number;
+    return scalar;
+  }
   scalar.kind = SettingValue::Kind::String;
   scalar.string = value.str();
   return scalar;
@@ -658,6 +803,7 @@ FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
 
   PalettizeSettings settings;
   llvm::StringSet<> seen;
+  entryNodes[where] = node;
   for (llvm::yaml::KeyValueNode &entry : *map) {
     FailureOr<std::string> key = readKey(entry);
     if (failed(key))
@@ -677,6 +823,12 @@ FailureOr<PalettizeEntry> ConfigReader::readEntry(llvm::yaml::Node *node,
     if (!spec) {
       error(entry.getKey()) << "unknown key '" << *key << "' in '" << where
                             << "'; expected one of: " << getSettingKeys();
+      return failure();
+    }
+    if (spec->globalOnly && where != "global_config") {
+      error(entry.getKey())
+          << "'" << *key << "' is a budget for the whole model: give it in "
+          << "global_config, not in '" << where << "'";
       return failure();
     }
     if (std::optional<std::string> problem =
@@ -735,6 +887,52 @@ ConfigReader::readEntryMap(llvm::yaml::Node *node, StringRef key,
     if (failed(settings))
       return failure();
     entries[*name] = *settings;
+  }
+  return success();
+}
+
+/// Moves global_config's bits_per_weight to the config, and checks that
+/// every nbits: auto entry has a criterion (its own min_snr, or the budget)
+/// and that a budget has an entry to spend it on.
+LogicalResult ConfigReader::checkBudget(PalettizeConfig &config) {
+  if (config.global) {
+    config.bitsPerWeight = config.global->bitsPerWeight;
+    config.global->bitsPerWeight = 0;
+  }
+  auto needsBudget = [](const PalettizeEntry &entry) {
+    return entry && entry->autoBits && entry->minSnrDb == 0;
+  };
+  bool anyAuto = config.global && config.global->autoBits;
+  std::string withoutCriterion;
+  if (needsBudget(config.global))
+    withoutCriterion = "global_config";
+  for (auto *entries : {&config.opTypes, &config.opNames}) {
+    // Sorted, so that the message names the same entry every time.
+    std::vector<std::string> keys;
+    for (const auto &entry : *entries)
+      keys.push_back(entry.getKey().str());
+    llvm::sort(keys);
+    for (const std::string &key : keys) {
+      const PalettizeEntry &entry = entries->lookup(key);
+      anyAuto |= entry && entry->autoBits;
+      if (needsBudget(entry) && withoutCriterion.empty())
+        withoutCriterion = (entries == &config.opTypes ? "op_type_configs."
+                                                       : "op_name_configs.") +
+                           key;
+    }
+  }
+  if (config.bitsPerWeight > 0 && !anyAuto) {
+    error(entryNodes.lookup("global_config"))
+        << "bits_per_weight is given but no entry has nbits: auto to spend "
+           "it on";
+    return failure();
+  }
+  if (!withoutCriterion.empty() && config.bitsPerWeight == 0) {
+    error(entryNodes.lookup(withoutCriterion))
+        << "'" << withoutCriterion
+        << "' has nbits: auto without min_snr, and global_config "
+           "gives no bits_per_weight budget; give one of them";
+    return failure();
   }
   return success();
 }
@@ -840,6 +1038,8 @@ FailureOr<PalettizeConfig> ConfigReader::read() {
     }
   }
   if (syntaxError)
+    return failure();
+  if (failed(checkBudget(config)))
     return failure();
   if (++document != stream.end()) {
     emitError(getLoc(document->getRoot()))

@@ -112,6 +112,8 @@ std::string palettize::formatStatisticsLine(const ConstantRecord &record) {
     form += (", " + getLutTypeName(record) + " LUT").str();
   if (record.settings.perChannelScale)
     form += llvm::formatv(", scales along axis {0}", *record.channelAxis);
+  if (!record.chosenBy.empty())
+    form = " (auto, by " + record.chosenBy + ")" + form;
   return llvm::formatv("  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, MSE "
                        "{6:E2}, max error {7:E2}, SNR {8} dB",
                        record.name.value_or("(unnamed)"), formatShape(record),
@@ -137,8 +139,10 @@ std::string palettize::formatTotalsLine(const ReportTotals &totals) {
   return line;
 }
 
-void palettize::writeJsonReport(llvm::raw_ostream &os, llvm::StringRef settings,
-                                llvm::ArrayRef<ConstantRecord> records) {
+void palettize::writeJsonReport(
+    llvm::raw_ostream &os, llvm::StringRef settings,
+    llvm::ArrayRef<ConstantRecord> records,
+    const std::optional<AllocationSummary> &allocation) {
   llvm::json::OStream json(os, /*IndentSize=*/2);
   json.object([&] {
     json.attribute("settings", settings);
@@ -185,6 +189,17 @@ void palettize::writeJsonReport(llvm::raw_ostream &os, llvm::StringRef settings,
           json.attribute("mse", record.error.meanSquaredError);
           json.attribute("max_abs_error", record.error.maxAbsError);
           writeNumber(json, "snr_db", record.error.snrDb);
+          if (record.chosenBy.empty())
+            return;
+          json.attribute("chosen_by", record.chosenBy);
+          json.attributeArray("widths", [&] {
+            for (const ConstantRecord::WidthFigures &width : record.widths)
+              json.object([&] {
+                json.attribute("nbits", int64_t(width.nbits));
+                json.attribute("bytes", int64_t(width.bytes));
+                writeNumber(json, "snr_db", width.snrDb);
+              });
+          });
         });
     });
     const ReportTotals totals = summarize(records);
@@ -202,6 +217,15 @@ void palettize::writeJsonReport(llvm::raw_ostream &os, llvm::StringRef settings,
       json.attribute("bits_per_weight", totals.bitsPerWeight);
       json.attribute("weighted_relative_error", totals.weightedRelativeError);
       writeNumber(json, "weighted_snr_db", totals.getWeightedSnrDb());
+    });
+    if (!allocation)
+      return;
+    json.attributeObject("allocation", [&] {
+      json.attribute("bits_per_weight_budget", allocation->bitsPerWeightBudget);
+      json.attribute("constants", int64_t(allocation->constants));
+      json.attribute("objective", allocation->objective);
+      json.attribute("lower_bound", allocation->lowerBound);
+      json.attribute("optimal", allocation->optimal);
     });
   });
   os << "\n";
@@ -295,8 +319,9 @@ void writeChart(llvm::raw_ostream &os,
     os << llvm::formatv("<rect x=\"{0}\" y=\"{1}\" width=\"{2}\" "
                         "height=\"16\" fill=\"{3}\"/>",
                         bitsX, y + 3, bitsLength, getBitsColour(record.nbits));
-    os << llvm::formatv("<text x=\"{0}\" y=\"{1}\">{2}</text>",
-                        bitsX + bitsLength + 4, y + 15, record.nbits);
+    os << llvm::formatv("<text x=\"{0}\" y=\"{1}\">{2}{3}</text>",
+                        bitsX + bitsLength + 4, y + 15, record.nbits,
+                        record.chosenBy.empty() ? "" : " (auto)");
     const bool exact = std::isinf(record.error.snrDb);
     const double snr = exact ? largestSnr : std::max(0.0, record.error.snrDb);
     const int snrLength = int(kSnrWidth * snr / largestSnr);

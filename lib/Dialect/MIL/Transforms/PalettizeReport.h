@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace palettize {
 
@@ -66,7 +67,31 @@ struct ConstantRecord {
   uint64_t bytesBefore = 0, bytesAfter = 0;
   ReconstructionError error;
 
+  // nbits=auto:
+  /// What chose the width: "min_snr" or "bits_per_weight"; empty when the
+  /// width was given.
+  std::string chosenBy;
+  /// What each width would have given.
+  struct WidthFigures {
+    unsigned nbits = 0;
+    uint64_t bytes = 0;
+    double snrDb = 0;
+  };
+  std::vector<WidthFigures> widths;
+
   bool isPalettized() const { return leftAlone == LeftAloneReason::None; }
+};
+
+/// How nbits=auto spent a bits-per-weight budget.
+struct AllocationSummary {
+  double bitsPerWeightBudget = 0;
+  /// The constants the budget chose widths for.
+  uint64_t constants = 0;
+  /// The objective sum_t n_t * SSE_t / ||W_t||^2 over them, and the
+  /// Lagrangian lower bound on it.
+  double objective = 0, lowerBound = 0;
+  /// True when the choice is proven optimal.
+  bool optimal = false;
 };
 
 /// The totals over the palettized constants of a run.
@@ -100,7 +125,8 @@ std::string formatTotalsLine(const ReportTotals &totals);
 /// Writes the JSON report: `settings` (the options, or the config file),
 /// every record in program order, and the totals.
 void writeJsonReport(llvm::raw_ostream &os, llvm::StringRef settings,
-                     llvm::ArrayRef<ConstantRecord> records);
+                     llvm::ArrayRef<ConstantRecord> records,
+                     const std::optional<AllocationSummary> &allocation);
 
 /// Writes the same as a self-contained HTML page: inline CSS and SVG, no
 /// scripts and nothing loaded from elsewhere.

@@ -13,6 +13,7 @@
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
 #include "palettize/Dialect/MIL/Transforms/Transforms.h"
+#include "palettize/Lut/BitAllocation.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -22,10 +23,12 @@
 #include "mlir/Rewrite/PatternApplicator.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
@@ -45,6 +48,13 @@ using namespace palettize;
 using namespace palettize::mil;
 
 namespace {
+
+/// Formats a number as the options take it: 20, 3.5, 1.1196.
+std::string formatNumber(double value) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", value);
+  return text;
+}
 
 //===----------------------------------------------------------------------===//
 // Policy: options and candidates
@@ -132,13 +142,17 @@ struct PalettizeWeightsPass
   void runOnOperation() override {
     counts = Counts();
     records.clear();
+    recordOps.clear();
     config.reset();
     if (failed(readSettings()))
       return signalPassFailure();
     // The report's file is opened before any change, so that a path that
     // cannot be written fails the pass with the IR untouched.
-    std::unique_ptr<llvm::ToolOutputFile> reportFile;
+    std::unique_ptr<llvm::ToolOutputFile> reportFile, configOutput;
     if (!report.empty() && failed(openReport(reportFile)))
+      return signalPassFailure();
+    if (!writeConfig.empty() &&
+        failed(openOutput(writeConfig, "write-config", configOutput)))
       return signalPassFailure();
     const bool measure = printStatistics || reportFile;
     const bool terminal = llvm::sys::Process::StandardErrIsDisplayed();
@@ -172,11 +186,37 @@ struct PalettizeWeightsPass
                                      llvm::function_ref<void(size_t)> task) {
       parallelFor(context, 0, count, [&](size_t i) { task(i); });
     };
+    // Constants with a width are compressed; for those with nbits=auto,
+    // every width is measured first, the widths chosen, and then they are
+    // compressed.
     std::vector<CompressedTensor> results(candidates->size());
+    std::vector<std::optional<BitWidthTrials>> trials(candidates->size());
     parallelFor(&getContext(), 0, candidates->size(), [&](size_t i) {
       const Candidate &candidate = (*candidates)[i];
+      if (candidate.plan.settings.autoBits) {
+        trials[i] =
+            evaluateBitWidths(candidate.value, candidate.plan, parallel);
+        return;
+      }
       results[i] =
           compressTensor(candidate.value, candidate.plan, parallel, measure);
+      if (reporter)
+        reporter->finished(candidate.value.getNumElements());
+    });
+    allocation.reset();
+    if (failed(chooseBitWidths(*candidates, results, trials)))
+      return signalPassFailure();
+    parallelFor(&getContext(), 0, candidates->size(), [&](size_t i) {
+      if (!trials[i])
+        return;
+      const Candidate &candidate = (*candidates)[i];
+      if (trials[i]->succeeded()) {
+        results[i] =
+            compressTensor(candidate.value, candidate.plan, parallel, measure);
+      } else {
+        results[i].readError = trials[i]->readError;
+        results[i].lut.status = trials[i]->status;
+      }
       if (reporter)
         reporter->finished(candidate.value.getNumElements());
     });
@@ -203,6 +243,11 @@ struct PalettizeWeightsPass
       plans[candidate.op] = &candidate.plan;
       precomputed[candidate.op] = std::move(results[i]);
     }
+    // The configuration that reproduces this run, checked before any change.
+    std::string configText;
+    if (configOutput && failed(formatReproducingConfig(configText)))
+      return signalPassFailure();
+    recordOps.clear();
     applyPatterns(*candidates, plans, precomputed);
     // Pass statistics are no-ops in MLIR builds without statistics, so the
     // counts live here and are copied to them.
@@ -219,20 +264,19 @@ struct PalettizeWeightsPass
     bytesAfter = counts.bytesAfter;
     if (printStatistics)
       printReport();
+    if (configOutput) {
+      configOutput->os() << configText;
+      if (failed(closeOutput(*configOutput, writeConfig, "write-config")))
+        return signalPassFailure();
+    }
     if (reportFile) {
       llvm::raw_fd_ostream &os = reportFile->os();
       if (isHtmlReport())
         writeHtmlReport(os, describeSettings(), records);
       else
-        writeJsonReport(os, describeSettings(), records);
-      os.flush();
-      if (os.has_error()) {
-        getOperation()->emitError("palettize-weights: cannot write report '")
-            << report << "': " << os.error().message();
-        os.clear_error();
+        writeJsonReport(os, describeSettings(), records, allocation);
+      if (failed(closeOutput(*reportFile, report, "report")))
         return signalPassFailure();
-      }
-      reportFile->keep();
     }
   }
 
@@ -252,13 +296,99 @@ private:
              << "report=" << report
              << " must name a .json or an .html file (the extension says "
                 "which to write)";
+    return openOutput(report, "report", file);
+  }
+
+  /// Opens the file `path` of option `option`, or fails with an error. The
+  /// file is removed unless kept: a failed run leaves none.
+  LogicalResult openOutput(StringRef path, StringRef option,
+                           std::unique_ptr<llvm::ToolOutputFile> &file) {
     std::error_code error;
-    file = std::make_unique<llvm::ToolOutputFile>(report, error,
+    file = std::make_unique<llvm::ToolOutputFile>(path, error,
                                                   llvm::sys::fs::OF_Text);
     if (error)
-      return getOperation()->emitError("palettize-weights: cannot write "
-                                       "report '")
-             << report << "': " << error.message();
+      return getOperation()->emitError("palettize-weights: cannot write ")
+             << option << " '" << path << "': " << error.message();
+    return success();
+  }
+
+  /// Flushes and keeps `file`, or fails with an error.
+  LogicalResult closeOutput(llvm::ToolOutputFile &file, StringRef path,
+                            StringRef option) {
+    llvm::raw_fd_ostream &os = file.os();
+    os.flush();
+    if (os.has_error()) {
+      getOperation()->emitError("palettize-weights: cannot write ")
+          << option << " '" << path << "': " << os.error().message();
+      os.clear_error();
+      return failure();
+    }
+    file.keep();
+    return success();
+  }
+
+  /// Formats the configuration file write-config writes: global_config
+  /// null, and each palettized constant's settings under its name. Fails
+  /// when a name cannot select exactly the constants this run palettized
+  /// that way: an unnamed palettized constant, a name shared by constants
+  /// treated differently, or a consumer named like a palettized constant.
+  LogicalResult formatReproducingConfig(std::string &text) {
+    llvm::StringMap<std::string> entries;
+    std::vector<std::string> order;
+    auto nameError = [&](size_t r) {
+      InFlightDiagnostic diagnostic =
+          recordOps[r]->emitError("palettize-weights: write-config=")
+          << writeConfig << ": ";
+      return diagnostic;
+    };
+    for (size_t r = 0; r < records.size(); ++r) {
+      const ConstantRecord &record = records[r];
+      if (!record.isPalettized())
+        continue;
+      if (!record.name)
+        return nameError(r)
+               << "this constant has no name (a `name` attribute or a "
+                  "NameLoc) for op_name_configs to select it by";
+      std::string entry = formatConfigEntry(record.settings);
+      auto [it, inserted] = entries.try_emplace(*record.name, entry);
+      if (inserted)
+        order.push_back(*record.name);
+      else if (it->second != entry)
+        return nameError(r) << "constants named '" << *record.name
+                            << "' were palettized with different settings; "
+                               "one entry cannot select each its own";
+    }
+    for (size_t r = 0; r < records.size(); ++r) {
+      const ConstantRecord &record = records[r];
+      const bool hasEntry = record.name && entries.count(*record.name);
+      if (!record.isPalettized() && hasEntry)
+        return nameError(r) << "this constant is named '" << *record.name
+                            << "' like a palettized one, but was left alone; "
+                               "its entry would select it too";
+      if (hasEntry)
+        continue;
+      for (Operation *user : recordOps[r]->getResult(0).getUsers())
+        if (std::optional<std::string> userName = getOpName(user))
+          if (entries.count(*userName))
+            return nameError(r)
+                   << "its consumer '" << user->getName() << "' is named '"
+                   << *userName
+                   << "' like a palettized constant; that entry would "
+                      "select this constant too";
+    }
+    llvm::raw_string_ostream os(text);
+    os << "# The settings palettize-weights gave each constant; passed back "
+          "as\n# config=, this file reproduces the same output.\n"
+          "config_type: OpPalettizerConfig\n"
+          "global_config: null\n";
+    if (order.empty()) {
+      os << "op_name_configs: {}\n";
+      return success();
+    }
+    os << "op_name_configs:\n";
+    for (const std::string &name : order)
+      os << "  \"" << llvm::yaml::escape(name) << "\": " << entries[name]
+         << "\n";
     return success();
   }
 
@@ -283,6 +413,7 @@ private:
     llvm::raw_string_ostream(record.elementType) << type.getElementType();
     record.elements = uint64_t(getCheckedElementCount(type).value_or(0));
     records.push_back(std::move(record));
+    recordOps.push_back(op);
     return records.size() - 1;
   }
 
@@ -300,9 +431,15 @@ private:
     };
     // Each option through the settings table, as a file's keys are.
     PalettizeSettings settings;
+    const BitWidthOption &width = nbits;
+    const SettingValue bits = width.isAuto
+                                  ? SettingValue::ofString("auto")
+                                  : SettingValue::ofInteger(width.width);
     const std::pair<StringRef, SettingValue> given[] = {
         {"mode", SettingValue::ofString(mode)},
-        {"nbits", SettingValue::ofInteger(nbits)},
+        {"nbits", bits},
+        {"min-snr", SettingValue::ofNumber(minSnr)},
+        {"bits-per-weight", SettingValue::ofNumber(bitsPerWeight)},
         {"granularity", SettingValue::ofString(granularity)},
         {"group-size", SettingValue::ofInteger(groupSize)},
         {"channel-axis", SettingValue::ofInteger(channelAxis)},
@@ -320,6 +457,13 @@ private:
     if (configFile.empty()) {
       if (std::optional<std::string> problem = validate(settings))
         return fail() << *problem;
+      if (settings.bitsPerWeight > 0 && !settings.autoBits)
+        return fail() << "bits-per-weight is only used with nbits=auto";
+      if (settings.autoBits && settings.minSnrDb == 0 &&
+          settings.bitsPerWeight == 0)
+        return fail() << "nbits=auto needs min-snr=<dB> (each constant's "
+                         "least SNR) or bits-per-weight=<b> (a budget for "
+                         "the model)";
       commandLineSettings = settings;
       return success();
     }
@@ -587,6 +731,107 @@ private:
     return true;
   }
 
+  /// nbits=auto: gives every candidate measured at each width its width,
+  /// by its min-snr or within the bits-per-weight budget, which the other
+  /// palettized constants count against. Fails with an error when the
+  /// budget cannot be met.
+  LogicalResult
+  chooseBitWidths(std::vector<Candidate> &candidates,
+                  const std::vector<CompressedTensor> &results,
+                  const std::vector<std::optional<BitWidthTrials>> &trials) {
+    const double budget =
+        config ? config->bitsPerWeight : commandLineSettings.bitsPerWeight;
+    uint64_t fixedBits = 0, elements = 0;
+    std::vector<size_t> budgeted;
+    auto choose = [&](size_t i, size_t trial, StringRef chosenBy) {
+      Candidate &candidate = candidates[i];
+      ConstantRecord &record = records[candidate.record];
+      record.chosenBy = chosenBy.str();
+      for (const BitWidthTrials::Trial &width : trials[i]->trials)
+        record.widths.push_back(
+            {width.nbits, width.bytes, width.getSnrDb(trials[i]->sumSquares)});
+      candidate.plan.settings =
+          candidate.plan.settings.withBitWidth(trials[i]->trials[trial].nbits);
+    };
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      const Candidate &candidate = candidates[i];
+      if (!trials[i]) {
+        if (results[i].succeeded()) {
+          fixedBits += 8 * getCompressedByteCount(results[i], candidate.plan);
+          elements += uint64_t(candidate.value.getNumElements());
+        }
+        continue;
+      }
+      if (!trials[i]->succeeded())
+        continue; // left unchanged, with its warning, later
+      elements += uint64_t(candidate.value.getNumElements());
+      const double minSnr = candidate.plan.settings.minSnrDb;
+      if (minSnr == 0) {
+        budgeted.push_back(i);
+        continue;
+      }
+      std::optional<size_t> trial = chooseByMinSnr(*trials[i], minSnr);
+      if (!trial) {
+        trial = trials[i]->trials.size() - 1;
+        InFlightDiagnostic warning =
+            candidate.op->emitWarning("palettize-weights: ");
+        warning << "constant";
+        if (std::optional<std::string> name = getConstantName(candidate.op))
+          warning << " '" << *name << "'";
+        warning << ": no width reaches min-snr=" << formatNumber(minSnr)
+                << llvm::formatv(" dB; 8 bits give {0:F1} dB",
+                                 trials[i]->trials[*trial].getSnrDb(
+                                     trials[i]->sumSquares));
+      }
+      fixedBits += 8 * trials[i]->trials[*trial].bytes;
+      choose(i, *trial, "min_snr");
+    }
+    if (budgeted.empty())
+      return success();
+
+    // The budget: a multiple-choice knapsack over the budgeted constants'
+    // widths, minimising sum_t n_t * SSE_t / ||W_t||^2.
+    const uint64_t budgetBits = uint64_t(std::floor(budget * double(elements)));
+    std::vector<std::vector<AllocationChoice>> items;
+    uint64_t smallestBits = fixedBits;
+    for (size_t i : budgeted) {
+      const BitWidthTrials &widths = *trials[i];
+      const double count = double(candidates[i].value.getNumElements());
+      std::vector<AllocationChoice> choices;
+      for (const BitWidthTrials::Trial &width : widths.trials) {
+        const double relative = width.sumSquaredError == 0
+                                    ? 0
+                                    : width.sumSquaredError / widths.sumSquares;
+        choices.push_back({8 * width.bytes, count * relative});
+      }
+      smallestBits += choices.front().bits;
+      items.push_back(std::move(choices));
+    }
+    const uint64_t available =
+        budgetBits > fixedBits ? budgetBits - fixedBits : 0;
+    BitAllocation chosen = allocateBits(items, available);
+    if (!chosen.feasible || fixedBits > budgetBits)
+      return getOperation()->emitError("palettize-weights: ")
+             << "bits-per-weight=" << formatNumber(budget)
+             << llvm::formatv(
+                    " cannot be met: the palettized constants take at least "
+                    "{0:F3} bits per weight (1-bit indices and their LUTs for "
+                    "those with nbits=auto)",
+                    double(smallestBits) / double(elements));
+    if (!chosen.optimal)
+      getOperation()->emitWarning("palettize-weights: ")
+          << llvm::formatv("the bit allocation stopped before proving its "
+                           "choice optimal: objective {0:E3}, at most "
+                           "{1:E3} above the optimum",
+                           chosen.cost, chosen.cost - chosen.lowerBound);
+    for (size_t item = 0; item < budgeted.size(); ++item)
+      choose(budgeted[item], chosen.chosen[item], "bits_per_weight");
+    allocation =
+        AllocationSummary{budget, uint64_t(budgeted.size()), chosen.cost,
+                          chosen.lowerBound, chosen.optimal};
+    return success();
+  }
+
   /// Rewrites every precomputed constant through the patterns, in program
   /// order.
   void
@@ -651,6 +896,10 @@ private:
   std::optional<PalettizeConfig> config;
   /// Every constant seen, in program order.
   std::vector<ConstantRecord> records;
+  /// The op of each record, until the rewrite.
+  std::vector<Operation *> recordOps;
+  /// How a bits-per-weight budget was spent, if one was.
+  std::optional<AllocationSummary> allocation;
 };
 
 } // namespace

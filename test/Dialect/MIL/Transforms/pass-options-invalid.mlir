@@ -4,7 +4,7 @@
 // line, as in configuration files.
 // RUN: not palettize-opt %s --palettize-weights="mode=kmeans nbits=abc" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NBITS
-// NBITS: for the --nbits option: 'abc' value invalid
+// NBITS: for the --nbits option: 'abc' is not a bit width or auto
 // NBITS-NEXT: error: palettize-weights: cannot read the options 'mode=kmeans nbits=abc'
 // NBITS-NOT: error: {{$}}
 // RUN: not palettize-opt %s --mil-materialize-constexpr="max-dense-elements=many" 2>&1 \

@@ -36,8 +36,18 @@ enum class LutStorageType {
 struct PalettizeSettings {
   LutMode mode = LutMode::KMeans;
   /// Index bit width; 0 when not given (required for kmeans and uniform,
-  /// not allowed for unique).
+  /// not allowed for unique) or chosen (autoBits).
   int64_t nbits = 0;
+  /// nbits=auto: the pass chooses each constant's width among 1, 2, 3, 4,
+  /// 6, 8, by minSnrDb or, without it, by the model-wide bitsPerWeight.
+  bool autoBits = false;
+  /// nbits=auto: the least SNR, in dB, each constant must reach; 0 when not
+  /// given.
+  double minSnrDb = 0;
+  /// nbits=auto: the budget of stored bits per weight over all palettized
+  /// constants; 0 when not given. A configuration file keeps it in
+  /// PalettizeConfig::bitsPerWeight instead.
+  double bitsPerWeight = 0;
   /// Only constants with more than this many elements are palettized.
   int64_t weightThreshold = 2048;
   /// One LUT per group of `groupSize` channels instead of one per tensor.
@@ -64,6 +74,8 @@ struct PalettizeSettings {
   }
   /// Returns a one-line description, e.g. "mode=kmeans nbits=4".
   std::string describe() const;
+  /// Returns these settings with `nbits` chosen: not auto.
+  PalettizeSettings withBitWidth(unsigned nbits) const;
 
   bool operator==(const PalettizeSettings &other) const;
   bool operator!=(const PalettizeSettings &other) const {
@@ -100,13 +112,15 @@ llvm::StringRef getModeName(LutMode mode);
 /// A setting's value as given by a pass option or a configuration file
 /// (typed as YAML 1.2's core schema, and JSON, type unquoted scalars).
 struct SettingValue {
-  enum class Kind { Null, Bool, Integer, String } kind = Kind::Null;
+  enum class Kind { Null, Bool, Integer, Number, String } kind = Kind::Null;
   bool boolean = false;
   int64_t integer = 0;
+  double number = 0;
   std::string string;
 
   static SettingValue ofBool(bool value);
   static SettingValue ofInteger(int64_t value);
+  static SettingValue ofNumber(double value);
   static SettingValue ofString(llvm::StringRef value);
   /// Describes the value for a message: `null`, `true`, `4`, `"kmeans"`.
   std::string describe() const;
@@ -130,6 +144,11 @@ std::optional<std::string> applySettingOption(PalettizeSettings &settings,
 /// table's order.
 std::string getSettingKeys();
 
+/// Returns `settings` (with a width, not nbits=auto) as a configuration
+/// file's entry, a YAML flow map that reads back as the same settings:
+/// "{mode: kmeans, nbits: 4, granularity: per_tensor, ...}".
+std::string formatConfigEntry(const PalettizeSettings &settings);
+
 /// An entry of the configuration file: settings, or "leave it alone" (null).
 using PalettizeEntry = std::optional<PalettizeSettings>;
 
@@ -146,6 +165,9 @@ struct PalettizeConfig {
   /// Entries keyed by a constant's or a consumer's name (its `name`
   /// attribute, else its NameLoc).
   llvm::StringMap<PalettizeEntry> opNames;
+  /// global_config's bits_per_weight: the budget the entries with
+  /// nbits: auto and no min_snr share; 0 when not given.
+  double bitsPerWeight = 0;
 };
 
 /// Reads a configuration file, JSON or YAML (JSON is read as YAML flow

@@ -6,6 +6,7 @@
 #include "mlir/Pass/Pass.h"
 
 #include "palettize/Dialect/MIL/IR/MILDialect.h"
+#include "palettize/Dialect/MIL/Transforms/BitWidthOption.h"
 
 #include <cstdint>
 

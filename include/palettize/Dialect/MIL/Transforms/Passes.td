@@ -143,6 +143,42 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     then moves to its nearest dequantized entry (row), the lower index on
     ties. With `unique`, an 8-bit LUT is lossy.
 
+    **Mixed bit widths**: `nbits=auto` (kmeans and uniform) gives each
+    constant its own width among 1, 2, 3, 4, 6, 8, measured on the
+    constant itself at every width (with a float LUT and no per-channel
+    scale, one histogram per LUT group serves all widths; otherwise each
+    width is compressed and decoded), by exactly one of:
+
+    * `min-snr=<dB>`: the smallest width whose reconstruction reaches that
+      SNR; 8 bits, with a warning at the constant, when none does;
+    * `bits-per-weight=<b>`: a budget for the model: the widths minimise
+      the parameter-weighted relative error
+      `sum_t n_t * SSE_t / ||W_t||^2` with the stored bits (indices, LUTs,
+      8-bit LUT scales and zero points, per-channel scales) of all
+      palettized constants at most `floor(b * their elements)`. This
+      multiple-choice knapsack is solved exactly (a search over partial
+      assignments bounded by its Lagrangian relaxation); were the search to
+      stop at its node limit, a warning gives the gap to the Lagrangian
+      bound. A budget the 1-bit widths
+      already exceed fails the pass, saying how many bits per weight the
+      smallest widths take.
+
+    In a configuration file, `nbits: auto` goes with `min_snr` in the same
+    entry, or with the model-wide `bits_per_weight` of `global_config`
+    (the only entry it may appear in); constants of entries with an
+    explicit `nbits` keep it and count against the budget. The report
+    gives, for each chosen constant, `chosen_by` and every width's bytes
+    and SNR, and the budget's `allocation` (objective, lower bound,
+    whether proven optimal).
+
+    **Recipes**: `write-config=<file.yaml>` writes the settings every
+    palettized constant got, as a configuration file of `op_name_configs`
+    by constant name (and `global_config: null`); passed back as
+    `config=`, it gives the same output, byte for byte, and writes the same
+    file. A palettized constant without a name, constants of one name
+    palettized differently, and a name a consumer shares with a palettized
+    constant fail the pass before any change, at the constant.
+
     **Configuration file**: `config=<file>` (JSON or YAML) gives each
     constant its own settings, shaped like coremltools'
     `OptimizationConfig.from_dict` for `OpPalettizerConfig`:
@@ -156,7 +192,8 @@ def PalettizeWeights : Pass<"palettize-weights"> {
      "op_name_configs": {"lm_head.weight": {"mode": "uniform", "nbits": 8}}}
     ```
 
-    Each entry takes the keys `mode`, `nbits`, `granularity`
+    Each entry takes the keys `mode`, `nbits` (or `auto`, with
+    `min_snr`, or `bits_per_weight` in `global_config`), `granularity`
     (`per_tensor`, `per_grouped_channel`), `group_size`, `channel_axis`
     (null: inferred), `cluster_dim`, `enable_per_channel_scale`,
     `lut_dtype` (`int8`, `uint8`, or `fp16`/`fp32`/`float` for the
@@ -249,9 +286,17 @@ def PalettizeWeights : Pass<"palettize-weights"> {
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"kmeans\"",
            "How the LUT is built: kmeans, uniform, unique or custom">,
-    Option<"nbits", "nbits", "int64_t", /*default=*/"0",
-           "Index bit width, one of 1, 2, 3, 4, 6, 8 (kmeans and uniform; "
-           "not allowed for unique); 0 means not given">,
+    Option<"nbits", "nbits", "::palettize::BitWidthOption",
+           /*default=*/"::palettize::BitWidthOption()",
+           "Index bit width, one of 1, 2, 3, 4, 6, 8, or auto to choose one "
+           "per constant (kmeans and uniform; not allowed for unique)">,
+    Option<"minSnr", "min-snr", "double", /*default=*/"0",
+           "nbits=auto: give each constant the smallest width whose LUT "
+           "reaches this SNR, in dB">,
+    Option<"bitsPerWeight", "bits-per-weight", "double", /*default=*/"0",
+           "nbits=auto: choose the widths that minimise the "
+           "parameter-weighted relative error within this many stored bits "
+           "per weight">,
     Option<"weightThreshold", "weight-threshold", "int64_t",
            /*default=*/"2048",
            "Only constants with more than this many elements are "
@@ -290,6 +335,11 @@ def PalettizeWeights : Pass<"palettize-weights"> {
            /*default=*/"false",
            "Print to stderr what was palettized, skipped and saved, with "
            "each constant's size and reconstruction error">,
+    Option<"writeConfig", "write-config", "std::string",
+           /*default=*/"\"\"",
+           "Write a configuration file (op_name_configs, by constant name) "
+           "that reproduces this run's output when passed back as config=; "
+           "with nbits=auto, the chosen widths">,
     Option<"report", "report", "std::string", /*default=*/"\"\"",
            "Write what was done to each constant (settings, bytes, MSE, "
            "max error, SNR, or why it was left alone) and the totals to "

@@ -140,6 +140,46 @@ CompressedTensor compressTensor(mlir::ElementsAttr value,
 uint64_t getCompressedByteCount(const CompressedTensor &compressed,
                                 const PalettizePlan &plan);
 
+/// What each index bit width would give one constant, for nbits=auto.
+struct BitWidthTrials {
+  /// Why the value could not be read, if it could not.
+  mil::RawDataError readError = mil::RawDataError::None;
+  /// Success, or why no LUT can be built (non-finite values).
+  LutStatus status = LutStatus::Success;
+  /// Sum of x^2 over the constant.
+  double sumSquares = 0;
+  struct Trial {
+    unsigned nbits = 0;
+    /// Sum of (x - decoded)^2 of the result at this width.
+    double sumSquaredError = 0;
+    /// Bytes the result stores (getCompressedByteCount).
+    uint64_t bytes = 0;
+
+    /// Returns 10 log10(sumSquares / sumSquaredError); +infinity if exact.
+    double getSnrDb(double sumSquares) const;
+  };
+  /// One per width of 1, 2, 3, 4, 6, 8, ascending.
+  std::vector<Trial> trials;
+
+  bool succeeded() const {
+    return readError == mil::RawDataError::None && status == LutStatus::Success;
+  }
+};
+
+/// Measures what `plan`'s settings give `value` at every index bit width
+/// (plan.settings.nbits is ignored). With a float LUT and no per-channel
+/// scale the work is shared across widths (measureBitWidthErrors); otherwise
+/// each width is compressed and decoded in turn. Reads the attribute's
+/// storage only, so it may run on any thread.
+BitWidthTrials evaluateBitWidths(mlir::ElementsAttr value,
+                                 const PalettizePlan &plan,
+                                 const ParallelFor &parallelFor = {});
+
+/// Returns the index into trials.trials of the smallest width whose SNR
+/// reaches `minSnrDb`, or std::nullopt if none does.
+std::optional<size_t> chooseByMinSnr(const BitWidthTrials &trials,
+                                     double minSnrDb);
+
 /// Replaces `constant` by its palettized form, built before it with
 /// `rewriter`: a `mil.constexpr_lut_to_dense` (fed by a dequantizing
 /// `mil.constexpr_blockwise_shift_scale` of a `mil.const` for an 8-bit LUT),

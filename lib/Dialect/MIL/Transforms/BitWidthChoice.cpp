@@ -1,0 +1,93 @@
+//===- BitWidthChoice.cpp - What every index bit width gives a constant ---===//
+//
+// The measurements behind nbits=auto: for one constant, the error and the
+// stored bytes at each supported width.
+//
+//===----------------------------------------------------------------------===//
+
+#include "palettize/Dialect/MIL/Transforms/Transforms.h"
+#include "palettize/Lut/BitPacking.h"
+#include "palettize/Lut/BitWidthErrors.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace palettize;
+using namespace palettize::mil;
+
+double BitWidthTrials::Trial::getSnrDb(double sumSquares) const {
+  if (sumSquaredError == 0)
+    return std::numeric_limits<double>::infinity();
+  return 10 * std::log10(sumSquares / sumSquaredError);
+}
+
+BitWidthTrials palettize::evaluateBitWidths(ElementsAttr value,
+                                            const PalettizePlan &plan,
+                                            const ParallelFor &parallelFor) {
+  BitWidthTrials result;
+  const PalettizeSettings &settings = plan.settings;
+  const bool shared = settings.lutStorage == LutStorageType::Float &&
+                      !settings.perChannelScale &&
+                      settings.mode != LutMode::Custom;
+  if (shared) {
+    RawElementsData data = getRawElementsData(value);
+    if (!data.succeeded()) {
+      result.readError = data.error;
+      return result;
+    }
+    ArrayRef<int64_t> shape = value.getShapedType().getShape();
+    TensorView tensor(data.bytes.data(), plan.format, shape);
+    LutConfig config = settings.getLutConfig();
+    config.kmeans.parallelFor = parallelFor;
+    BitWidthErrors errors = measureBitWidthErrors(config, tensor, plan.tiling,
+                                                  kSupportedIndexBitWidths);
+    result.status = errors.status;
+    if (errors.status != LutStatus::Success)
+      return result;
+    result.sumSquares = errors.sumSquares;
+    const uint64_t count = uint64_t(value.getNumElements());
+    const unsigned width = getByteWidth(plan.format);
+    for (size_t w = 0; w < std::size(kSupportedIndexBitWidths); ++w) {
+      const unsigned nbits = kSupportedIndexBitWidths[w];
+      const LutLayout layout = LutLayout::get(shape, plan.tiling, nbits);
+      BitWidthTrials::Trial trial;
+      trial.nbits = nbits;
+      trial.sumSquaredError = errors.sumSquaredErrors[w];
+      trial.bytes = getPackedIndicesByteCount(
+                        count / uint64_t(plan.tiling.vectorSize), nbits) +
+                    uint64_t(layout.getGroupCount()) * (uint64_t(1) << nbits) *
+                        uint64_t(plan.tiling.vectorSize) * width;
+      result.trials.push_back(trial);
+    }
+    return result;
+  }
+  // Scales and 8-bit LUTs move the entries after clustering: compress and
+  // decode each width.
+  for (unsigned nbits : kSupportedIndexBitWidths) {
+    PalettizePlan widthPlan = plan;
+    widthPlan.settings = settings.withBitWidth(nbits);
+    CompressedTensor compressed =
+        compressTensor(value, widthPlan, parallelFor, /*measure=*/true);
+    if (!compressed.succeeded()) {
+      result.readError = compressed.readError;
+      result.status = compressed.lut.status;
+      return result;
+    }
+    BitWidthTrials::Trial trial;
+    trial.nbits = nbits;
+    trial.sumSquaredError = compressed.reconstruction->sumSquaredError;
+    trial.bytes = getCompressedByteCount(compressed, widthPlan);
+    result.sumSquares = compressed.reconstruction->sumSquares;
+    result.trials.push_back(trial);
+  }
+  return result;
+}
+
+std::optional<size_t> palettize::chooseByMinSnr(const BitWidthTrials &trials,
+                                                double minSnrDb) {
+  for (size_t i = 0; i < trials.trials.size(); ++i)
+    if (trials.trials[i].getSnrDb(trials.sumSquares) >= minSnrDb)
+      return i;
+  return std::nullopt;
+}
