@@ -1,8 +1,9 @@
 //===- PalettizeReport.h - What palettize-weights did ----------*- C++ -*-===//
 //
 // Private to PalettizeMILTransforms. The records palettize-weights keeps of
-// every constant it considered, their totals, and the three ways it shows
-// them: the print-statistics lines, a JSON report and an HTML page.
+// every constant it considered, their totals, and the ways it shows them:
+// the print-statistics lines, a JSON report, an HTML page, and a
+// configuration file that reproduces them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,8 @@
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
 #include "palettize/Lut/Metrics.h"
 
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LLVM.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/raw_ostream.h"
@@ -132,6 +135,21 @@ void writeJsonReport(llvm::raw_ostream &os, llvm::StringRef settings,
 /// scripts and nothing loaded from elsewhere.
 void writeHtmlReport(llvm::raw_ostream &os, llvm::StringRef settings,
                      llvm::ArrayRef<ConstantRecord> records);
+
+/// Returns the name config entries select an op by: its `name` attribute,
+/// else its NameLoc.
+std::optional<std::string> getOpName(mlir::Operation *op);
+
+/// Formats write-config's file (PalettizeRecipe.cpp): `global_config: null`
+/// and each palettized record's settings under its name, so that passed
+/// back as config= it selects exactly the constants of `records` (whose ops
+/// are `ops`) that were palettized, each as it was. Fails with an error at
+/// the constant (naming `path`) when names cannot do that: a palettized
+/// constant without one, constants of one name treated differently, a
+/// consumer named like a palettized constant.
+mlir::LogicalResult formatRecipe(llvm::ArrayRef<ConstantRecord> records,
+                                 llvm::ArrayRef<mlir::Operation *> ops,
+                                 llvm::StringRef path, std::string &text);
 
 } // namespace palettize
 

@@ -9,6 +9,7 @@
 
 #include "PalettizeReport.h"
 #include "PassOptionErrors.h"
+#include "ProgressReporter.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
@@ -28,14 +29,10 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ToolOutputFile.h"
-#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <atomic>
-#include <chrono>
 #include <cmath>
 #include <limits>
-#include <mutex>
 #include <optional>
 
 namespace palettize {
@@ -67,67 +64,6 @@ struct Candidate {
   PalettizePlan plan;
   /// Its record in the report.
   size_t record;
-};
-
-/// Reports, at most every half second, how far the parallel phase is.
-/// Called from worker threads.
-class ProgressReporter {
-public:
-  ProgressReporter(size_t totalConstants, uint64_t totalParameters,
-                   bool toTerminal)
-      : totalConstants(totalConstants), totalParameters(totalParameters),
-        toTerminal(toTerminal), start(std::chrono::steady_clock::now()) {}
-
-  void finished(uint64_t parameters) {
-    const size_t constants = ++doneConstants;
-    const uint64_t done = doneParameters += parameters;
-    std::unique_lock<std::mutex> lock(printMutex, std::try_to_lock);
-    if (!lock.owns_lock())
-      return; // another thread is printing
-    const double now = elapsed();
-    if (constants != totalConstants && now - lastPrint < 0.5)
-      return;
-    lastPrint = now;
-    print(constants, done, now);
-  }
-
-  /// Ends the report with the final figures, unless already printed.
-  void close() {
-    std::lock_guard<std::mutex> lock(printMutex);
-    if (printedConstants != doneConstants || totalConstants == 0)
-      print(doneConstants, doneParameters, elapsed());
-    if (toTerminal)
-      llvm::errs() << "\n";
-  }
-
-private:
-  double elapsed() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         start)
-        .count();
-  }
-
-  void print(size_t constants, uint64_t parameters, double seconds) {
-    printedConstants = constants;
-    llvm::errs() << (toTerminal ? "\r" : "")
-                 << llvm::formatv("palettize-weights: {0}/{1} constants, "
-                                  "{2:F1}M/{3:F1}M parameters, {4:F1} s",
-                                  constants, totalConstants,
-                                  double(parameters) / 1e6,
-                                  double(totalParameters) / 1e6, seconds)
-                 << (toTerminal ? "" : "\n");
-    llvm::errs().flush();
-  }
-
-  const size_t totalConstants;
-  const uint64_t totalParameters;
-  const bool toTerminal;
-  const std::chrono::steady_clock::time_point start;
-  std::atomic<size_t> doneConstants{0};
-  std::atomic<uint64_t> doneParameters{0};
-  std::mutex printMutex;
-  double lastPrint = 0;
-  size_t printedConstants = 0;
 };
 
 //===----------------------------------------------------------------------===//
@@ -245,7 +181,8 @@ struct PalettizeWeightsPass
     }
     // The configuration that reproduces this run, checked before any change.
     std::string configText;
-    if (configOutput && failed(formatReproducingConfig(configText)))
+    if (configOutput &&
+        failed(formatRecipe(records, recordOps, writeConfig, configText)))
       return signalPassFailure();
     recordOps.clear();
     applyPatterns(*candidates, plans, precomputed);
@@ -324,71 +261,6 @@ private:
       return failure();
     }
     file.keep();
-    return success();
-  }
-
-  /// Formats the configuration file write-config writes: global_config
-  /// null, and each palettized constant's settings under its name. Fails
-  /// when a name cannot select exactly the constants this run palettized
-  /// that way: an unnamed palettized constant, a name shared by constants
-  /// treated differently, or a consumer named like a palettized constant.
-  LogicalResult formatReproducingConfig(std::string &text) {
-    llvm::StringMap<std::string> entries;
-    std::vector<std::string> order;
-    auto nameError = [&](size_t r) {
-      InFlightDiagnostic diagnostic =
-          recordOps[r]->emitError("palettize-weights: write-config=")
-          << writeConfig << ": ";
-      return diagnostic;
-    };
-    for (size_t r = 0; r < records.size(); ++r) {
-      const ConstantRecord &record = records[r];
-      if (!record.isPalettized())
-        continue;
-      if (!record.name)
-        return nameError(r)
-               << "this constant has no name (a `name` attribute or a "
-                  "NameLoc) for op_name_configs to select it by";
-      std::string entry = formatConfigEntry(record.settings);
-      auto [it, inserted] = entries.try_emplace(*record.name, entry);
-      if (inserted)
-        order.push_back(*record.name);
-      else if (it->second != entry)
-        return nameError(r) << "constants named '" << *record.name
-                            << "' were palettized with different settings; "
-                               "one entry cannot select each its own";
-    }
-    for (size_t r = 0; r < records.size(); ++r) {
-      const ConstantRecord &record = records[r];
-      const bool hasEntry = record.name && entries.count(*record.name);
-      if (!record.isPalettized() && hasEntry)
-        return nameError(r) << "this constant is named '" << *record.name
-                            << "' like a palettized one, but was left alone; "
-                               "its entry would select it too";
-      if (hasEntry)
-        continue;
-      for (Operation *user : recordOps[r]->getResult(0).getUsers())
-        if (std::optional<std::string> userName = getOpName(user))
-          if (entries.count(*userName))
-            return nameError(r)
-                   << "its consumer '" << user->getName() << "' is named '"
-                   << *userName
-                   << "' like a palettized constant; that entry would "
-                      "select this constant too";
-    }
-    llvm::raw_string_ostream os(text);
-    os << "# The settings palettize-weights gave each constant; passed back "
-          "as\n# config=, this file reproduces the same output.\n"
-          "config_type: OpPalettizerConfig\n"
-          "global_config: null\n";
-    if (order.empty()) {
-      os << "op_name_configs: {}\n";
-      return success();
-    }
-    os << "op_name_configs:\n";
-    for (const std::string &name : order)
-      os << "  \"" << llvm::yaml::escape(name) << "\": " << entries[name]
-         << "\n";
     return success();
   }
 
@@ -483,16 +355,6 @@ private:
     return success();
   }
 
-  /// Returns the name of a consumer op: its `name` attribute, else its
-  /// NameLoc.
-  static std::optional<std::string> getOpName(Operation *op) {
-    if (auto name = op->getAttrOfType<StringAttr>("name"))
-      return name.str();
-    if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
-      return nameLoc.getName().str();
-    return std::nullopt;
-  }
-
   /// Describes a configuration entry for a diagnostic.
   static std::string describeEntry(const PalettizeEntry &entry) {
     return entry ? entry->describe() : std::string("null (left alone)");
@@ -562,7 +424,7 @@ private:
     for (Operation *user : users) {
       const PalettizeEntry *entry = &config->global;
       std::string key = "global_config";
-      std::optional<std::string> userName = getOpName(user);
+      std::optional<std::string> userName = palettize::getOpName(user);
       StringRef type = user->getName().getStringRef();
       if (auto it = userName ? config->opNames.find(*userName)
                              : config->opNames.end();
