@@ -653,7 +653,12 @@ private:
 
     // The budget: a multiple-choice knapsack over the budgeted constants'
     // widths, minimising sum_t n_t * SSE_t / ||W_t||^2.
-    const uint64_t budgetBits = uint64_t(std::floor(budget * double(elements)));
+    // A budget beyond what 64 bits count is no limit (and no cast of an
+    // out-of-range double).
+    const double budgetValue = std::floor(budget * double(elements));
+    const uint64_t budgetBits =
+        budgetValue >= 0x1p64 ? std::numeric_limits<uint64_t>::max()
+                              : uint64_t(budgetValue);
     std::vector<std::vector<AllocationChoice>> items;
     uint64_t smallestBits = fixedBits;
     for (size_t i : budgeted) {

@@ -40,6 +40,10 @@
 // TIGHT-COUNT-5: : 1 bits by bits_per_weight
 // TIGHT: budget: 2096 of 2096 bits
 // TIGHT: ok
+// A budget beyond what 64 bits count is no limit: 8 bits everywhere.
+// RUN: palettize-opt %S/Inputs/mixed-bits.mlir --palettize-weights="nbits=auto bits-per-weight=1e300 weight-threshold=0 report=%t.huge.json" -o /dev/null
+// RUN: %python %S/Inputs/check_auto.py %t.huge.json --bits-per-weight 1e300 | FileCheck %s --check-prefix=HUGE
+// HUGE-COUNT-5: : 8 bits by bits_per_weight
 // One bit less than that cannot be met: an error before any change.
 // RUN: not palettize-opt %S/Inputs/mixed-bits.mlir --palettize-weights="nbits=auto bits-per-weight=1.1196 weight-threshold=0" -o %t.none.mlir 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=INFEASIBLE
