@@ -192,8 +192,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const int64_t kWidths[] = {1, 2, 3, 4, 6, 8};
   PalettizeWeightsOptions options;
   options.mode = kModes[in.byte() % 3];
-  if (options.mode != "unique")
-    options.nbits = kWidths[in.byte() % 6];
+  if (options.mode != "unique") {
+    // One in four: nbits=auto, by min-snr or by a budget (which may not
+    // be met: an error, before any change).
+    const uint8_t width = in.byte();
+    if (width % 4 == 0) {
+      options.nbits = BitWidthOption::automatic();
+      if (in.byte() % 2)
+        options.minSnr = 1 + in.byte() % 60;
+      else
+        options.bitsPerWeight = 0.5 + double(in.byte()) / 16;
+    } else {
+      options.nbits = kWidths[width % 6];
+    }
+  }
   options.weightThreshold = in.byte() % 64;
   if (in.byte() % 3 == 0) {
     options.granularity = "per-grouped-channel";

@@ -2,13 +2,15 @@
 """Checks the widths nbits=auto chose, from palettize-weights' JSON report.
 
     check_auto.py REPORT (--min-snr DB | --bits-per-weight B)
-                  [--fixed NBITS=REPORT ...]
+                  [--fixed NBITS=REPORT ...] [--int8-scaled]
 
 For every constant whose width was chosen (`chosen_by`), REPORT lists what
 each width of 1, 2, 3, 4, 6, 8 would give (bytes, SNR). This checks:
 
 * bytes: ceil(elements * nbits / 8) index bytes plus luts * 2^nbits LUT
-  entries of the element type (float LUTs of scalars);
+  entries of the element type (float LUTs of scalars); with --int8-scaled,
+  int8 LUT entries plus one scale per LUT and one per channel along the
+  channel axis, of the element type;
 * with --fixed, that each width's figures are those of a run with that
   nbits, whose REPORT check_report.py checks against numpy;
 * the chosen width's figures are the final constant's;
@@ -49,6 +51,7 @@ def main():
     parser.add_argument("--min-snr", type=float)
     parser.add_argument("--bits-per-weight", type=float)
     parser.add_argument("--fixed", action="append", default=[])
+    parser.add_argument("--int8-scaled", action="store_true")
     args = parser.parse_args()
     report = json.load(open(args.report))
     fixed = {}
@@ -67,8 +70,15 @@ def main():
             problems.append(f"{name}: widths {widths}")
             continue
         for w in widths:
-            expected = (math.ceil(r["elements"] * w["nbits"] / 8) +
-                        r["luts"] * 2 ** w["nbits"] * BYTES[r["type"]])
+            size = BYTES[r["type"]]
+            if args.int8_scaled:
+                channels = r["shape"][r["channel_axis"]]
+                expected = (math.ceil(r["elements"] * w["nbits"] / 8) +
+                            r["luts"] * (2 ** w["nbits"] + size) +
+                            channels * size)
+            else:
+                expected = (math.ceil(r["elements"] * w["nbits"] / 8) +
+                            r["luts"] * 2 ** w["nbits"] * size)
             if w["bytes"] != expected:
                 problems.append(f"{name}: {w['nbits']} bits take "
                                 f"{w['bytes']} bytes, expected {expected}")
