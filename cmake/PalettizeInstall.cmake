@@ -14,7 +14,8 @@ install(DIRECTORY ${PALETTIZE_BINARY_DIR}/include/palettize
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.inc")
 
-install(TARGETS PalettizeLut PalettizeMIL PalettizeMILTransforms Palettize
+install(TARGETS PalettizeLut PalettizeSupport PalettizeMIL PalettizeMILTransforms
+                Palettize
   EXPORT PalettizeTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
