@@ -32,7 +32,8 @@ config.substitutions.append(("%palettize_obj_root", config.palettize_obj_root))
 # FileCheck, not and split-file from Debian's LLVM 22.
 tool_dirs = [config.palettize_tools_dir, config.llvm_tools_dir]
 tools = ["palettize-opt", "palettize-fuzz-lut-replay",
-         "palettize-fuzz-mil-replay", "palettize-fuzz-config-replay"]
+         "palettize-fuzz-mil-replay", "palettize-fuzz-config-replay",
+         "palettize-fuzz-safetensors-replay"]
 # Under a sanitizer build, the stock mlir-opt (not built with it) loads the
 # instrumented plugin only with the runtime preloaded; its own allocations
 # are then tracked too, and libMLIR's are not leak-free at exit, so leak
