@@ -12,6 +12,18 @@ using namespace palettize::detail;
 double palettize::getSumSquaredError(const TensorView &tensor,
                                      const LutResult &lut) {
   const LutLayout &layout = lut.layout;
+  if (layout.getGroupCount() == 1 && layout.vectorSize == 1) {
+    // One scalar palette: element i takes entry indices[i].
+    double sum = 0;
+    const size_t count = lut.indices.size();
+    for (size_t i = 0; i < count; ++i) {
+      const double difference =
+          double(readFloat(tensor.data, tensor.format, int64_t(i))) -
+          double(lut.entries[lut.indices[i]]);
+      sum += difference * difference;
+    }
+    return sum;
+  }
   const int64_t vectorSize = layout.vectorSize;
   const int64_t stride = layout.getVectorStride();
   const int64_t paletteSize = layout.getPaletteSize();

@@ -24,8 +24,13 @@ double BitWidthTrials::Trial::getSnrDb(double sumSquares) const {
 
 BitWidthTrials palettize::evaluateBitWidths(ElementsAttr value,
                                             const PalettizePlan &plan,
-                                            const ParallelFor &parallelFor) {
+                                            const ParallelFor &parallelFor,
+                                            double stopAtSnrDb) {
   BitWidthTrials result;
+  auto reached = [&]() {
+    return stopAtSnrDb > 0 && !result.trials.empty() &&
+           result.trials.back().getSnrDb(result.sumSquares) >= stopAtSnrDb;
+  };
   const PalettizeSettings &settings = plan.settings;
   const bool shared = settings.lutStorage == LutStorageType::Float &&
                       !settings.perChannelScale &&
@@ -40,31 +45,45 @@ BitWidthTrials palettize::evaluateBitWidths(ElementsAttr value,
     TensorView tensor(data.bytes.data(), plan.format, shape);
     LutConfig config = settings.getLutConfig();
     config.kmeans.parallelFor = parallelFor;
-    BitWidthErrors errors = measureBitWidthErrors(config, tensor, plan.tiling,
-                                                  kSupportedIndexBitWidths);
-    result.status = errors.status;
-    if (errors.status != LutStatus::Success)
-      return result;
-    result.sumSquares = errors.sumSquares;
+    // f16/bf16 kmeans measures every width on one histogram; other inputs
+    // build each width, so a min-snr stops at the first that reaches it.
+    const bool oneHistogram = settings.mode == LutMode::KMeans &&
+                              plan.format != FloatFormat::F32 &&
+                              plan.tiling.vectorSize == 1;
     const uint64_t count = uint64_t(value.getNumElements());
     const unsigned width = getByteWidth(plan.format);
-    for (size_t w = 0; w < std::size(kSupportedIndexBitWidths); ++w) {
-      const unsigned nbits = kSupportedIndexBitWidths[w];
-      const LutLayout layout = LutLayout::get(shape, plan.tiling, nbits);
-      BitWidthTrials::Trial trial;
-      trial.nbits = nbits;
-      trial.sumSquaredError = errors.sumSquaredErrors[w];
-      trial.bytes = getPackedIndicesByteCount(
-                        count / uint64_t(plan.tiling.vectorSize), nbits) +
-                    uint64_t(layout.getGroupCount()) * (uint64_t(1) << nbits) *
-                        uint64_t(plan.tiling.vectorSize) * width;
-      result.trials.push_back(trial);
+    llvm::ArrayRef<unsigned> all = kSupportedIndexBitWidths;
+    for (size_t first = 0; first < all.size() && !reached();) {
+      llvm::ArrayRef<unsigned> widths =
+          oneHistogram ? all : all.slice(first, 1);
+      BitWidthErrors errors =
+          measureBitWidthErrors(config, tensor, plan.tiling, widths);
+      result.status = errors.status;
+      if (errors.status != LutStatus::Success)
+        return result;
+      result.sumSquares = errors.sumSquares;
+      for (size_t w = 0; w < widths.size(); ++w) {
+        const unsigned nbits = widths[w];
+        const LutLayout layout = LutLayout::get(shape, plan.tiling, nbits);
+        BitWidthTrials::Trial trial;
+        trial.nbits = nbits;
+        trial.sumSquaredError = errors.sumSquaredErrors[w];
+        trial.bytes =
+            getPackedIndicesByteCount(count / uint64_t(plan.tiling.vectorSize),
+                                      nbits) +
+            uint64_t(layout.getGroupCount()) * (uint64_t(1) << nbits) *
+                uint64_t(plan.tiling.vectorSize) * width;
+        result.trials.push_back(trial);
+      }
+      first += widths.size();
     }
     return result;
   }
   // Scales and 8-bit LUTs move the entries after clustering: compress and
   // decode each width.
   for (unsigned nbits : kSupportedIndexBitWidths) {
+    if (reached())
+      break;
     PalettizePlan widthPlan = plan;
     widthPlan.settings = settings.withBitWidth(nbits);
     CompressedTensor compressed =

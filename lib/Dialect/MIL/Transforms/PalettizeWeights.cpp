@@ -130,8 +130,8 @@ struct PalettizeWeightsPass
     parallelFor(&getContext(), 0, candidates->size(), [&](size_t i) {
       const Candidate &candidate = (*candidates)[i];
       if (candidate.plan.settings.autoBits) {
-        trials[i] =
-            evaluateBitWidths(candidate.value, candidate.plan, parallel);
+        trials[i] = evaluateBitWidths(candidate.value, candidate.plan, parallel,
+                                      candidate.plan.settings.minSnrDb);
         return;
       }
       results[i] =
@@ -656,9 +656,9 @@ private:
     // A budget beyond what 64 bits count is no limit (and no cast of an
     // out-of-range double).
     const double budgetValue = std::floor(budget * double(elements));
-    const uint64_t budgetBits =
-        budgetValue >= 0x1p64 ? std::numeric_limits<uint64_t>::max()
-                              : uint64_t(budgetValue);
+    const uint64_t budgetBits = budgetValue >= 0x1p64
+                                    ? std::numeric_limits<uint64_t>::max()
+                                    : uint64_t(budgetValue);
     std::vector<std::vector<AllocationChoice>> items;
     uint64_t smallestBits = fixedBits;
     for (size_t i : budgeted) {

@@ -158,7 +158,8 @@ struct BitWidthTrials {
     /// Returns 10 log10(sumSquares / sumSquaredError); +infinity if exact.
     double getSnrDb(double sumSquares) const;
   };
-  /// One per width of 1, 2, 3, 4, 6, 8, ascending.
+  /// One per width measured, ascending from 1: all of 1, 2, 3, 4, 6, 8,
+  /// or up to the first that reached the SNR evaluation stopped at.
   std::vector<Trial> trials;
 
   bool succeeded() const {
@@ -169,11 +170,14 @@ struct BitWidthTrials {
 /// Measures what `plan`'s settings give `value` at every index bit width
 /// (plan.settings.nbits is ignored). With a float LUT and no per-channel
 /// scale the work is shared across widths (measureBitWidthErrors); otherwise
-/// each width is compressed and decoded in turn. Reads the attribute's
-/// storage only, so it may run on any thread.
+/// each width is compressed and decoded in turn. With `stopAtSnrDb` > 0,
+/// widths measured one by one stop at the first reaching that SNR (what
+/// min-snr needs; f16/bf16 kmeans measures them all at once anyway). Reads
+/// the attribute's storage only, so it may run on any thread.
 BitWidthTrials evaluateBitWidths(mlir::ElementsAttr value,
                                  const PalettizePlan &plan,
-                                 const ParallelFor &parallelFor = {});
+                                 const ParallelFor &parallelFor = {},
+                                 double stopAtSnrDb = 0);
 
 /// Returns the index into trials.trials of the smallest width whose SNR
 /// reaches `minSnrDb`, or std::nullopt if none does.
