@@ -44,6 +44,16 @@
 // uniformish's 20 channels are no multiple of 8: left alone.
 // NUMPY-SCALED: 4 of 4 constants match the report
 
+// Vectors of 2 (cluster-dim), each width built: a budget of 3 against
+// brute force, and its figures against fixed runs.
+// RUN: palettize-opt %S/Inputs/mixed-bits.mlir --palettize-weights="nbits=auto bits-per-weight=3 weight-threshold=0 cluster-dim=2 report=%t.vectors.json" \
+// RUN:   --mlir-print-elementsattrs-with-hex-if-larger=0 -o %t.vectors.mlir
+// RUN: palettize-opt %S/Inputs/mixed-bits.mlir --palettize-weights="nbits=2 weight-threshold=0 cluster-dim=2 report=%t.vectors2.json" -o /dev/null
+// RUN: palettize-opt %S/Inputs/mixed-bits.mlir --palettize-weights="nbits=6 weight-threshold=0 cluster-dim=2 report=%t.vectors6.json" -o /dev/null
+// RUN: %python %S/Inputs/check_auto.py %t.vectors.json --bits-per-weight 3 --vectors 2 \
+// RUN:   --fixed 2=%t.vectors2.json --fixed 6=%t.vectors6.json | FileCheck %s --check-prefix=OK
+// RUN: %python %S/Inputs/check_report.py %t.original.mlir %t.vectors.mlir %t.vectors.json | FileCheck %s --check-prefix=NUMPY
+
 // Only the smallest widths fit: 1-bit indices and 2-entry LUTs take 52, 52,
 // 48 (f32: 40 + 8), 58 (50 + 8) and 52 bytes, 2096 bits for 1872 weights;
 // floor(1.11966 * 1872) = 2096.

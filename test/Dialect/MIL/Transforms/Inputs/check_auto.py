@@ -2,7 +2,7 @@
 """Checks the widths nbits=auto chose, from palettize-weights' JSON report.
 
     check_auto.py REPORT (--min-snr DB | --bits-per-weight B)
-                  [--fixed NBITS=REPORT ...] [--int8-scaled]
+                  [--fixed NBITS=REPORT ...] [--int8-scaled] [--vectors D]
 
 For every constant whose width was chosen (`chosen_by`), REPORT lists what
 each width of 1, 2, 3, 4, 6, 8 would give (bytes, SNR); by min_snr, widths
@@ -11,7 +11,8 @@ measured one at a time stop at the first that reaches it. This checks:
 * bytes: ceil(elements * nbits / 8) index bytes plus luts * 2^nbits LUT
   entries of the element type (float LUTs of scalars); with --int8-scaled,
   int8 LUT entries plus one scale per LUT and one per channel along the
-  channel axis, of the element type;
+  channel axis, of the element type; with --vectors D, one index per D
+  elements and D values per LUT row;
 * with --fixed, that each width's figures are those of a run with that
   nbits, whose REPORT check_report.py checks against numpy;
 * the chosen width's figures are the final constant's;
@@ -53,6 +54,7 @@ def main():
     parser.add_argument("--bits-per-weight", type=float)
     parser.add_argument("--fixed", action="append", default=[])
     parser.add_argument("--int8-scaled", action="store_true")
+    parser.add_argument("--vectors", type=int, default=1)
     args = parser.parse_args()
     report = json.load(open(args.report))
     fixed = {}
@@ -83,8 +85,9 @@ def main():
                             r["luts"] * (2 ** w["nbits"] + size) +
                             channels * size)
             else:
-                expected = (math.ceil(r["elements"] * w["nbits"] / 8) +
-                            r["luts"] * 2 ** w["nbits"] * size)
+                d = args.vectors
+                expected = (math.ceil(r["elements"] // d * w["nbits"] / 8) +
+                            r["luts"] * 2 ** w["nbits"] * d * size)
             if w["bytes"] != expected:
                 problems.append(f"{name}: {w['nbits']} bits take "
                                 f"{w['bytes']} bytes, expected {expected}")
