@@ -1,6 +1,7 @@
 //===- Safetensors.cpp - Reading tensors from safetensors files -----------===//
 
 #include "palettize/Support/Safetensors.h"
+#include "palettize/Lut/FloatFormats.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Twine.h"
@@ -12,7 +13,6 @@
 
 #include <cassert>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <optional>
 #include <tuple>
@@ -46,35 +46,6 @@ StringRef palettize::getSafetensorsDTypeName(SafetensorsDType dtype) {
   llvm_unreachable("unknown safetensors dtype");
 }
 
-static float bitsToF32(uint32_t bits) {
-  float value;
-  std::memcpy(&value, &bits, sizeof(value));
-  return value;
-}
-
-float palettize::widenF16ToF32(uint16_t bits) {
-  const uint32_t sign = uint32_t(bits >> 15) << 31;
-  int exponent = (bits >> 10) & 0x1F;
-  uint32_t mantissa = bits & 0x3FF;
-  if (exponent == 0x1F) // Infinity or NaN: the payload widens in place.
-    return bitsToF32(sign | 0x7F800000u | mantissa << 13);
-  if (exponent == 0) {
-    if (mantissa == 0)
-      return bitsToF32(sign);
-    // Subnormal, mantissa * 2^-24: normal in f32 once the leading one is
-    // shifted up to the implicit bit.
-    const int shift = llvm::countl_zero(mantissa) - 21;
-    mantissa = (mantissa << shift) & 0x3FF;
-    exponent = 1 - shift;
-  }
-  // Rebias the exponent from 15 to 127.
-  return bitsToF32(sign | uint32_t(exponent + 112) << 23 | mantissa << 13);
-}
-
-float palettize::widenBF16ToF32(uint16_t bits) {
-  return bitsToF32(uint32_t(bits) << 16);
-}
-
 uint64_t SafetensorsTensor::getElementCount() const {
   uint64_t count = 1;
   for (int64_t dim : shape)
@@ -88,11 +59,11 @@ float SafetensorsTensor::getValue(uint64_t i) const {
   const char *element = bytes.data() + i * size;
   switch (dtype) {
   case SafetensorsDType::F32:
-    return bitsToF32(llvm::support::endian::read32le(element));
+    return bitsToFloat(llvm::support::endian::read32le(element));
   case SafetensorsDType::F16:
-    return widenF16ToF32(llvm::support::endian::read16le(element));
+    return halfToFloat(llvm::support::endian::read16le(element));
   case SafetensorsDType::BF16:
-    return widenBF16ToF32(llvm::support::endian::read16le(element));
+    return bfloat16ToFloat(llvm::support::endian::read16le(element));
   }
   llvm_unreachable("unknown safetensors dtype");
 }

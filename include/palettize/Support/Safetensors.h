@@ -8,7 +8,8 @@
 // beyond the index.
 //
 // Only the float dtypes the palettization pass consumes are read: F32, F16
-// and BF16. Plain C++ over LLVM's Support: no MLIR types.
+// and BF16, widened with FloatFormats.h. Plain C++ over LLVM's Support: no
+// MLIR types.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,11 +37,6 @@ enum class SafetensorsDType { F32, F16, BF16 };
 unsigned getSafetensorsDTypeSize(SafetensorsDType dtype);
 /// Returns the name the format gives `dtype` ("F32", "F16", "BF16").
 llvm::StringRef getSafetensorsDTypeName(SafetensorsDType dtype);
-
-/// Widens IEEE half-precision bits to float (exact, NaN payloads kept).
-float widenF16ToF32(uint16_t bits);
-/// Widens bfloat16 bits to float (exact).
-float widenBF16ToF32(uint16_t bits);
 
 /// One tensor of a safetensors file: its bytes stay in the mapped file.
 struct SafetensorsTensor {
