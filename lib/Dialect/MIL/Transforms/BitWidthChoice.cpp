@@ -8,6 +8,7 @@
 #include "palettize/Dialect/MIL/Transforms/Transforms.h"
 #include "palettize/Lut/BitPacking.h"
 #include "palettize/Lut/BitWidthErrors.h"
+#include "palettize/Lut/Metrics.h"
 
 #include <cmath>
 #include <limits>
@@ -68,11 +69,10 @@ BitWidthTrials palettize::evaluateBitWidths(ElementsAttr value,
         BitWidthTrials::Trial trial;
         trial.nbits = nbits;
         trial.sumSquaredError = errors.sumSquaredErrors[w];
-        trial.bytes =
-            getPackedIndicesByteCount(count / uint64_t(plan.tiling.vectorSize),
-                                      nbits) +
-            uint64_t(layout.getGroupCount()) * (uint64_t(1) << nbits) *
-                uint64_t(plan.tiling.vectorSize) * width;
+        trial.bytes = getCompressedSize(count, nbits, width,
+                                        uint64_t(layout.getGroupCount()),
+                                        uint64_t(plan.tiling.vectorSize))
+                          .getTotalBytes();
         result.trials.push_back(trial);
       }
       first += widths.size();
