@@ -9,6 +9,7 @@
 
 #include "PalettizeReport.h"
 #include "PassOptionErrors.h"
+#include "PassOutputFile.h"
 #include "ProgressReporter.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
@@ -28,7 +29,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -45,6 +45,11 @@ using namespace palettize;
 using namespace palettize::mil;
 
 namespace {
+
+/// The errors of the files beside the IR, before their path.
+constexpr const char *kReportError = "palettize-weights: cannot write report";
+constexpr const char *kWriteConfigError =
+    "palettize-weights: cannot write the write-config file";
 
 /// Formats a number as the options take it: 20, 3.5, 1.1196.
 std::string formatNumber(double value) {
@@ -87,9 +92,13 @@ struct PalettizeWeightsPass
     std::unique_ptr<llvm::ToolOutputFile> reportFile, configOutput;
     if (!report.empty() && failed(openReport(reportFile)))
       return signalPassFailure();
-    if (!writeConfig.empty() &&
-        failed(openOutput(writeConfig, "write-config", configOutput)))
-      return signalPassFailure();
+    if (!writeConfig.empty()) {
+      auto opened =
+          openPassOutput(getOperation(), kWriteConfigError, writeConfig);
+      if (failed(opened))
+        return signalPassFailure();
+      configOutput = std::move(*opened);
+    }
     const bool measure = printStatistics || reportFile;
     const bool terminal = llvm::sys::Process::StandardErrIsDisplayed();
     bool showProgress;
@@ -203,7 +212,8 @@ struct PalettizeWeightsPass
       printReport();
     if (configOutput) {
       configOutput->os() << configText;
-      if (failed(closeOutput(*configOutput, writeConfig, "write-config")))
+      if (failed(
+              keepPassOutput(getOperation(), kWriteConfigError, *configOutput)))
         return signalPassFailure();
     }
     if (reportFile) {
@@ -212,7 +222,7 @@ struct PalettizeWeightsPass
         writeHtmlReport(os, describeSettings(), records);
       else
         writeJsonReport(os, describeSettings(), records, allocation);
-      if (failed(closeOutput(*reportFile, report, "report")))
+      if (failed(keepPassOutput(getOperation(), kReportError, *reportFile)))
         return signalPassFailure();
     }
   }
@@ -233,34 +243,10 @@ private:
              << "report=" << report
              << " must name a .json or an .html file (the extension says "
                 "which to write)";
-    return openOutput(report, "report", file);
-  }
-
-  /// Opens the file `path` of option `option`, or fails with an error. The
-  /// file is removed unless kept: a failed run leaves none.
-  LogicalResult openOutput(StringRef path, StringRef option,
-                           std::unique_ptr<llvm::ToolOutputFile> &file) {
-    std::error_code error;
-    file = std::make_unique<llvm::ToolOutputFile>(path, error,
-                                                  llvm::sys::fs::OF_Text);
-    if (error)
-      return getOperation()->emitError("palettize-weights: cannot write ")
-             << option << " '" << path << "': " << error.message();
-    return success();
-  }
-
-  /// Flushes and keeps `file`, or fails with an error.
-  LogicalResult closeOutput(llvm::ToolOutputFile &file, StringRef path,
-                            StringRef option) {
-    llvm::raw_fd_ostream &os = file.os();
-    os.flush();
-    if (os.has_error()) {
-      getOperation()->emitError("palettize-weights: cannot write ")
-          << option << " '" << path << "': " << os.error().message();
-      os.clear_error();
+    auto opened = openPassOutput(getOperation(), kReportError, report);
+    if (failed(opened))
       return failure();
-    }
-    file.keep();
+    file = std::move(*opened);
     return success();
   }
 

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PassOptionErrors.h"
+#include "PassOutputFile.h"
 #include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
@@ -103,18 +104,13 @@ struct MILWeightsMetadataPass
       llvm::errs() << text;
       return;
     }
-    std::error_code error;
-    llvm::raw_fd_ostream file(output, error);
-    if (!error) {
-      file << text;
-      file.close();
-      error = file.error();
-    }
-    if (error) {
-      getOperation()->emitError("mil-weights-metadata: cannot write '")
-          << output << "': " << error.message();
+    constexpr const char *what = "mil-weights-metadata: cannot write";
+    auto file = openPassOutput(getOperation(), what, output);
+    if (failed(file))
       return signalPassFailure();
-    }
+    (*file)->os() << text;
+    if (failed(keepPassOutput(getOperation(), what, **file)))
+      return signalPassFailure();
   }
 
   /// Writes the record of `op`, if it is a large float constant.
