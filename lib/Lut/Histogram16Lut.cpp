@@ -102,12 +102,56 @@ palettize::detail::countDistinct16(llvm::ArrayRef<uint16_t> bits,
   return distinct;
 }
 
+DistinctValues16 palettize::detail::countWeightedDistinct16(
+    llvm::ArrayRef<uint16_t> bits, ImportanceView importance,
+    FloatFormat format, const ParallelFor &parallelFor) {
+  // Sums of doubles depend on their order: the chunks are fixed by the
+  // size, and added in chunk order, whichever thread ran them.
+  const size_t chunks =
+      std::max<size_t>(1, std::min<size_t>(8, bits.size() / kParallelChunk));
+  std::vector<std::vector<double>> partial(chunks,
+                                           std::vector<double>(65536, 0));
+  std::vector<std::vector<uint8_t>> present(chunks,
+                                            std::vector<uint8_t>(65536, 0));
+  runTasks(parallelFor, chunks, [&](size_t c) {
+    const size_t begin = bits.size() * c / chunks;
+    const size_t end = bits.size() * (c + 1) / chunks;
+    std::vector<double> &weight = partial[c];
+    std::vector<uint8_t> &seen = present[c];
+    for (size_t i = begin; i < end; ++i) {
+      weight[bits[i]] += importance[i];
+      seen[bits[i]] = 1;
+    }
+  });
+  DistinctValues16 distinct;
+  for (uint32_t key = 0; key < 65536; ++key) {
+    const uint16_t pattern = keyToBits16(uint16_t(key));
+    double weight = 0;
+    bool seen = false;
+    for (size_t c = 0; c < chunks; ++c) {
+      weight += partial[c][pattern];
+      seen |= present[c][pattern] != 0;
+    }
+    if (!seen)
+      continue;
+    distinct.hasNonFinite |= isNonFinite16(pattern, format);
+    distinct.bits.push_back(pattern);
+    distinct.values.push_back(narrowToFloat(pattern, format));
+    distinct.weights.push_back(weight);
+  }
+  return distinct;
+}
+
 LutResult palettize::detail::buildHistogram16Lut(const LutConfig &config,
                                                  llvm::ArrayRef<uint16_t> bits,
-                                                 FloatFormat format) {
+                                                 FloatFormat format,
+                                                 ImportanceView importance) {
   LutResult result;
+  const bool weighted = importance && config.mode == LutMode::KMeans;
   DistinctValues16 distinct =
-      countDistinct16(bits, format, config.kmeans.parallelFor);
+      weighted ? countWeightedDistinct16(bits, importance, format,
+                                         config.kmeans.parallelFor)
+               : countDistinct16(bits, format, config.kmeans.parallelFor);
   result.distinctCount = distinct.values.size();
   if (distinct.hasNonFinite) {
     result.status = LutStatus::NonFiniteValues;
@@ -130,8 +174,11 @@ LutResult palettize::detail::buildHistogram16Lut(const LutConfig &config,
     break;
   case LutMode::KMeans:
     result.layout.indexBitWidth = config.nbits;
-    entries = clusterExactly(values, weights, config.nbits, format,
-                             config.kmeans.parallelFor);
+    entries = weighted
+                  ? clusterPositiveWeights(values, weights, config.nbits,
+                                           format, config.kmeans.parallelFor)
+                  : clusterExactly(values, weights, config.nbits, format,
+                                   config.kmeans.parallelFor);
     break;
   case LutMode::Uniform:
     llvm_unreachable("uniform is handled per element");

@@ -75,7 +75,8 @@ void palettize::detail::assignByThresholds(
 void palettize::reassignToNearest(const TensorView &tensor,
                                   const LutLayout &layout,
                                   llvm::ArrayRef<float> entries,
-                                  llvm::MutableArrayRef<uint8_t> indices) {
+                                  llvm::MutableArrayRef<uint8_t> indices,
+                                  ImportanceView importance) {
   assert(int64_t(indices.size()) == layout.getIndexCount() &&
          int64_t(entries.size()) == layout.getLutElementCount() &&
          "indices and entries must match the layout");
@@ -88,7 +89,7 @@ void palettize::reassignToNearest(const TensorView &tensor,
     size_t &count = used[size_t(group)];
     count = std::max(count, size_t(indices[i]) + 1);
   });
-  std::vector<double> point(d);
+  std::vector<double> point(d), weights(d);
   layout.forEachIndex([&](int64_t i, int64_t group, int64_t offset) {
     const float *palette = entries.data() + size_t(group) * paletteSize * d;
     if (d == 1) {
@@ -101,6 +102,13 @@ void palettize::reassignToNearest(const TensorView &tensor,
     for (size_t t = 0; t < d; ++t)
       point[t] = readFloat(tensor.data, tensor.format,
                            offset + int64_t(t) * vectorStride);
+    if (importance) {
+      for (size_t t = 0; t < d; ++t)
+        weights[t] = importance[size_t(offset + int64_t(t) * vectorStride)];
+      indices[i] = uint8_t(findNearestWeightedRow(
+          point.data(), weights.data(), palette, used[size_t(group)], d));
+      return;
+    }
     indices[i] =
         uint8_t(findNearestRow(point.data(), palette, used[size_t(group)], d));
   });

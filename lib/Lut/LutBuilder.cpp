@@ -243,7 +243,8 @@ bool allFinite(llvm::ArrayRef<float> values) {
 
 /// Builds one scalar palette for f32 values.
 LutResult buildScalarLut32(const LutConfig &config,
-                           llvm::ArrayRef<float> values) {
+                           llvm::ArrayRef<float> values,
+                           ImportanceView importance) {
   if (config.mode == LutMode::Custom)
     return failedLut(LutStatus::UnsupportedMode);
   if (config.mode != LutMode::Unique && !isSupportedIndexBitWidth(config.nbits))
@@ -254,6 +255,8 @@ LutResult buildScalarLut32(const LutConfig &config,
     return failedLut(LutStatus::NonFiniteValues);
   if (config.mode == LutMode::Unique)
     return buildUnique32(values);
+  if (importance && !isUniformImportance(importance, values.size()))
+    return buildWeightedSortedF32Lut(config, values, importance);
   // Small tensors are sorted (exact whenever their distinct values allow).
   // Large ones go through the histogram when it pays: up to 64 clusters,
   // and for tensors whose sort would dominate; with 256 clusters on a
@@ -269,8 +272,8 @@ LutResult buildScalarLut32(const LutConfig &config,
 
 /// Builds one scalar palette for f16 or bf16 values.
 LutResult buildScalarLut16(const LutConfig &config,
-                           llvm::ArrayRef<uint16_t> values,
-                           FloatFormat format) {
+                           llvm::ArrayRef<uint16_t> values, FloatFormat format,
+                           ImportanceView importance) {
   assert(format != FloatFormat::F32 && "16-bit formats only");
   if (config.mode == LutMode::Custom)
     return failedLut(LutStatus::UnsupportedMode);
@@ -278,21 +281,27 @@ LutResult buildScalarLut16(const LutConfig &config,
     return failedLut(LutStatus::UnsupportedBitWidth);
   if (config.mode == LutMode::Uniform)
     return buildUniform16(config.nbits, values, format);
-  return buildHistogram16Lut(config, values, format);
+  if (importance && isUniformImportance(importance, values.size()))
+    importance = {};
+  return buildHistogram16Lut(config, values, format, importance);
 }
 
 } // namespace
 
 LutResult palettize::detail::buildScalarLut(const LutConfig &config,
                                             const void *data, size_t count,
-                                            FloatFormat format) {
+                                            FloatFormat format,
+                                            ImportanceView importance) {
+  if (config.mode != LutMode::KMeans)
+    importance = {};
   if (format == FloatFormat::F32)
     return buildScalarLut32(
-        config, llvm::ArrayRef<float>(static_cast<const float *>(data), count));
+        config, llvm::ArrayRef<float>(static_cast<const float *>(data), count),
+        importance);
   return buildScalarLut16(
       config,
       llvm::ArrayRef<uint16_t>(static_cast<const uint16_t *>(data), count),
-      format);
+      format, importance);
 }
 
 size_t TensorView::getElementCount() const {
@@ -327,7 +336,7 @@ namespace {
 /// palettized alone, then the palettes are padded to the widest and the
 /// indices scattered back into the index grid.
 LutResult buildGroupedLut(const LutConfig &config, const TensorView &tensor,
-                          const Tiling &tiling) {
+                          const Tiling &tiling, ImportanceView importance) {
   const int64_t groupSize = tiling.groupSize, vectorSize = tiling.vectorSize;
   const FloatFormat format = tensor.format;
   // Plain variables: lambdas below capture them.
@@ -342,14 +351,22 @@ LutResult buildGroupedLut(const LutConfig &config, const TensorView &tensor,
   groupConfig.kmeans.parallelFor = nullptr; // the groups are the tasks
   runTasks(config.kmeans.parallelFor, groups, [&](size_t group) {
     std::vector<char> gathered = gatherGroup(tensor, tiling, group);
+    std::vector<char> groupImportance;
+    if (importance)
+      groupImportance = gatherGroup(
+          TensorView(importance.data, importance.format, tensor.shape), tiling,
+          group);
+    const ImportanceView weights =
+        importance ? ImportanceView(groupImportance.data(), importance.format)
+                   : ImportanceView();
     if (vectorSize > 1) {
       const int64_t groupShape[] = {outer, groupSize, inner};
       results[group] = detail::buildVectorLut(
           groupConfig, TensorView(gathered.data(), format, groupShape),
-          /*axis=*/1, vectorSize);
+          /*axis=*/1, vectorSize, weights);
     } else {
       results[group] = detail::buildScalarLut(groupConfig, gathered.data(),
-                                              groupElements, format);
+                                              groupElements, format, weights);
     }
   });
 
@@ -388,7 +405,7 @@ LutResult buildGroupedLut(const LutConfig &config, const TensorView &tensor,
 } // namespace
 
 LutResult palettize::buildLut(const LutConfig &config, const TensorView &tensor,
-                              const Tiling &tiling) {
+                              const Tiling &tiling, ImportanceView importance) {
   assert(((tiling.groupSize == 0 && tiling.vectorSize == 1) ||
           (tiling.axis < tensor.shape.size() && tiling.vectorSize > 0 &&
            tensor.shape[tiling.axis] % tiling.vectorSize == 0 &&
@@ -397,16 +414,21 @@ LutResult palettize::buildLut(const LutConfig &config, const TensorView &tensor,
              tiling.groupSize % tiling.vectorSize == 0)))) &&
          "groups must tile the axis, and vectors the groups");
   LutResult result;
-  if (config.mode == LutMode::Custom)
+  if (config.mode != LutMode::KMeans)
+    importance = {};
+  if (importance && findInvalidImportance(importance, tensor.getElementCount()))
+    result.status = LutStatus::InvalidImportance;
+  else if (config.mode == LutMode::Custom)
     result.status = LutStatus::UnsupportedMode;
   else if (tiling.groupSize > 0)
-    result = buildGroupedLut(config, tensor, tiling);
+    result = buildGroupedLut(config, tensor, tiling, importance);
   else if (tiling.vectorSize > 1)
-    result =
-        detail::buildVectorLut(config, tensor, tiling.axis, tiling.vectorSize);
+    result = detail::buildVectorLut(config, tensor, tiling.axis,
+                                    tiling.vectorSize, importance);
   else
-    result = detail::buildScalarLut(config, tensor.data,
-                                    tensor.getElementCount(), tensor.format);
+    result =
+        detail::buildScalarLut(config, tensor.data, tensor.getElementCount(),
+                               tensor.format, importance);
   if (result.succeeded())
     result.layout =
         LutLayout::get(tensor.shape, tiling, result.getIndexBitWidth());

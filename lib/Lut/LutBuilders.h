@@ -8,7 +8,8 @@
 //   Histogram16Lut.cpp    f16/bf16 kmeans and unique: a histogram of patterns
 //   SortedF32Lut.cpp      f32 kmeans on sorted distinct values
 //   HistogramF32Lut.cpp   f32 kmeans on a histogram of the top 16 key bits
-//   VectorLut.cpp         vector kmeans and unique
+//   VectorLut.cpp         vector kmeans and unique (weighted too)
+//   Importance.cpp        checks of importances, weighted clustering
 //   IndexAssignment.cpp   nearest-entry assignment
 //   BitWidthErrors.cpp    the error of every width, sharing the histogram
 //
@@ -32,14 +33,18 @@ namespace palettize::detail {
 // The builders
 //===----------------------------------------------------------------------===//
 
-/// One scalar palette for `count` elements of `format` at `data`.
+/// One scalar palette for `count` elements of `format` at `data`; kmeans
+/// weighted by `importance` (valid) when given and not uniform.
 LutResult buildScalarLut(const LutConfig &config, const void *data,
-                         size_t count, FloatFormat format);
+                         size_t count, FloatFormat format,
+                         ImportanceView importance = {});
 
 /// One vector palette for the vectors of `vectorSize` consecutive elements
-/// along `axis` of `tensor` (VectorLut.cpp).
+/// along `axis` of `tensor`, kmeans weighted per coordinate by `importance`
+/// when given (VectorLut.cpp).
 LutResult buildVectorLut(const LutConfig &config, const TensorView &tensor,
-                         unsigned axis, int64_t vectorSize);
+                         unsigned axis, int64_t vectorSize,
+                         ImportanceView importance = {});
 
 /// The distinct values of f16/bf16 bit patterns, ascending, with their
 /// counts (Histogram16Lut.cpp).
@@ -56,11 +61,21 @@ DistinctValues16 countDistinct16(llvm::ArrayRef<uint16_t> bits,
                                  FloatFormat format,
                                  const ParallelFor &parallelFor);
 
+/// countDistinct16 with each distinct value's weight the sum of the
+/// importances of its elements (possibly 0); chunks of the sums depend on
+/// the input size only, so the result does not depend on `parallelFor`
+/// (Histogram16Lut.cpp).
+DistinctValues16 countWeightedDistinct16(llvm::ArrayRef<uint16_t> bits,
+                                         ImportanceView importance,
+                                         FloatFormat format,
+                                         const ParallelFor &parallelFor);
+
 /// kmeans or unique for f16/bf16 bit patterns (Histogram16Lut.cpp): the
-/// 65,536-bin histogram of patterns is clustered exactly.
+/// 65,536-bin histogram of patterns is clustered exactly; kmeans with
+/// `importance` weighs each pattern by its elements' summed importance.
 LutResult buildHistogram16Lut(const LutConfig &config,
-                              llvm::ArrayRef<uint16_t> bits,
-                              FloatFormat format);
+                              llvm::ArrayRef<uint16_t> bits, FloatFormat format,
+                              ImportanceView importance = {});
 
 /// kmeans for finite f32 values on their sorted distinct values
 /// (SortedF32Lut.cpp): exact when distinct values times 2^nbits is at most
@@ -68,6 +83,12 @@ LutResult buildHistogram16Lut(const LutConfig &config,
 /// neighbours, values within the fine bins around each boundary).
 LutResult buildSortedF32Lut(const LutConfig &config,
                             llvm::ArrayRef<float> values);
+
+/// buildSortedF32Lut weighted by `importance`: the distinct values weigh
+/// the sum of their importances (SortedF32Lut.cpp).
+LutResult buildWeightedSortedF32Lut(const LutConfig &config,
+                                    llvm::ArrayRef<float> values,
+                                    ImportanceView importance);
 
 /// kmeans for finite f32 values through a histogram of their top 16 key
 /// bits whose boundary buckets are expanded into exact values
@@ -95,6 +116,14 @@ std::vector<float> clusterExactly(llvm::ArrayRef<double> values,
                                   llvm::ArrayRef<double> weights,
                                   unsigned nbits, FloatFormat format,
                                   const ParallelFor &parallelFor);
+
+/// clusterExactly over the values of positive weight only (a value of
+/// weight 0 pulls nothing, and would divide 0 by 0 in a centroid); when no
+/// weight is positive, every value weighs 1 (Importance.cpp).
+std::vector<float> clusterPositiveWeights(llvm::ArrayRef<double> values,
+                                          llvm::ArrayRef<double> weights,
+                                          unsigned nbits, FloatFormat format,
+                                          const ParallelFor &parallelFor);
 
 /// The rule that merges adjacent units (values, or bins of values) into
 /// bins, for the k-means levels that work on bins: a new bin starts once

@@ -53,9 +53,31 @@ ReconstructionError palettize::measureError(llvm::ArrayRef<uint16_t> values,
       [&](size_t i) { return lut[indices[i]]; });
 }
 
-ReconstructionError
-palettize::measureError(const void *values, FloatFormat format,
-                        llvm::ArrayRef<float> reconstructed) {
+ReconstructionError palettize::measureError(const void *values,
+                                            FloatFormat format,
+                                            llvm::ArrayRef<float> reconstructed,
+                                            ImportanceView importance) {
+  double totalImportance = 0;
+  if (importance)
+    for (size_t i = 0; i < reconstructed.size(); ++i)
+      totalImportance += importance[i];
+  if (totalImportance > 0) {
+    ReconstructionError error;
+    for (size_t i = 0; i < reconstructed.size(); ++i) {
+      const double value = readFloat(values, format, int64_t(i));
+      const double difference = value - double(reconstructed[i]);
+      const double weight = importance[i];
+      error.sumSquares += weight * value * value;
+      error.sumSquaredError += weight * difference * difference;
+      error.maxAbsError = std::max(error.maxAbsError, std::fabs(difference));
+    }
+    error.meanSquaredError = error.sumSquaredError / totalImportance;
+    error.snrDb =
+        error.sumSquaredError == 0
+            ? std::numeric_limits<double>::infinity()
+            : 10 * std::log10(error.sumSquares / error.sumSquaredError);
+    return error;
+  }
   return measure(
       reconstructed.size(),
       [&](size_t i) { return double(readFloat(values, format, int64_t(i))); },

@@ -19,17 +19,25 @@
 using namespace palettize;
 using namespace palettize::detail;
 
-void palettize::detail::radixSort(std::vector<uint32_t> &keys,
-                                  std::vector<uint32_t> &scratch) {
+namespace {
+
+/// LSD radix sort of `items` by the 32-bit key `keyOf(item)` gives, in
+/// three passes of 11, 11 and 10 bits; stable. `scratch` must have the
+/// size of `items`.
+template <typename Item, typename KeyOf>
+void radixSortBy(std::vector<Item> &items, std::vector<Item> &scratch,
+                 KeyOf keyOf) {
   constexpr unsigned kShifts[3] = {0, 11, 22};
   std::array<std::array<size_t, 2048>, 3> counts{};
-  for (uint32_t key : keys)
+  for (const Item &item : items) {
+    const uint32_t key = keyOf(item);
     for (unsigned pass = 0; pass < 3; ++pass)
       ++counts[pass][(key >> kShifts[pass]) & 0x7FF];
+  }
   for (unsigned pass = 0; pass < 3; ++pass) {
     auto &bucket = counts[pass];
     // A pass whose digit is the same for every key changes nothing.
-    if (std::find(bucket.begin(), bucket.end(), keys.size()) != bucket.end())
+    if (std::find(bucket.begin(), bucket.end(), items.size()) != bucket.end())
       continue;
     size_t offset = 0;
     for (size_t &count : bucket) {
@@ -37,20 +45,29 @@ void palettize::detail::radixSort(std::vector<uint32_t> &keys,
       count = offset;
       offset += c;
     }
-    for (uint32_t key : keys)
-      scratch[bucket[(key >> kShifts[pass]) & 0x7FF]++] = key;
-    keys.swap(scratch);
+    for (const Item &item : items)
+      scratch[bucket[(keyOf(item) >> kShifts[pass]) & 0x7FF]++] = item;
+    items.swap(scratch);
   }
+}
+
+} // namespace
+
+void palettize::detail::radixSort(std::vector<uint32_t> &keys,
+                                  std::vector<uint32_t> &scratch) {
+  radixSortBy(keys, scratch, [](uint32_t key) { return key; });
 }
 
 namespace {
 
-/// Sorted distinct f32 values, as ordered keys, with their counts.
-struct Distinct32 {
+/// Sorted distinct f32 values, as ordered keys, with their weights: counts
+/// (uint32_t), or sums of importances (double).
+template <typename Weight> struct Distinct32 {
   std::vector<uint32_t> keys;
-  std::vector<uint32_t> counts;
+  std::vector<Weight> counts;
   size_t size() const { return keys.size(); }
   double value(size_t i) const { return keyToFloat(keys[i]); }
+  double weight(size_t i) const { return double(counts[i]); }
 };
 
 /// Adjacent distinct values merged into weighted bins by getBinStarts's
@@ -60,18 +77,19 @@ struct Bins {
   std::vector<double> weights, sums, squares;
 
   Bins() = default;
-  Bins(const Distinct32 &distinct, size_t elementCount, size_t binCount,
+  template <typename Weight>
+  Bins(const Distinct32<Weight> &distinct, double totalWeight, size_t binCount,
        double shift) {
     auto value = [&](size_t i) { return distinct.value(i); };
     starts = getBinStarts(
-        distinct.size(), [&](size_t i) { return double(distinct.counts[i]); },
-        value, value, double(elementCount), binCount);
+        distinct.size(), [&](size_t i) { return distinct.weight(i); }, value,
+        value, totalWeight, binCount);
     for (size_t b = 0; b < starts.size(); ++b) {
       const size_t end =
           b + 1 < starts.size() ? starts[b + 1] : distinct.size();
       double w = 0, s = 0, q = 0;
       for (size_t i = starts[b]; i < end; ++i) {
-        const double x = distinct.value(i) - shift, count = distinct.counts[i];
+        const double x = distinct.value(i) - shift, count = distinct.weight(i);
         w += count;
         s += count * x;
         q += count * x * x;
@@ -86,7 +104,8 @@ struct Bins {
 
   /// Returns coarser bins made of runs of these, by the same rule for
   /// `binCount` bins (so gaps between bins count towards the span).
-  Bins merged(const Distinct32 &distinct, size_t elementCount,
+  template <typename Weight>
+  Bins merged(const Distinct32<Weight> &distinct, double totalWeight,
               size_t binCount) const {
     auto last = [&](size_t b) {
       return (b + 1 < size() ? starts[b + 1] : distinct.size()) - 1;
@@ -94,7 +113,7 @@ struct Bins {
     const std::vector<size_t> firstBins = getBinStarts(
         size(), [&](size_t b) { return weights[b]; },
         [&](size_t b) { return distinct.value(starts[b]); },
-        [&](size_t b) { return distinct.value(last(b)); }, double(elementCount),
+        [&](size_t b) { return distinct.value(last(b)); }, totalWeight,
         binCount);
     Bins result;
     for (size_t g = 0; g < firstBins.size(); ++g) {
@@ -120,15 +139,18 @@ struct Bins {
   }
 };
 
-std::vector<float> clusterF32(const Distinct32 &distinct, size_t elementCount,
-                              unsigned nbits, const KMeansOptions &options) {
+/// Clusters the distinct values (positive weights summing to totalWeight).
+template <typename Weight>
+std::vector<float> clusterF32(const Distinct32<Weight> &distinct,
+                              double totalWeight, unsigned nbits,
+                              const KMeansOptions &options) {
   const size_t m = distinct.size();
   const size_t k = std::min(m, size_t(1) << nbits);
   auto clusterAll = [&] {
     std::vector<double> values(m), weights(m);
     for (size_t i = 0; i < m; ++i) {
       values[i] = distinct.value(i);
-      weights[i] = distinct.counts[i];
+      weights[i] = distinct.weight(i);
     }
     return clusterExactly(values, weights, nbits, FloatFormat::F32,
                           options.parallelFor);
@@ -146,8 +168,8 @@ std::vector<float> clusterF32(const Distinct32 &distinct, size_t elementCount,
   // are runs of 16 fine bins.
   const double shift = distinct.value(m / 2);
   const size_t coarseCount = std::max(options.binCount, 16 * k);
-  Bins fine(distinct, elementCount, coarseCount * 16, shift);
-  Bins coarse = fine.merged(distinct, elementCount, coarseCount);
+  Bins fine(distinct, totalWeight, coarseCount * 16, shift);
+  Bins coarse = fine.merged(distinct, totalWeight, coarseCount);
   if (coarse.size() <= 2 * k || fine.size() <= 2 * k)
     return clusterAll();
 
@@ -170,7 +192,7 @@ std::vector<float> clusterF32(const Distinct32 &distinct, size_t elementCount,
       fineStarts, options.maxRefinementRounds);
 
   auto distinctAt = [&](size_t i) {
-    const double x = distinct.value(i) - shift, count = distinct.counts[i];
+    const double x = distinct.value(i) - shift, count = distinct.weight(i);
     return UnitSums{count, count * x, count * x * x};
   };
   std::vector<size_t> starts(k, 0);
@@ -203,9 +225,33 @@ std::vector<float> clusterF32(const Distinct32 &distinct, size_t elementCount,
   std::vector<float> entries;
   for (double centroid : computeCentroids(
            m, [&](size_t i) { return distinct.value(i); },
-           [&](size_t i) { return double(distinct.counts[i]); }, starts))
+           [&](size_t i) { return distinct.weight(i); }, starts))
     entries.push_back(float(centroid));
   return entries;
+}
+
+/// Gives every value of `values` (whose sorted distinct keys are `keys`)
+/// the index of its nearest entry of the ascending `entries`, and stores
+/// the padded LUT in `result`.
+void assignThroughKeys(llvm::ArrayRef<float> values,
+                       llvm::ArrayRef<uint32_t> keys,
+                       std::vector<float> entries, LutResult &result) {
+  const size_t m = keys.size();
+  std::vector<uint8_t> assignment = detail::assignDistinct(
+      m, [&](size_t i) { return keyToFloat(keys[i]); }, entries);
+  std::vector<uint64_t> thresholds(m ? assignment[0] : 0, 0);
+  for (size_t i = 1; i < m; ++i)
+    for (unsigned c = assignment[i - 1]; c < assignment[i]; ++c)
+      thresholds.push_back(keys[i]);
+  // assignDistinct never decreases, so there is one threshold per entry
+  // after the first, at most.
+  assert(thresholds.size() < std::max<size_t>(entries.size(), 1) &&
+         "decreasing assignment");
+  // Entries no value maps to (equal rounded centroids) sort after all keys.
+  while (thresholds.size() + 1 < entries.size())
+    thresholds.push_back(detail::kNeverKey);
+  detail::assignByThresholds(values, thresholds, result.indices);
+  result.entries = padLut(std::move(entries), result.layout.indexBitWidth);
 }
 
 } // namespace
@@ -218,7 +264,7 @@ LutResult palettize::detail::buildSortedF32Lut(const LutConfig &config,
 
   // Sort ordered keys; -0 and +0 stay distinct, so a value set that fits
   // the palette reconstructs bit for bit.
-  Distinct32 distinct;
+  Distinct32<uint32_t> distinct;
   std::vector<uint32_t> &keys = distinct.keys;
   keys.resize(n);
   for (size_t i = 0; i < n; ++i)
@@ -245,21 +291,52 @@ LutResult palettize::detail::buildSortedF32Lut(const LutConfig &config,
   result.distinctCount = m;
 
   std::vector<float> entries =
-      clusterF32(distinct, n, config.nbits, config.kmeans);
-  std::vector<uint8_t> assignment = detail::assignDistinct(
-      m, [&](size_t i) { return distinct.value(i); }, entries);
-  std::vector<uint64_t> thresholds(m ? assignment[0] : 0, 0);
-  for (size_t i = 1; i < m; ++i)
-    for (unsigned c = assignment[i - 1]; c < assignment[i]; ++c)
-      thresholds.push_back(keys[i]);
-  // assignDistinct never decreases, so there is one threshold per entry
-  // after the first, at most.
-  assert(thresholds.size() < std::max<size_t>(entries.size(), 1) &&
-         "decreasing assignment");
-  // Entries no value maps to (equal rounded centroids) sort after all keys.
-  while (thresholds.size() + 1 < entries.size())
-    thresholds.push_back(detail::kNeverKey);
-  detail::assignByThresholds(values, thresholds, result.indices);
-  result.entries = padLut(std::move(entries), result.layout.indexBitWidth);
+      clusterF32(distinct, double(n), config.nbits, config.kmeans);
+  assignThroughKeys(values, keys, entries, result);
+  return result;
+}
+
+LutResult
+palettize::detail::buildWeightedSortedF32Lut(const LutConfig &config,
+                                             llvm::ArrayRef<float> values,
+                                             ImportanceView importance) {
+  LutResult result;
+  result.layout.indexBitWidth = config.nbits;
+  const size_t n = values.size();
+  // Each element as its ordered key (high half) and importance (low half,
+  // as f32 bits: exact for every importance format), sorted by key; the
+  // sort is stable, so the sums below run in element order.
+  std::vector<uint64_t> items(n), scratch(n);
+  for (size_t i = 0; i < n; ++i)
+    items[i] = uint64_t(orderedKey32(floatToBits(values[i]))) << 32 |
+               floatToBits(float(importance[i]));
+  radixSortBy(items, scratch,
+              [](uint64_t item) { return uint32_t(item >> 32); });
+  std::vector<uint64_t>().swap(scratch);
+
+  // Every distinct key, for the assignment; those of positive weight, with
+  // their summed importance, for the clustering.
+  std::vector<uint32_t> keys;
+  Distinct32<double> weighted;
+  double totalWeight = 0;
+  for (size_t i = 0; i < n;) {
+    const uint32_t key = uint32_t(items[i] >> 32);
+    double weight = 0;
+    for (; i < n && uint32_t(items[i] >> 32) == key; ++i)
+      weight += double(bitsToFloat(uint32_t(items[i])));
+    keys.push_back(key);
+    if (weight > 0) {
+      weighted.keys.push_back(key);
+      weighted.counts.push_back(weight);
+      totalWeight += weight;
+    }
+  }
+  std::vector<uint64_t>().swap(items);
+  if (weighted.size() == 0) // no weight anywhere: every LUT is as good
+    return buildSortedF32Lut(config, values);
+  result.distinctCount = keys.size();
+  std::vector<float> entries =
+      clusterF32(weighted, totalWeight, config.nbits, config.kmeans);
+  assignThroughKeys(values, keys, entries, result);
   return result;
 }

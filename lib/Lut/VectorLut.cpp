@@ -42,10 +42,16 @@ struct DistinctVectors {
   size_t dimension = 0;
   std::vector<double> values;
   std::vector<double> weights;
+  /// With importance: per distinct vector, the summed importance of each
+  /// of its d coordinates (row-major); empty otherwise.
+  std::vector<double> coordinateWeights;
   /// For each input vector, the index of its distinct vector.
   std::vector<uint32_t> ofInput;
   size_t size() const { return weights.size(); }
   const double *at(size_t i) const { return values.data() + i * dimension; }
+  const double *weightsAt(size_t i) const {
+    return coordinateWeights.data() + i * dimension;
+  }
 };
 
 double squaredDistance(const double *a, const double *b, size_t d) {
@@ -55,10 +61,25 @@ double squaredDistance(const double *a, const double *b, size_t d) {
   return total;
 }
 
+/// Sum over t of weights[t] * (a[t] - b[t])^2.
+double weightedSquaredDistance(const double *a, const double *b,
+                               const double *weights, size_t d) {
+  double total = 0;
+  for (size_t t = 0; t < d; ++t)
+    total += weights[t] * (a[t] - b[t]) * (a[t] - b[t]);
+  return total;
+}
+
 /// Greedy k-means++ seeding (scikit-learn's: 2 + ln k candidates per centre,
-/// keeping the one that lowers the potential most), weighted by multiplicity.
-std::vector<double> seedCentres(const DistinctVectors &points, size_t k,
-                                Random &random) {
+/// keeping the one that lowers the potential most): the first centre drawn
+/// by `mass`, each next one by `cost` to the nearest centre so far, where
+/// cost(i, centre) is point i's weighted squared distance to a centre
+/// (multiplicity times the squared distance, or the importance-weighted
+/// distance).
+template <typename Cost>
+std::vector<double> seedCentres(const DistinctVectors &points,
+                                llvm::ArrayRef<double> mass, size_t k,
+                                Random &random, Cost cost) {
   const size_t m = points.size(), d = points.dimension;
   const size_t trials = 2 + size_t(std::log(double(k)));
   std::vector<double> centres;
@@ -70,16 +91,15 @@ std::vector<double> seedCentres(const DistinctVectors &points, size_t k,
         cumulative.begin());
   };
   std::vector<double> cumulative(m);
-  std::partial_sum(points.weights.begin(), points.weights.end(),
-                   cumulative.begin());
+  std::partial_sum(mass.begin(), mass.end(), cumulative.begin());
   size_t first = std::min(pick(cumulative), m - 1);
   centres.assign(points.at(first), points.at(first) + d);
   for (size_t i = 0; i < m; ++i)
-    closest[i] = squaredDistance(points.at(i), points.at(first), d);
+    closest[i] = cost(i, points.at(first));
   while (centres.size() / d < k) {
     double running = 0;
     for (size_t i = 0; i < m; ++i)
-      cumulative[i] = running += points.weights[i] * closest[i];
+      cumulative[i] = running += closest[i];
     if (running == 0)
       break; // every point sits on a centre
     size_t bestCandidate = 0;
@@ -88,10 +108,7 @@ std::vector<double> seedCentres(const DistinctVectors &points, size_t k,
       const size_t candidate = std::min(pick(cumulative), m - 1);
       double potential = 0;
       for (size_t i = 0; i < m; ++i)
-        potential +=
-            points.weights[i] *
-            std::min(closest[i],
-                     squaredDistance(points.at(i), points.at(candidate), d));
+        potential += std::min(closest[i], cost(i, points.at(candidate)));
       if (potential < bestPotential) {
         bestPotential = potential;
         bestCandidate = candidate;
@@ -100,11 +117,95 @@ std::vector<double> seedCentres(const DistinctVectors &points, size_t k,
     centres.insert(centres.end(), points.at(bestCandidate),
                    points.at(bestCandidate) + d);
     for (size_t i = 0; i < m; ++i)
-      closest[i] =
-          std::min(closest[i],
-                   squaredDistance(points.at(i), points.at(bestCandidate), d));
+      closest[i] = std::min(closest[i], cost(i, points.at(bestCandidate)));
   }
   return centres;
+}
+
+/// Seeds for plain k-means: mass and cost by multiplicity.
+std::vector<double> seedCentres(const DistinctVectors &points, size_t k,
+                                Random &random) {
+  const size_t d = points.dimension;
+  return seedCentres(
+      points, points.weights, k, random, [&](size_t i, const double *centre) {
+        return points.weights[i] * squaredDistance(points.at(i), centre, d);
+      });
+}
+
+/// Seeds for importance-weighted k-means: a point's mass is its summed
+/// importance, its cost the weighted distance.
+std::vector<double> seedWeightedCentres(const DistinctVectors &points, size_t k,
+                                        Random &random) {
+  const size_t m = points.size(), d = points.dimension;
+  std::vector<double> mass(m, 0);
+  for (size_t i = 0; i < m; ++i)
+    for (size_t t = 0; t < d; ++t)
+      mass[i] += points.weightsAt(i)[t];
+  return seedCentres(points, mass, k, random,
+                     [&](size_t i, const double *centre) {
+                       return weightedSquaredDistance(points.at(i), centre,
+                                                      points.weightsAt(i), d);
+                     });
+}
+
+/// Lloyd iterations for importance-weighted k-means until no point changes
+/// cluster (or 300 rounds): each point moves to the centre of least
+/// weighted distance (only when strictly less than its own, so the cost
+/// falls with every change and cannot cycle), each centre coordinate to
+/// the importance-weighted mean of its points' coordinate (kept when they
+/// weigh nothing there). Returns the weighted squared error. Each point
+/// has its own metric, so the bounds of the plain iteration do not apply:
+/// every round scans every centre.
+double weightedLloyd(const DistinctVectors &points,
+                     std::vector<double> &centres) {
+  const size_t m = points.size(), d = points.dimension;
+  const size_t k = centres.size() / d;
+  std::vector<size_t> assignment(m, 0);
+  std::vector<double> sums(k * d), weights(k * d);
+  auto assign = [&](bool first) {
+    bool changed = false;
+    for (size_t i = 0; i < m; ++i) {
+      const double *point = points.at(i), *pointWeights = points.weightsAt(i);
+      size_t best = assignment[i];
+      double bestCost =
+          first ? std::numeric_limits<double>::infinity()
+                : weightedSquaredDistance(point, centres.data() + best * d,
+                                          pointWeights, d);
+      for (size_t c = 0; c < k; ++c) {
+        const double cost = weightedSquaredDistance(
+            point, centres.data() + c * d, pointWeights, d);
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = c;
+        }
+      }
+      changed |= best != assignment[i];
+      assignment[i] = best;
+    }
+    return changed;
+  };
+  assign(/*first=*/true);
+  for (unsigned round = 0; round < 300; ++round) {
+    std::fill(sums.begin(), sums.end(), 0);
+    std::fill(weights.begin(), weights.end(), 0);
+    for (size_t i = 0; i < m; ++i)
+      for (size_t t = 0; t < d; ++t) {
+        const double weight = points.weightsAt(i)[t];
+        weights[assignment[i] * d + t] += weight;
+        sums[assignment[i] * d + t] += weight * points.at(i)[t];
+      }
+    for (size_t j = 0; j < k * d; ++j)
+      if (weights[j] > 0)
+        centres[j] = sums[j] / weights[j];
+    if (!assign(/*first=*/false))
+      break;
+  }
+  double error = 0;
+  for (size_t i = 0; i < m; ++i)
+    error += weightedSquaredDistance(points.at(i),
+                                     centres.data() + assignment[i] * d,
+                                     points.weightsAt(i), d);
+  return error;
 }
 
 /// Lloyd iterations until no point changes cluster (or 300 rounds); returns
@@ -216,7 +317,8 @@ double lloyd(const DistinctVectors &points, std::vector<double> &centres) {
 
 LutResult palettize::detail::buildVectorLut(const LutConfig &config,
                                             const TensorView &tensor,
-                                            unsigned axis, int64_t vectorSize) {
+                                            unsigned axis, int64_t vectorSize,
+                                            ImportanceView importance) {
   llvm::ArrayRef<int64_t> shape = tensor.shape;
   const FloatFormat format = tensor.format;
   assert(axis < shape.size() && vectorSize > 0 &&
@@ -237,11 +339,18 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
                 inner = split.inner;
   const int64_t blocks = channels / vectorSize;
   const size_t vectorCount = size_t(outer * blocks * inner);
+  if (config.mode != LutMode::KMeans ||
+      isUniformImportance(importance, vectorCount * d))
+    importance = {};
 
   // The vectors, in index-grid order, as raw bits for exact deduplication.
   const unsigned width = getByteWidth(format);
   const char *bytes = static_cast<const char *>(tensor.data);
-  std::vector<uint32_t> bits(vectorCount * d);
+  // With importance, a vector's key also holds its coordinates'
+  // importances: equal vectors of different importances may be best
+  // served by different rows, so only equal pairs merge.
+  const size_t keyWidth = importance ? 2 * d : d;
+  std::vector<uint32_t> bits(vectorCount * keyWidth);
   size_t v = 0;
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t b = 0; b < blocks; ++b)
@@ -258,29 +367,44 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
             result.status = LutStatus::NonFiniteValues;
             return result;
           }
-          bits[v * d + t] = orderedKey32(floatToBits(value));
+          bits[v * keyWidth + t] = orderedKey32(floatToBits(value));
+          if (importance)
+            bits[v * keyWidth + d + t] =
+                floatToBits(float(importance[element]));
         }
 
-  // Distinct vectors in lexicographic value order.
+  // Distinct vectors (with their importances) in lexicographic order.
   std::vector<uint32_t> order(vectorCount);
   std::iota(order.begin(), order.end(), 0);
-  auto key = [&](uint32_t a) { return bits.data() + size_t(a) * d; };
+  auto key = [&](uint32_t a) { return bits.data() + size_t(a) * keyWidth; };
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return std::lexicographical_compare(key(a), key(a) + d, key(b), key(b) + d);
+    return std::lexicographical_compare(key(a), key(a) + keyWidth, key(b),
+                                        key(b) + keyWidth);
   });
   DistinctVectors points;
   points.dimension = d;
   points.ofInput.resize(vectorCount);
   for (size_t r = 0; r < vectorCount; ++r) {
     const uint32_t current = order[r];
-    if (r == 0 ||
-        !std::equal(key(order[r - 1]), key(order[r - 1]) + d, key(current))) {
+    if (r == 0 || !std::equal(key(order[r - 1]), key(order[r - 1]) + keyWidth,
+                              key(current))) {
       for (size_t t = 0; t < d; ++t)
         points.values.push_back(bitsToFloat(keyToBits32(key(current)[t])));
       points.weights.push_back(0);
     }
     points.weights.back() += 1;
     points.ofInput[current] = uint32_t(points.size() - 1);
+  }
+  if (importance) {
+    // The copies of a point share its importances: it weighs their sum.
+    points.coordinateWeights.resize(points.size() * d);
+    for (size_t r = 0; r < vectorCount; ++r) {
+      const uint32_t current = order[r];
+      const size_t point = points.ofInput[current];
+      for (size_t t = 0; t < d; ++t)
+        points.coordinateWeights[point * d + t] =
+            points.weights[point] * double(bitsToFloat(key(current)[d + t]));
+    }
   }
   const size_t m = points.size();
 
@@ -307,8 +431,15 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
       double bestError = std::numeric_limits<double>::infinity();
       for (unsigned seed = 0; seed < seeds; ++seed) {
         Random random(seed);
-        std::vector<double> candidate = seedCentres(points, k, random);
-        const double error = lloyd(points, candidate);
+        std::vector<double> candidate;
+        double error;
+        if (importance) {
+          candidate = seedWeightedCentres(points, k, random);
+          error = weightedLloyd(points, candidate);
+        } else {
+          candidate = seedCentres(points, k, random);
+          error = lloyd(points, candidate);
+        }
         if (error < bestError) {
           bestError = error;
           centres = std::move(candidate);
@@ -325,7 +456,10 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
   std::vector<uint8_t> indexOfDistinct(m);
   for (size_t i = 0; i < m; ++i)
     indexOfDistinct[i] = uint8_t(
-        used == m ? i : findNearestRow(points.at(i), rows.data(), used, d));
+        used == m    ? i
+        : importance ? findNearestWeightedRow(points.at(i), points.weightsAt(i),
+                                              rows.data(), used, d)
+                     : findNearestRow(points.at(i), rows.data(), used, d));
   result.indices.resize(vectorCount);
   for (size_t i = 0; i < vectorCount; ++i)
     result.indices[i] = indexOfDistinct[points.ofInput[i]];

@@ -31,16 +31,21 @@ struct BitWidthErrors {
   std::vector<double> sumSquaredErrors;
 };
 
-/// Measures the error buildLut(config with nbits = w, tensor, tiling) leaves
-/// for each w in `widths` (supported widths, for kmeans or uniform). Equal,
-/// up to the order of summation, to measuring each result. Deterministic.
+/// Measures the error buildLut(config with nbits = w, tensor, tiling,
+/// importance) leaves for each w in `widths` (supported widths, for kmeans
+/// or uniform). Equal, up to the order of summation, to measuring each
+/// result. With `importance`, both sums are weighted by it (for uniform
+/// too, although its LUT ignores it). Deterministic.
 BitWidthErrors measureBitWidthErrors(const LutConfig &config,
                                      const TensorView &tensor,
                                      const Tiling &tiling,
-                                     llvm::ArrayRef<unsigned> widths);
+                                     llvm::ArrayRef<unsigned> widths,
+                                     ImportanceView importance = {});
 
-/// Returns the sum of (x - decoded)^2 of `lut`, built for `tensor`.
-double getSumSquaredError(const TensorView &tensor, const LutResult &lut);
+/// Returns the sum of (x - decoded)^2 of `lut`, built for `tensor`, each
+/// term weighted by `importance` when given.
+double getSumSquaredError(const TensorView &tensor, const LutResult &lut,
+                          ImportanceView importance = {});
 
 } // namespace palettize
 

@@ -38,6 +38,7 @@
 #define PALETTIZE_LUT_LUTBUILDER_H
 
 #include "palettize/Lut/FloatFormats.h"
+#include "palettize/Lut/Importance.h"
 #include "palettize/Lut/LutLayout.h"
 #include "palettize/Lut/Parallel.h"
 
@@ -73,6 +74,8 @@ enum class LutStatus {
   UnsupportedMode,
   /// A custom LUT function returned a LUT checkCustomLut rejects.
   InvalidCustomLut,
+  /// An importance is negative, NaN or infinite.
+  InvalidImportance,
 };
 
 /// Tuning of the f32 k-means path; the defaults meet the 0.1% bound.
@@ -160,8 +163,19 @@ struct LutResult {
 /// The axis size must be a multiple of the group size, and the group size
 /// of the vector size. Groups are independent and run through
 /// config.kmeans.parallelFor when it is set. Deterministic.
+///
+/// With `importance` (one per element of `tensor`, in its order), kmeans
+/// minimises sum_i imp_i * (w_i - lut[idx_i])^2 with the same guarantees:
+/// scalar palettes cluster the distinct values weighted by their summed
+/// importance (exact for f16/bf16 and for f32 within the bound above; f32
+/// always takes the sorted path), vectors run weighted Lloyd with one weight
+/// per coordinate. Values of zero importance do not pull any entry; they
+/// take their nearest entry (a vector: its nearest row under the weighted
+/// distance, ties broken by the plain distance). A palette whose elements'
+/// importances are all equal (all zero included) is built as without
+/// importance, bit for bit. uniform and unique ignore importance.
 LutResult buildLut(const LutConfig &config, const TensorView &tensor,
-                   const Tiling &tiling = {});
+                   const Tiling &tiling = {}, ImportanceView importance = {});
 
 /// A row-major tensor seen around one axis: element (o, c, i) is at
 /// (o * channels + c) * inner + i.

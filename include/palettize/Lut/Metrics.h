@@ -9,6 +9,7 @@
 #define PALETTIZE_LUT_METRICS_H
 
 #include "palettize/Lut/FloatFormats.h"
+#include "palettize/Lut/Importance.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
@@ -51,8 +52,14 @@ ReconstructionError measureError(llvm::ArrayRef<uint16_t> values,
 /// Measures a reconstruction `reconstructed` (f32, one per element) of
 /// `count` values stored in `format` at `values`: any decoded form (grouped,
 /// vector, scaled).
+///
+/// With `importance` whose sum is positive, the figures are weighted:
+/// sumSquaredError = sum imp_i (x_i - x'_i)^2, sumSquares = sum imp_i x_i^2,
+/// meanSquaredError = sumSquaredError / sum imp_i, and the SNR their ratio;
+/// maxAbsError stays the largest error of any element.
 ReconstructionError measureError(const void *values, FloatFormat format,
-                                 llvm::ArrayRef<float> reconstructed);
+                                 llvm::ArrayRef<float> reconstructed,
+                                 ImportanceView importance = {});
 
 /// Storage of a palettized tensor.
 struct CompressedSize {

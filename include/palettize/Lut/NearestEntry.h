@@ -91,6 +91,32 @@ size_t findNearestRow(const double *point, const Row *rows, size_t rowCount,
   return best;
 }
 
+/// Returns the row of `rows` nearest to `point` under the distance weighted
+/// per coordinate by `weights` (d non-negative values), ties broken by the
+/// plain distance, then the lowest index.
+template <typename Row>
+size_t findNearestWeightedRow(const double *point, const double *weights,
+                              const Row *rows, size_t rowCount, size_t d) {
+  size_t best = 0;
+  double bestWeighted = std::numeric_limits<double>::infinity();
+  double bestPlain = bestWeighted;
+  for (size_t row = 0; row < rowCount; ++row) {
+    double weighted = 0, plain = 0;
+    for (size_t t = 0; t < d; ++t) {
+      const double difference = point[t] - double(rows[row * d + t]);
+      weighted += weights[t] * difference * difference;
+      plain += difference * difference;
+    }
+    if (weighted < bestWeighted ||
+        (weighted == bestWeighted && plain < bestPlain)) {
+      bestWeighted = weighted;
+      bestPlain = plain;
+      best = row;
+    }
+  }
+  return best;
+}
+
 /// Moves each index to the nearest entry (row) of its palette, for a LUT
 /// whose entries moved a little (an 8-bit LUT's dequantized values).
 /// `indices` are those of `tensor` in `layout` (one per element, or per
@@ -98,10 +124,13 @@ size_t findNearestRow(const double *point, const Row *rows, size_t rowCount,
 /// palette is searched over the rows its indices use (a prefix, as the
 /// builders make them), so unused rows stay unused; scalar palettes must
 /// be non-decreasing over those rows, and the search starts from the
-/// current index.
+/// current index. With `importance`, vectors take the nearest row under the
+/// importance-weighted distance (findNearestWeightedRow); scalars are not
+/// affected by it.
 void reassignToNearest(const TensorView &tensor, const LutLayout &layout,
                        llvm::ArrayRef<float> entries,
-                       llvm::MutableArrayRef<uint8_t> indices);
+                       llvm::MutableArrayRef<uint8_t> indices,
+                       ImportanceView importance = {});
 
 } // namespace palettize
 
