@@ -78,6 +78,7 @@
 // HELP-NEXT: --config=
 // HELP-NEXT: --granularity=
 // HELP-NEXT: --group-size=
+// HELP-NEXT: --importance=
 // HELP-NEXT: --lut-dtype=
 // HELP-NEXT: --lut-function=
 // HELP-NEXT: --min-snr=

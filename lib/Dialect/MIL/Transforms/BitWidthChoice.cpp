@@ -57,8 +57,10 @@ BitWidthTrials palettize::evaluateBitWidths(ElementsAttr value,
     for (size_t first = 0; first < all.size() && !reached();) {
       llvm::ArrayRef<unsigned> widths =
           oneHistogram ? all : all.slice(first, 1);
-      BitWidthErrors errors =
-          measureBitWidthErrors(config, tensor, plan.tiling, widths);
+      BitWidthErrors errors = measureBitWidthErrors(
+          config, tensor, plan.tiling, widths,
+          settings.mode == LutMode::KMeans ? plan.importance
+                                           : ImportanceView());
       result.status = errors.status;
       if (errors.status != LutStatus::Success)
         return result;

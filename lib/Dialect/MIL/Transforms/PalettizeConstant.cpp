@@ -279,6 +279,30 @@ LutResult buildCustomLut(StringRef name, const TensorView &tensor,
   return lut;
 }
 
+/// Returns importances that weigh the error of per-channel-normalized
+/// values as the error of the decoded ones: element i of channel c (along
+/// `axis`) weighs imp_i * (s_c / max_c s_c)^2. Dividing by the largest
+/// scale changes no clustering and cannot overflow.
+std::vector<float> scaleImportance(ImportanceView importance,
+                                   ArrayRef<int64_t> shape, unsigned axis,
+                                   ArrayRef<float> scales) {
+  const AxisSplit split = splitAroundAxis(shape, axis);
+  double largest = 0;
+  for (float scale : scales)
+    largest = std::max(largest, double(scale));
+  std::vector<double> factors(scales.size(), 1);
+  if (largest > 0)
+    for (size_t c = 0; c < scales.size(); ++c)
+      factors[c] = (scales[c] / largest) * (scales[c] / largest);
+  std::vector<float> scaled(size_t(split.outer * split.channels * split.inner));
+  size_t i = 0;
+  for (int64_t o = 0; o < split.outer; ++o)
+    for (int64_t c = 0; c < split.channels; ++c)
+      for (int64_t j = 0; j < split.inner; ++j, ++i)
+        scaled[i] = float(importance[i] * factors[size_t(c)]);
+  return scaled;
+}
+
 } // namespace
 
 CompressedTensor palettize::compressTensor(ElementsAttr value,
@@ -301,6 +325,14 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
   // modified, so a constant left unchanged keeps its values.
   TensorView input(data.bytes.data(), plan.format, shape);
   ChannelNormalization normalization;
+  ImportanceView importance =
+      settings.mode == LutMode::KMeans ? plan.importance : ImportanceView();
+  std::vector<float> scaledImportance;
+  if (importance &&
+      findInvalidImportance(importance, size_t(value.getNumElements()))) {
+    result.lut.status = LutStatus::InvalidImportance;
+    return result;
+  }
   if (settings.perChannelScale) {
     normalization =
         normalizeChannels(input.data, shape, tiling.axis, plan.format);
@@ -310,12 +342,17 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
     }
     input.data = normalization.normalized.data();
     result.channelScales = std::move(normalization.scales);
+    if (importance) {
+      scaledImportance =
+          scaleImportance(importance, shape, tiling.axis, result.channelScales);
+      importance = ImportanceView(scaledImportance.data());
+    }
   }
   if (settings.mode == LutMode::Custom)
     result.lut =
         buildCustomLut(settings.lutFunction, input, result.customError);
   else
-    result.lut = buildLut(config, input, tiling);
+    result.lut = buildLut(config, input, tiling, importance);
   if (result.lut.status != LutStatus::Success)
     return result;
   const LutLayout &layout = result.lut.layout;
@@ -330,10 +367,12 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
                                         isSigned, plan.format);
     // The entries moved by up to half a step: move each element (vector)
     // to its nearest dequantized entry (row).
-    reassignToNearest(input, layout, result.lut.entries, result.lut.indices);
+    reassignToNearest(input, layout, result.lut.entries, result.lut.indices,
+                      importance);
   }
   // The normalized copy is no longer needed.
   std::vector<char>().swap(normalization.normalized);
+  std::vector<float>().swap(scaledImportance);
   const unsigned nbits = result.lut.getIndexBitWidth();
   const uint64_t bytes =
       getPackedIndicesByteCount(result.lut.indices.size(), nbits);
@@ -364,8 +403,11 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
                                 /*offset=*/nullptr, plan.format, scaled.data());
       decoded = decodeFloats(scaled.data(), count, plan.format);
     }
-    result.reconstruction =
-        measureError(data.bytes.data(), plan.format, decoded);
+    // Weighted by the importances as given: the error of the decoded
+    // values.
+    result.reconstruction = measureError(
+        data.bytes.data(), plan.format, decoded,
+        settings.mode == LutMode::KMeans ? plan.importance : ImportanceView());
   }
   // The unpacked indices are no longer needed; free them early.
   std::vector<uint8_t>().swap(result.lut.indices);

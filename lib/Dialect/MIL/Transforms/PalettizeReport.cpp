@@ -114,12 +114,14 @@ std::string palettize::formatStatisticsLine(const ConstantRecord &record) {
     form += llvm::formatv(", scales along axis {0}", *record.channelAxis);
   if (!record.chosenBy.empty())
     form = " (auto, by " + record.chosenBy + ")" + form;
-  return llvm::formatv("  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, MSE "
-                       "{6:E2}, max error {7:E2}, SNR {8} dB",
+  return llvm::formatv("  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, {6}MSE "
+                       "{7:E2}, max error {8:E2}, SNR {9} dB",
                        record.name.value_or("(unnamed)"), formatShape(record),
                        record.nbits, form, record.bytesBefore,
-                       record.bytesAfter, record.error.meanSquaredError,
-                       record.error.maxAbsError, formatDb(record.error.snrDb));
+                       record.bytesAfter,
+                       record.importance ? "importance-weighted " : "",
+                       record.error.meanSquaredError, record.error.maxAbsError,
+                       formatDb(record.error.snrDb));
 }
 
 std::string palettize::formatTotalsLine(const ReportTotals &totals) {
@@ -186,6 +188,10 @@ void palettize::writeJsonReport(
           json.attribute("lut_type", getLutTypeName(record));
           json.attribute("bytes_before", int64_t(record.bytesBefore));
           json.attribute("bytes_after", int64_t(record.bytesAfter));
+          if (record.importance)
+            json.attribute("importance", *record.importance);
+          else
+            json.attribute("importance", nullptr);
           json.attribute("mse", record.error.meanSquaredError);
           json.attribute("max_abs_error", record.error.maxAbsError);
           writeNumber(json, "snr_db", record.error.snrDb);
@@ -389,10 +395,11 @@ void palettize::writeHtmlReport(llvm::raw_ostream &os, llvm::StringRef settings,
       continue;
     }
     os << llvm::formatv("<td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td>"
-                        "<td>{4:E2}</td><td>{5:E2}</td><td>{6}</td></tr>\n",
+                        "<td>{4:E2}</td><td>{5:E2}</td><td>{6}{7}</td></tr>\n",
                         record.nbits, record.lutCount, record.bytesBefore,
                         record.bytesAfter, record.error.meanSquaredError,
-                        record.error.maxAbsError, formatDb(record.error.snrDb));
+                        record.error.maxAbsError, formatDb(record.error.snrDb),
+                        record.importance ? " (weighted)" : "");
   }
   os << "</table>\n</body>\n</html>\n";
 }

@@ -69,6 +69,8 @@ struct ConstantRecord {
   std::optional<int64_t> channelAxis;
   uint64_t bytesBefore = 0, bytesAfter = 0;
   ReconstructionError error;
+  /// The importance tensor the LUT and `error` are weighted by, if any.
+  std::optional<std::string> importance;
 
   // nbits=auto:
   /// What chose the width: "min_snr" or "bits_per_weight"; empty when the

@@ -16,6 +16,7 @@
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
 #include "palettize/Dialect/MIL/Transforms/Transforms.h"
 #include "palettize/Lut/BitAllocation.h"
+#include "palettize/Support/Safetensors.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -25,8 +26,10 @@
 #include "mlir/Rewrite/PatternApplicator.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InterleavedRange.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
@@ -85,7 +88,9 @@ struct PalettizeWeightsPass
     records.clear();
     recordOps.clear();
     config.reset();
-    if (failed(readSettings()))
+    importanceFile.reset();
+    constantNames.clear();
+    if (failed(readSettings()) || failed(openImportance()))
       return signalPassFailure();
     // The report's file is opened before any change, so that a path that
     // cannot be written fails the pass with the IR untouched.
@@ -117,6 +122,7 @@ struct PalettizeWeightsPass
     FailureOr<std::vector<Candidate>> candidates = collectCandidates();
     if (failed(candidates))
       return signalPassFailure();
+    warnUnusedImportance();
     std::optional<ProgressReporter> reporter;
     if (showProgress) {
       uint64_t parameters = 0;
@@ -341,6 +347,110 @@ private:
     return success();
   }
 
+  /// Maps the importance file, if one is given.
+  LogicalResult openImportance() {
+    if (importance.empty())
+      return success();
+    if (!config && commandLineSettings.mode != LutMode::KMeans)
+      return getOperation()->emitError("palettize-weights: ")
+             << "importance=" << importance << " weighs k-means only; mode="
+             << getModeName(commandLineSettings.mode)
+             << " does not use importances";
+    llvm::Expected<SafetensorsFile> file = SafetensorsFile::open(importance);
+    if (!file)
+      return getOperation()->emitError("palettize-weights: ")
+             << "cannot use the importance file "
+             << llvm::toString(file.takeError()); // starts with the path
+    importanceFile = std::make_shared<const SafetensorsFile>(std::move(*file));
+    return success();
+  }
+
+  /// Gives the plan of `op` (value `value`, report record `record`) its
+  /// importances from the importance file, or fails with an error at the
+  /// constant when they are unusable. A constant without any is palettized
+  /// unweighted, with a remark.
+  LogicalResult attachImportance(Operation *op, ElementsAttr value,
+                                 PalettizePlan &plan, size_t record) {
+    if (!importanceFile || plan.settings.mode != LutMode::KMeans)
+      return success();
+    const StringRef path = importanceFile->getPath();
+    std::optional<std::string> name = getConstantName(op);
+    const SafetensorsTensor *tensor =
+        name ? importanceFile->lookup(*name) : nullptr;
+    if (!tensor) {
+      InFlightDiagnostic remark = op->emitRemark("palettize-weights: ");
+      if (name)
+        remark << "no importance tensor '" << *name << "' in '" << path
+               << "'; constant palettized unweighted";
+      else
+        remark << "an unnamed constant has no importance in '" << path
+               << "'; palettized unweighted";
+      return success();
+    }
+    auto fail = [&]() {
+      InFlightDiagnostic error = op->emitError("palettize-weights: ");
+      error << "importance tensor '" << tensor->name << "' in '" << path << "'";
+      return error;
+    };
+    ArrayRef<int64_t> shape = value.getShapedType().getShape();
+    if (ArrayRef<int64_t>(tensor->shape) != shape)
+      return fail() << " has shape [" << llvm::interleaved(tensor->shape)
+                    << "], but the constant has shape ["
+                    << llvm::interleaved(shape) << "]";
+    const FloatFormat format =
+        tensor->dtype == SafetensorsDType::F32   ? FloatFormat::F32
+        : tensor->dtype == SafetensorsDType::F16 ? FloatFormat::F16
+                                                 : FloatFormat::BF16;
+    const ImportanceView view(tensor->bytes.data(), format);
+    const size_t count = size_t(value.getNumElements());
+    if (std::optional<size_t> bad = findInvalidImportance(view, count)) {
+      // The element's position, row-major.
+      SmallVector<int64_t> position(shape.size());
+      uint64_t rest = *bad;
+      for (size_t d = shape.size(); d-- > 0;) {
+        position[d] = int64_t(rest % uint64_t(shape[d]));
+        rest /= uint64_t(shape[d]);
+      }
+      return fail() << ": element [" << llvm::interleaved(position) << "] is "
+                    << formatNumber(view[*bad])
+                    << "; importances must be finite and non-negative";
+    }
+    if (isUniformImportance(view, count) && count > 0 && view[0] == 0) {
+      op->emitWarning("palettize-weights: ")
+          << "importance tensor '" << tensor->name << "' in '" << path
+          << "' is zero everywhere; constant palettized unweighted";
+      return success();
+    }
+    plan.importance = view;
+    records[record].importance = tensor->name;
+    return success();
+  }
+
+  /// Warns once about importance tensors that name no constant (a naming
+  /// mismatch would otherwise go unnoticed).
+  void warnUnusedImportance() {
+    if (!importanceFile)
+      return;
+    SmallVector<StringRef> unused;
+    for (const SafetensorsTensor &tensor : importanceFile->getTensors())
+      if (!constantNames.contains(tensor.name))
+        unused.push_back(tensor.name);
+    if (unused.empty())
+      return;
+    llvm::sort(unused);
+    // At the location only: the op would be printed whole.
+    InFlightDiagnostic warning =
+        mlir::emitWarning(getOperation()->getLoc(), "palettize-weights: ");
+    warning << unused.size() << " of the "
+            << importanceFile->getTensors().size()
+            << " tensors of importance=" << importanceFile->getPath()
+            << " name no constant: ";
+    const size_t shown = std::min<size_t>(unused.size(), 5);
+    warning << llvm::interleaved(ArrayRef<StringRef>(unused).take_front(shown));
+    if (shown < unused.size())
+      warning << ", ...";
+  }
+
   /// Describes a configuration entry for a diagnostic.
   static std::string describeEntry(const PalettizeEntry &entry) {
     return entry ? entry->describe() : std::string("null (left alone)");
@@ -461,6 +571,9 @@ private:
       if (!value)
         return WalkResult::advance();
       ++counts.seen;
+      if (importanceFile)
+        if (std::optional<std::string> name = getConstantName(op))
+          constantNames.insert(*name);
       FailureOr<Decision> decision = decideFor(op, value);
       if (failed(decision))
         return WalkResult::interrupt();
@@ -504,6 +617,8 @@ private:
              "decideFor already counted small and splat constants");
       if (outcome.kind != PlanOutcome::Kind::Palettize)
         return WalkResult::advance();
+      if (failed(attachImportance(op, value, outcome.plan, record)))
+        return WalkResult::interrupt();
       candidates.push_back(
           Candidate{op, value, std::move(outcome.plan), record});
       return WalkResult::advance();
@@ -557,6 +672,8 @@ private:
       llvm_unreachable("options are validated before any LUT is built");
     case LutStatus::InvalidCustomLut:
       llvm_unreachable("reported as an error before any rewrite");
+    case LutStatus::InvalidImportance:
+      llvm_unreachable("importances are checked when attached");
     }
 
     auto type = cast<RankedTensorType>(op->getResult(0).getType());
@@ -753,6 +870,11 @@ private:
   std::vector<Operation *> recordOps;
   /// How a bits-per-weight budget was spent, if one was.
   std::optional<AllocationSummary> allocation;
+  /// The importance file, mapped, while the pass runs (shared: passes are
+  /// copied when cloned, and the file is reopened by every run).
+  std::shared_ptr<const SafetensorsFile> importanceFile;
+  /// The names of the constants seen, with an importance file.
+  llvm::StringSet<> constantNames;
 };
 
 } // namespace

@@ -39,7 +39,7 @@
 // CHECK-NEXT:   "left_alone": "small",
 // CHECK-NEXT:   "reason": "at most weight-threshold=4 elements"
 // CHECK:        "name": "exact",
-// CHECK-NEXT:   "location": "{{.*}}palettize-weights-report.mlir:[[# @LINE + 40]]:12",
+// CHECK-NEXT:   "location": "{{.*}}palettize-weights-report.mlir:[[# @LINE + 41]]:12",
 // CHECK:        "palettized": true,
 // CHECK-NEXT:   "mode": "unique",
 // Three distinct values: 2 bits.
@@ -54,6 +54,7 @@
 // 6 f32 values: 24 bytes; after, 2 index bytes and 4 entries of 4 bytes.
 // CHECK-NEXT:   "bytes_before": 24,
 // CHECK-NEXT:   "bytes_after": 18,
+// CHECK-NEXT:   "importance": null,
 // CHECK-NEXT:   "mse": 0,
 // CHECK-NEXT:   "max_abs_error": 0,
 // CHECK-NEXT:   "snr_db": null

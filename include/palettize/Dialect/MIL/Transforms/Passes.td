@@ -237,6 +237,31 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     On long runs `progress` reports, on stderr, the constants and parameters
     done and the elapsed time; by default only when stderr is a terminal.
 
+    **Importance** (sensitivity-weighted k-means): `importance=<file>` names
+    a safetensors file holding, for a constant named `n` (its `name`
+    attribute, else its `NameLoc`), a tensor `n` of the constant's shape of
+    non-negative importances (F32, F16 or BF16: a Fisher-information
+    estimate such as the mean squared gradient). kmeans then minimises
+    `sum_i imp_i * (w_i - lut[idx_i])^2` with the unweighted guarantees: the
+    1-D optimum stays exact for f16/bf16 (each distinct value weighs its
+    elements' summed importance) and within 0.1% for large f32, in every
+    granularity; vectors (`cluster-dim`) run weighted Lloyd with one weight
+    per coordinate. Elements of importance 0 pull no entry and take their
+    nearest one. With `per-channel-scale`, the weights also carry each
+    channel's squared scale, so the objective is the weighted error of the
+    decoded values. A tensor of equal importances builds the unweighted LUT,
+    bit for bit. The report's and `print-statistics`' MSE and SNR, and
+    `nbits=auto`'s choice, are then weighted too (MSE:
+    `sum imp e^2 / sum imp`; SNR: `sum imp w^2 / sum imp e^2`); the max
+    error stays that of any element. The file is mapped, not read into
+    memory. A constant without a tensor is palettized unweighted, with a
+    remark; a tensor of zeros leaves it unweighted with a warning; tensors
+    that name no constant get one warning. A file that cannot be read, a
+    shape that differs from the constant's, and a negative, NaN or infinite
+    importance fail the pass before any change, naming the file and the
+    tensor. `uniform`, `unique` and `custom` ignore importances;
+    `importance` with one of them (without `config`) is an error.
+
     `print-statistics=true` prints, to stderr, the counts of constants seen,
     palettized and skipped (by reason), for each palettized constant its
     shape, bits, bytes before and after, mean squared error, largest
@@ -343,7 +368,11 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     Option<"report", "report", "std::string", /*default=*/"\"\"",
            "Write what was done to each constant (settings, bytes, MSE, "
            "max error, SNR, or why it was left alone) and the totals to "
-           "this .json file, or as a self-contained page to an .html file">
+           "this .json file, or as a self-contained page to an .html file">,
+    Option<"importance", "importance", "std::string", /*default=*/"\"\"",
+           "A .safetensors file with one tensor of non-negative importances "
+           "per constant name (its shape); kmeans then minimises the "
+           "importance-weighted squared error">
   ];
   let statistics = [
     Statistic<"numConstantsSeen", "constants-seen",

@@ -45,6 +45,14 @@ struct PalettizePlan {
   /// channels per LUT group (0: one LUT for the whole tensor) and the
   /// values per LUT row (cluster-dim).
   Tiling tiling;
+  /// kmeans: one importance per element of the constant (row-major), which
+  /// the LUT's squared error is weighted by (buildLut), and its error
+  /// figures too; empty for plain k-means. It points into storage the
+  /// caller keeps alive until the constant is compressed (palettize-weights
+  /// maps its importance file). With per-channel-scale, element i of
+  /// channel c weighs imp_i * (s_c / max_c s_c)^2, which makes the objective
+  /// the weighted error of the decoded values.
+  ImportanceView importance;
 };
 
 /// Returns the value of a float constant: a `mil.const` or `arith.constant`

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks palettize-weights' JSON report against an independent computation.
 
-    check_report.py ORIGINAL PALETTIZED REPORT
+    check_report.py ORIGINAL PALETTIZED REPORT [--importance FILE]
 
 ORIGINAL and PALETTIZED are printed as check_palettized.py takes them
 (hex attributes; ORIGINAL with debug info). For every constant the report
@@ -18,6 +18,12 @@ check_palettized.py's numpy evaluator and recomputes, in float64:
 and the totals: bytes, ratio, bits per weight (8 x bytes after / elements)
 and the parameter-weighted relative error sum n * SSE / ||W||^2 / sum n
 with its SNR. Floating-point figures must agree to 1e-9 relative.
+
+With --importance (the run's safetensors file), a kmeans constant whose
+name has a tensor there that is not all zero must say so (`importance`),
+and its figures are weighted: SSE and ||W||^2 sum imp * e^2 and imp * x^2,
+the MSE is SSE / sum imp (the max error stays unweighted); every other
+record must have a null `importance`.
 
 Prints one line per constant and a count; exits 1 on any mismatch or when
 nothing was checked.
@@ -73,6 +79,10 @@ def close(actual, expected):
 
 def main():
     original_path, palettized_path, report_path = sys.argv[1:4]
+    importance = {}
+    if len(sys.argv) > 5 and sys.argv[4] == "--importance":
+        import safetensors_io  # noqa: E402
+        importance = safetensors_io.read(sys.argv[5])
     original = cp.original_constants(open(original_path).read())
     palettized = open(palettized_path).read()
     report = json.load(open(report_path))
@@ -92,14 +102,24 @@ def main():
         result = final[name]
         decoded = values[result]
         difference = x - decoded
-        sse = float(np.sum(difference * difference))
-        signal = float(np.sum(x * x))
+        weights = importance.get(name)
+        weighted_by = None
+        if (weights is not None and record["mode"] == "kmeans"
+                and np.any(weights != 0)):
+            weighted_by = name
+        if record.get("importance") != weighted_by:
+            problems.append(f"importance {record.get('importance')} != "
+                            f"{weighted_by}")
+        if weighted_by is None:
+            weights = np.ones_like(x)
+        sse = float(np.sum(weights * difference * difference))
+        signal = float(np.sum(weights * x * x))
         n = x.size
         expected = {
             "elements": n,
             "bytes_before": n * BYTES[type_name],
             "bytes_after": chain_bytes(result, own, operands),
-            "mse": sse / n,
+            "mse": sse / float(np.sum(weights)),
             "max_abs_error": float(np.max(np.abs(difference))),
             "snr_db": None if sse == 0 else 10 * math.log10(signal / sse),
         }
