@@ -97,8 +97,27 @@ const std::vector<uint16_t> &halfTensor(size_t size,
   return bits;
 }
 
+/// Importances for the weighted benchmarks: exponential, so that some
+/// elements weigh far more than others.
+const std::vector<float> &importance(size_t size) {
+  static std::map<size_t, std::vector<float>> cache;
+  auto &values = cache[size];
+  if (values.empty()) {
+    std::mt19937 rng(unsigned(size) + 7);
+    std::exponential_distribution<float> dist(1.0f);
+    values.resize(size);
+    for (float &value : values)
+      value = dist(rng);
+  }
+  return values;
+}
+
+/// Builds the LUT of one tensor of state.range(0) elements at nbits
+/// state.range(1); with `weighted`, weighted by importance(); with
+/// `vectorSize` > 1, as vectors of that many elements (shape [n / d, d]).
 void runLut(benchmark::State &state, LutMode mode, FloatFormat format,
-            Distribution distribution) {
+            Distribution distribution, bool weighted = false,
+            int64_t vectorSize = 1) {
   const size_t size = size_t(state.range(0));
   LutConfig config{mode, unsigned(state.range(1)), {}};
   const void *data =
@@ -109,7 +128,15 @@ void runLut(benchmark::State &state, LutMode mode, FloatFormat format,
   for (auto _ : state) {
     const int64_t before = currentBytes.load();
     peakBytes = before;
-    LutResult lut = buildLut(config, TensorView(data, format, {int64_t(size)}));
+    const ImportanceView weights =
+        weighted ? ImportanceView(importance(size).data()) : ImportanceView();
+    const int64_t shape[] = {int64_t(size) / vectorSize, vectorSize};
+    LutResult lut =
+        vectorSize > 1
+            ? buildLut(config, TensorView(data, format, shape),
+                       Tiling{1, 0, vectorSize}, weights)
+            : buildLut(config, TensorView(data, format, {int64_t(size)}), {},
+                       weights);
     benchmark::DoNotOptimize(lut.indices.data());
     peakExtra = std::max(peakExtra, peakBytes.load() - before);
     if (lut.status != LutStatus::Success)
@@ -132,6 +159,32 @@ void sizesAndWidths(benchmark::internal::Benchmark *benchmark) {
     runLut(state, MODE, FORMAT, DISTRIBUTION);                                 \
   }                                                                            \
   BENCHMARK(NAME)->Apply(sizesAndWidths)
+
+// Importance-weighted k-means against the plain runs above.
+void weighted_kmeans_f16_gaussian(benchmark::State &state) {
+  runLut(state, LutMode::KMeans, FloatFormat::F16, Gaussian, true);
+}
+BENCHMARK(weighted_kmeans_f16_gaussian)->Apply(sizesAndWidths);
+void weighted_kmeans_f32_gaussian(benchmark::State &state) {
+  runLut(state, LutMode::KMeans, FloatFormat::F32, Gaussian, true);
+}
+BENCHMARK(weighted_kmeans_f32_gaussian)->Apply(sizesAndWidths);
+
+// Vectors of 2 (cluster-dim=2), plain and weighted per coordinate.
+void vectorSizes(benchmark::internal::Benchmark *benchmark) {
+  for (int64_t size : {int64_t(1) << 16, int64_t(1) << 20})
+    for (int64_t nbits : {2, 4, 6})
+      benchmark->Args({size, nbits});
+  benchmark->ArgNames({"n", "nbits"})->Unit(benchmark::kMillisecond);
+}
+void kmeans_vector2_f16_gaussian(benchmark::State &state) {
+  runLut(state, LutMode::KMeans, FloatFormat::F16, Gaussian, false, 2);
+}
+BENCHMARK(kmeans_vector2_f16_gaussian)->Apply(vectorSizes);
+void weighted_kmeans_vector2_f16_gaussian(benchmark::State &state) {
+  runLut(state, LutMode::KMeans, FloatFormat::F16, Gaussian, true, 2);
+}
+BENCHMARK(weighted_kmeans_vector2_f16_gaussian)->Apply(vectorSizes);
 
 PALETTIZE_LUT_BENCHMARK(kmeans_f16_gaussian, LutMode::KMeans, FloatFormat::F16,
                         Gaussian);

@@ -13,11 +13,15 @@
 //   * the packed indices decode (decodeLut) to the same gather;
 //   * a failure has a reason the input explains;
 //   * the same result with a parallel executor that runs tasks backwards;
-//   * an 8-bit LUT of the entries dequantizes to finite values.
+//   * an 8-bit LUT of the entries dequantizes to finite values;
+//   * with importances (k-means, from the same bytes, zeros included): a
+//     negative one is reported, equal ones give the unweighted result, and
+//     a vector takes its nearest row under the weighted distance.
 //
 //===----------------------------------------------------------------------===//
 
 #include "palettize/Lut/BitPacking.h"
+#include "palettize/Lut/Importance.h"
 #include "palettize/Lut/LutBuilder.h"
 #include "palettize/Lut/LutDecode.h"
 #include "palettize/Lut/ShiftScale.h"
@@ -62,7 +66,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const unsigned kWidths[] = {1, 2, 3, 4, 6, 8};
   const unsigned nbits = kWidths[in.byte() % 6];
   const uint8_t tilingKind = in.byte() % 4;
-  const bool quantize8 = in.byte() % 2;
+  const uint8_t extras = in.byte();
+  const bool quantize8 = extras % 2;
+  // 0: no importance; 1: importances; 2: one of them negative.
+  const unsigned weighting = (extras / 2) % 3;
   const unsigned rank = 1 + in.byte() % 3;
   std::vector<int64_t> shape(rank);
   for (int64_t &dim : shape)
@@ -104,7 +111,34 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   config.kmeans.maxExactWork = 64;
   config.kmeans.minHistogramElements = 256;
   const TensorView tensor(bytes.data(), format, shape);
-  LutResult result = buildLut(config, tensor, tiling);
+  // Importances in steps of 1/16 from the value bytes (taken in another
+  // order), so that equal ones and zeros are frequent.
+  std::vector<float> importance;
+  bool uniformImportance = true;
+  if (weighting) {
+    for (size_t i = 0; i < count; ++i)
+      importance.push_back(
+          in.restSize()
+              ? float(in.rest()[(i * 7 + 3) % in.restSize()] % 64) / 16.0f
+              : 1.0f);
+    if (weighting == 2)
+      importance[count / 2] = -1.0f / 16;
+    for (float value : importance)
+      uniformImportance &= value == importance[0];
+  }
+  const ImportanceView weights =
+      weighting ? ImportanceView(importance.data()) : ImportanceView();
+  const bool weighted = weighting && mode == LutMode::KMeans;
+  LutResult result = buildLut(config, tensor, tiling, weights);
+
+  if (weighted && weighting == 2) {
+    check(result.status == LutStatus::InvalidImportance,
+          "a negative importance is not reported");
+    return 0;
+  }
+  if (weighting && (!weighted || uniformImportance))
+    check(sameResult(result, buildLut(config, tensor, tiling)),
+          "ignored or equal importances change the result");
 
   if (!result.succeeded()) {
     switch (result.status) {
@@ -158,22 +192,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check(result.entries[(group * paletteSize + row) * d + t] == 0.0f,
               "a row past the last used one is not zero");
   const int64_t stride = layout.getVectorStride();
+  // Vectors with importances take the nearest row under the weighted
+  // distance, ties broken by the plain one; scalars the plainly nearest.
+  const bool weightedDistance = weighted && !uniformImportance && d > 1;
   layout.forEachIndex([&](int64_t i, int64_t group, int64_t offset) {
     const float *rows = result.entries.data() + group * paletteSize * d;
-    auto distance = [&](int64_t row) {
+    auto distance = [&](int64_t row, bool byImportance) {
       double total = 0;
       for (int64_t t = 0; t < d; ++t) {
         const double difference =
             double(values[offset + t * stride]) - double(rows[row * d + t]);
-        total += difference * difference;
+        total +=
+            (byImportance ? double(importance[offset + t * stride]) : 1.0) *
+            difference * difference;
       }
       return total;
     };
     const int64_t chosen = result.indices[i];
     // (uniform takes the grid index, not the nearest rounded entry.)
     for (int64_t row = 0; row < used[size_t(group)] && mode != LutMode::Uniform;
-         ++row)
-      check(distance(chosen) <= distance(row), "not the nearest entry");
+         ++row) {
+      if (!weightedDistance) {
+        check(distance(chosen, false) <= distance(row, false),
+              "not the nearest entry");
+        continue;
+      }
+      const double mine = distance(chosen, true), other = distance(row, true);
+      check(mine < other || (mine == other &&
+                             distance(chosen, false) <= distance(row, false)),
+            "not the nearest row under the weighted distance");
+    }
     if (mode == LutMode::Unique)
       for (int64_t t = 0; t < d; ++t) {
         const float a = values[offset + t * stride], b = rows[chosen * d + t];
@@ -204,7 +252,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t t = tasks; t-- > 0;)
       task(t);
   };
-  check(sameResult(result, buildLut(parallel, tensor, tiling)),
+  check(sameResult(result, buildLut(parallel, tensor, tiling, weights)),
         "a parallel executor changes the result");
 
   if (quantize8) {

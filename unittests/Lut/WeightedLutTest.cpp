@@ -217,6 +217,23 @@ TEST(WeightedLut, ZeroImportanceValuesTakeTheirNearestEntry) {
   EXPECT_EQ(wide.entries, (std::vector<float>{0, 10, 0, 0}));
 }
 
+// Values of no importance get no entry of their own, even where the LUT has
+// room for them: five distinct values, four entries, three that matter.
+TEST(WeightedLut, ZeroImportanceValuesGetNoEntry) {
+  for (FloatFormat format : {FloatFormat::F32, FloatFormat::F16}) {
+    std::vector<char> data(5 * getByteWidth(format));
+    const float values[] = {0, 1, 2, 10, 20};
+    for (int i = 0; i < 5; ++i)
+      writeFloat(data.data(), format, i, values[i]);
+    std::vector<float> importance = {1, 0, 0, 1, 1};
+    LutResult lut = buildLut(kmeans(2), TensorView(data.data(), format, {5}),
+                             {}, ImportanceView(importance.data()));
+    ASSERT_TRUE(lut.succeeded());
+    EXPECT_EQ(lut.entries, (std::vector<float>{0, 10, 20, 0}));
+    EXPECT_EQ(lut.indices, (std::vector<uint8_t>{0, 0, 0, 1, 2}));
+  }
+}
+
 // Small random sets against every assignment of their values to clusters,
 // in every format; some importances are 0.
 TEST(WeightedLut, ScalarOptimumMatchesExhaustiveSearch) {
@@ -524,6 +541,21 @@ TEST(WeightedVectorLut, CentroidsArePerCoordinateWeightedMeans) {
   EXPECT_EQ(
       decodeVectors(lut, 5, 2),
       (std::vector<float>{0.5f, 3, 0.5f, 3, 100, 100, 100, 100, 100, 100}));
+}
+
+// Copies of a vector (same values, same importances) weigh together: three
+// copies of (0, 0) pull the shared centroid three times as hard as (1, 0).
+TEST(WeightedVectorLut, CopiesAddTheirImportance) {
+  std::vector<float> values = {0, 0, 0, 0, 0, 0, 1, 0, 10, 0};
+  std::vector<float> importance(10, 1.0f);
+  importance[9] = 2; // not all equal
+  TensorView tensor(values.data(), FloatFormat::F32, {5, 2});
+  LutResult lut = buildLut(kmeans(1), tensor, Tiling{1, 0, 2},
+                           ImportanceView(importance.data()));
+  ASSERT_TRUE(lut.succeeded());
+  EXPECT_EQ(decodeVectors(lut, 5, 2),
+            (std::vector<float>{0.25f, 0, 0.25f, 0, 0.25f, 0, 0.25f, 0, 10,
+                                0}));
 }
 
 // Weighted Lloyd ends at a fixed point: every row is the per-coordinate
