@@ -2,7 +2,10 @@
 //
 // k-means (or unique) over vectors of consecutive elements along one axis.
 // Cost: O(n log n) to dedupe, then O(iterations * m * k * d) for m distinct
-// vectors of d values and k clusters.
+// vectors of d values and k clusters (Hamerly's bounds skip most of it).
+// With importances, points are the distinct (vector, importances) pairs and
+// weighted Lloyd scans every centre every round: each point has a metric of
+// its own, which the bounds do not cover.
 //
 //===----------------------------------------------------------------------===//
 
