@@ -14,6 +14,7 @@
 #include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace palettize;
 using namespace palettize::detail;
@@ -102,6 +103,22 @@ palettize::detail::countDistinct16(llvm::ArrayRef<uint16_t> bits,
   return distinct;
 }
 
+namespace {
+
+/// Adds importance[i] to weights[bits[i]] for i in [begin, end), with the
+/// importances read as `Format` (a loop per format: no dispatch per
+/// element). Every weight starts at -0.0 and every importance is added as
+/// imp + 0.0 (which turns -0.0 into +0.0), so a weight's sign bit says
+/// whether any element had its pattern, without a second table.
+template <FloatFormat Format>
+void addWeights(const uint16_t *bits, const void *importance, size_t begin,
+                size_t end, double *weights) {
+  for (size_t i = begin; i < end; ++i)
+    weights[bits[i]] += double(readFloat(importance, Format, int64_t(i))) + 0.0;
+}
+
+} // namespace
+
 DistinctValues16 palettize::detail::countWeightedDistinct16(
     llvm::ArrayRef<uint16_t> bits, ImportanceView importance,
     FloatFormat format, const ParallelFor &parallelFor) {
@@ -110,17 +127,21 @@ DistinctValues16 palettize::detail::countWeightedDistinct16(
   const size_t chunks =
       std::max<size_t>(1, std::min<size_t>(8, bits.size() / kParallelChunk));
   std::vector<std::vector<double>> partial(chunks,
-                                           std::vector<double>(65536, 0));
-  std::vector<std::vector<uint8_t>> present(chunks,
-                                            std::vector<uint8_t>(65536, 0));
+                                           std::vector<double>(65536, -0.0));
   runTasks(parallelFor, chunks, [&](size_t c) {
     const size_t begin = bits.size() * c / chunks;
     const size_t end = bits.size() * (c + 1) / chunks;
-    std::vector<double> &weight = partial[c];
-    std::vector<uint8_t> &seen = present[c];
-    for (size_t i = begin; i < end; ++i) {
-      weight[bits[i]] += importance[i];
-      seen[bits[i]] = 1;
+    double *weights = partial[c].data();
+    switch (importance.format) {
+    case FloatFormat::F32:
+      return addWeights<FloatFormat::F32>(bits.data(), importance.data, begin,
+                                          end, weights);
+    case FloatFormat::F16:
+      return addWeights<FloatFormat::F16>(bits.data(), importance.data, begin,
+                                          end, weights);
+    case FloatFormat::BF16:
+      return addWeights<FloatFormat::BF16>(bits.data(), importance.data, begin,
+                                           end, weights);
     }
   });
   DistinctValues16 distinct;
@@ -130,14 +151,14 @@ DistinctValues16 palettize::detail::countWeightedDistinct16(
     bool seen = false;
     for (size_t c = 0; c < chunks; ++c) {
       weight += partial[c][pattern];
-      seen |= present[c][pattern] != 0;
+      seen |= !std::signbit(partial[c][pattern]);
     }
     if (!seen)
       continue;
     distinct.hasNonFinite |= isNonFinite16(pattern, format);
     distinct.bits.push_back(pattern);
     distinct.values.push_back(narrowToFloat(pattern, format));
-    distinct.weights.push_back(weight);
+    distinct.weights.push_back(weight + 0.0);
   }
   return distinct;
 }

@@ -33,23 +33,48 @@ struct Histogram32 {
     uint32_t minKey = ~0u, maxKey = 0;
   };
   std::vector<Bucket> buckets = std::vector<Bucket>(65536);
+  /// With importance: each bucket's summed importance (its sums are then
+  /// weighted by it too); empty otherwise, when a bucket weighs its count.
+  std::vector<double> weights;
 
-  explicit Histogram32(llvm::ArrayRef<float> values) {
+  explicit Histogram32(llvm::ArrayRef<float> values,
+                       ImportanceView importance = {}) {
     // Count by the raw top 16 bits, with the range of the low 16 bits: no
     // key transform per element. Each bucket then moves to its key's place.
     std::vector<Bucket> raw(65536);
-    for (float value : values) {
-      const uint32_t bits = floatToBits(value);
-      Bucket &bucket = raw[bits >> 16];
-      const uint32_t low = bits & 0xFFFF;
-      // Same sign and exponent: the difference is exact in float.
-      const double offset = value - bitsToFloat(bits & 0xFFFF0000u);
-      ++bucket.count;
-      bucket.sum += offset;
-      bucket.square += offset * offset;
-      bucket.minKey = std::min(bucket.minKey, low);
-      bucket.maxKey = std::max(bucket.maxKey, low);
+    std::vector<double> rawWeights;
+    if (importance) {
+      rawWeights.assign(65536, 0);
+      for (size_t i = 0; i < values.size(); ++i) {
+        const float value = values[i];
+        const uint32_t bits = floatToBits(value);
+        Bucket &bucket = raw[bits >> 16];
+        const uint32_t low = bits & 0xFFFF;
+        const double offset = value - bitsToFloat(bits & 0xFFFF0000u);
+        const double weight = importance[i];
+        ++bucket.count;
+        rawWeights[bits >> 16] += weight;
+        bucket.sum += weight * offset;
+        bucket.square += weight * offset * offset;
+        bucket.minKey = std::min(bucket.minKey, low);
+        bucket.maxKey = std::max(bucket.maxKey, low);
+      }
+    } else {
+      for (float value : values) {
+        const uint32_t bits = floatToBits(value);
+        Bucket &bucket = raw[bits >> 16];
+        const uint32_t low = bits & 0xFFFF;
+        // Same sign and exponent: the difference is exact in float.
+        const double offset = value - bitsToFloat(bits & 0xFFFF0000u);
+        ++bucket.count;
+        bucket.sum += offset;
+        bucket.square += offset * offset;
+        bucket.minKey = std::min(bucket.minKey, low);
+        bucket.maxKey = std::max(bucket.maxKey, low);
+      }
     }
+    if (importance)
+      weights.assign(65536, 0);
     for (uint32_t top = 0; top < 65536; ++top) {
       const Bucket &from = raw[top];
       if (!from.count)
@@ -61,11 +86,18 @@ struct Histogram32 {
       const uint32_t keyTop = negative ? ~top & 0xFFFF : top | 0x8000;
       Bucket &to = buckets[keyTop];
       to = from;
+      if (importance)
+        weights[keyTop] = rawWeights[top];
       to.minKey =
           keyTop << 16 | (negative ? ~from.maxKey & 0xFFFF : from.minKey);
       to.maxKey =
           keyTop << 16 | (negative ? ~from.minKey & 0xFFFF : from.maxKey);
     }
+  }
+
+  /// The weight of bucket b (by key): its summed importance, or its count.
+  double weightOf(uint32_t b) const {
+    return weights.empty() ? double(buckets[b].count) : weights[b];
   }
 
   /// The bucket's representative: its values truncated to 16 bits.
@@ -170,16 +202,25 @@ std::vector<float> centroidsOfUnits(const Units &units,
 /// expanded into their exact values (one more pass over the input).
 } // namespace
 
-LutResult
-palettize::detail::buildHistogramF32Lut(const LutConfig &config,
-                                        llvm::ArrayRef<float> values) {
+LutResult palettize::detail::buildHistogramF32Lut(const LutConfig &config,
+                                                  llvm::ArrayRef<float> values,
+                                                  ImportanceView importance) {
   LutResult result;
   result.layout.indexBitWidth = config.nbits;
   const KMeansOptions &options = config.kmeans;
-  const size_t n = values.size();
-  Histogram32 histogram(values);
+  Histogram32 histogram(values, importance);
+  // The fallback for inputs the buckets serve badly.
+  auto sorted = [&]() {
+    return importance ? buildWeightedSortedF32Lut(config, values, importance)
+                      : buildSortedF32Lut(config, values);
+  };
 
-  std::vector<uint32_t> buckets; // non-empty, ascending
+  // Non-empty buckets, ascending; with importance, those of positive
+  // weight only: the others pull no entry (their values take their nearest
+  // entry like any other).
+  std::vector<uint32_t> buckets;
+  double totalWeight = 0;
+  bool leftOut = false; // a bucket of values of no weight
   bool singleValued = true;
   // An upper bound on the distinct values: per bucket, the fewer of its
   // count and its span of keys.
@@ -187,25 +228,32 @@ palettize::detail::buildHistogramF32Lut(const LutConfig &config,
   for (uint32_t b = 0; b < 65536; ++b) {
     if (!histogram.buckets[b].count)
       continue;
-    buckets.push_back(b);
-    singleValued &= histogram.buckets[b].minKey == histogram.buckets[b].maxKey;
     distinctBound += std::min<uint64_t>(histogram.buckets[b].count,
                                         uint64_t(histogram.buckets[b].maxKey) -
                                             histogram.buckets[b].minKey + 1);
+    if (!(histogram.weightOf(b) > 0)) {
+      leftOut = true;
+      continue;
+    }
+    totalWeight += histogram.weightOf(b);
+    buckets.push_back(b);
+    singleValued &= histogram.buckets[b].minKey == histogram.buckets[b].maxKey;
   }
+  if (buckets.empty()) // no weight anywhere: every LUT is as good
+    return buildSortedF32Lut(config, values);
   const size_t bucketCount = buckets.size();
   const size_t k = std::min(bucketCount, size_t(1) << config.nbits);
   // Possibly few distinct values, several per bucket: they may be few enough
   // to cluster exactly, which only the sorted path can tell.
   if (!singleValued &&
       distinctBound * (size_t(1) << config.nbits) <= options.maxExactWork)
-    return buildSortedF32Lut(config, values);
+    return sorted();
 
   const double shift = Histogram32::base(buckets[bucketCount / 2]);
   Units units;
   for (uint32_t b : buckets) {
     // Move the sums from the bucket's base to the common shift.
-    const double w = double(histogram.buckets[b].count);
+    const double w = histogram.weightOf(b);
     const double delta = Histogram32::base(b) - shift;
     const double sum = histogram.buckets[b].sum,
                  square = histogram.buckets[b].square;
@@ -223,10 +271,15 @@ palettize::detail::buildHistogramF32Lut(const LutConfig &config,
     if (bucketCount <= (size_t(1) << config.nbits)) {
       for (size_t u = 0; u < bucketCount; ++u)
         entries.push_back(keyToFloat(units.firstKeys[u]));
-      thresholds.assign(units.firstKeys.begin() + 1, units.firstKeys.end());
+      // Every value is one of these, unless values of no weight were left
+      // out: those take their nearest entry.
+      if (!leftOut)
+        thresholds.assign(units.firstKeys.begin() + 1, units.firstKeys.end());
+      else
+        thresholds = detail::getThresholds(entries);
     } else {
       entries = centroidsOfUnits(
-          units, clusterUnits(units, k, options, double(n)), shift);
+          units, clusterUnits(units, k, options, totalWeight), shift);
       thresholds = detail::getThresholds(entries);
     }
     detail::assignByThresholds(values, thresholds, result.indices);
@@ -236,7 +289,8 @@ palettize::detail::buildHistogramF32Lut(const LutConfig &config,
 
   // Clusters of whole buckets, then exact values in the buckets around each
   // boundary (the boundary's bucket and its neighbours).
-  std::vector<size_t> bucketStarts = clusterUnits(units, k, options, double(n));
+  std::vector<size_t> bucketStarts =
+      clusterUnits(units, k, options, totalWeight);
   // Boundaries move at most one bucket below. Where clusters are only a few
   // buckets wide and those buckets hold several values, buckets are too
   // coarse for that: sort instead.
@@ -247,7 +301,7 @@ palettize::detail::buildHistogramF32Lut(const LutConfig &config,
     for (size_t u = bucketStarts[c]; u < end; ++u)
       if (histogram.buckets[buckets[u]].minKey !=
           histogram.buckets[buckets[u]].maxKey)
-        return buildSortedF32Lut(config, values);
+        return sorted();
   }
   // A boundary at the start of bucket u may belong anywhere in buckets u-1
   // and u: those are expanded.
@@ -261,13 +315,33 @@ palettize::detail::buildHistogramF32Lut(const LutConfig &config,
   for (uint32_t top = 0; top < 65536; ++top)
     expandByTop[top] = expand[top & 0x8000 ? ~top & 0xFFFF : top | 0x8000];
   std::vector<uint32_t> expandedKeys;
-  for (float value : values) {
-    const uint32_t bits = floatToBits(value);
-    if (expandByTop[bits >> 16])
-      expandedKeys.push_back(orderedKey32(bits));
+  // With importance, each expanded value's importance, in the keys' order
+  // (pairs sorted by key together, stably, so sums run in element order).
+  std::vector<float> expandedWeights;
+  if (importance) {
+    std::vector<uint64_t> pairs;
+    for (size_t i = 0; i < values.size(); ++i) {
+      const uint32_t bits = floatToBits(values[i]);
+      if (expandByTop[bits >> 16])
+        pairs.push_back(uint64_t(orderedKey32(bits)) << 32 |
+                        floatToBits(float(importance[i])));
+    }
+    std::vector<uint64_t> scratch(pairs.size());
+    radixSortBy(pairs, scratch,
+                [](uint64_t pair) { return uint32_t(pair >> 32); });
+    for (uint64_t pair : pairs) {
+      expandedKeys.push_back(uint32_t(pair >> 32));
+      expandedWeights.push_back(bitsToFloat(uint32_t(pair)));
+    }
+  } else {
+    for (float value : values) {
+      const uint32_t bits = floatToBits(value);
+      if (expandByTop[bits >> 16])
+        expandedKeys.push_back(orderedKey32(bits));
+    }
+    std::vector<uint32_t> scratch(expandedKeys.size());
+    radixSort(expandedKeys, scratch);
   }
-  std::vector<uint32_t> scratch(expandedKeys.size());
-  radixSort(expandedKeys, scratch);
 
   // Two more levels on the sorted values of the expanded buckets: first
   // each expanded bucket becomes its (up to 256) groups of equal key >> 8,
@@ -279,7 +353,8 @@ palettize::detail::buildHistogramF32Lut(const LutConfig &config,
     /// for a whole bucket.
     std::vector<std::pair<size_t, size_t>> keyRanges;
   };
-  // Appends the values expandedKeys[begin, end) grouped by key >> groupShift.
+  // Appends the values expandedKeys[begin, end) grouped by key >> groupShift
+  // (with importance, groups of no weight are left out: they pull nothing).
   auto addGroups = [&](Level &level, size_t begin, size_t end,
                        unsigned groupShift) {
     while (begin < end) {
@@ -288,14 +363,18 @@ palettize::detail::buildHistogramF32Lut(const LutConfig &config,
       double w = 0, sum = 0, square = 0;
       while (stop < end && (expandedKeys[stop] >> groupShift) == group) {
         const double x = keyToFloat(expandedKeys[stop]) - shift;
-        w += 1;
-        sum += x;
-        square += x * x;
+        const double weight = importance ? expandedWeights[stop] : 1.0;
+        w += weight;
+        sum += weight * x;
+        square += weight * x * x;
         ++stop;
       }
-      level.units.add(w, sum, square, keyToFloat(expandedKeys[begin]),
-                      keyToFloat(expandedKeys[stop - 1]), expandedKeys[begin]);
-      level.keyRanges.emplace_back(begin, stop);
+      if (w > 0) {
+        level.units.add(w, sum, square, keyToFloat(expandedKeys[begin]),
+                        keyToFloat(expandedKeys[stop - 1]),
+                        expandedKeys[begin]);
+        level.keyRanges.emplace_back(begin, stop);
+      }
       begin = stop;
     }
   };

@@ -255,19 +255,23 @@ LutResult buildScalarLut32(const LutConfig &config,
     return failedLut(LutStatus::NonFiniteValues);
   if (config.mode == LutMode::Unique)
     return buildUnique32(values);
-  if (importance && !isUniformImportance(importance, values.size()))
-    return buildWeightedSortedF32Lut(config, values, importance);
+  if (importance && isUniformImportance(importance, values.size()))
+    importance = {};
+  auto sorted = [&]() {
+    return importance ? buildWeightedSortedF32Lut(config, values, importance)
+                      : buildSortedF32Lut(config, values);
+  };
   // Small tensors are sorted (exact whenever their distinct values allow).
   // Large ones go through the histogram when it pays: up to 64 clusters,
   // and for tensors whose sort would dominate; with 256 clusters on a
   // moderate tensor, clusters are only a few buckets wide and refining them
-  // costs about what the sort does.
+  // costs about what the sort does. Weighted or not, the same rule.
   const size_t n = values.size();
   if (n * (size_t(1) << config.nbits) <= config.kmeans.maxExactWork)
-    return buildSortedF32Lut(config, values);
+    return sorted();
   if (config.nbits <= 6 || n > config.kmeans.minHistogramElements)
-    return buildHistogramF32Lut(config, values);
-  return buildSortedF32Lut(config, values);
+    return buildHistogramF32Lut(config, values, importance);
+  return sorted();
 }
 
 /// Builds one scalar palette for f16 or bf16 values.

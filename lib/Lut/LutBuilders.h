@@ -24,6 +24,8 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -93,9 +95,11 @@ LutResult buildWeightedSortedF32Lut(const LutConfig &config,
 /// kmeans for finite f32 values through a histogram of their top 16 key
 /// bits whose boundary buckets are expanded into exact values
 /// (HistogramF32Lut.cpp); falls back to buildSortedF32Lut when the buckets
-/// are too coarse.
+/// are too coarse. With `importance`, buckets and values weigh their summed
+/// importance, and those of none are not clustered.
 LutResult buildHistogramF32Lut(const LutConfig &config,
-                               llvm::ArrayRef<float> values);
+                               llvm::ArrayRef<float> values,
+                               ImportanceView importance = {});
 
 //===----------------------------------------------------------------------===//
 // Shared pieces (LutBuilder.cpp unless noted)
@@ -157,6 +161,36 @@ std::vector<size_t> getBinStarts(size_t unitCount, WeightAt weightAt,
 
 /// The f32 value of an ordered key.
 inline float keyToFloat(uint32_t key) { return bitsToFloat(keyToBits32(key)); }
+
+/// LSD radix sort of `items` by the 32-bit key `keyOf(item)` gives, in
+/// three passes of 11, 11 and 10 bits; stable. `scratch` must have the
+/// size of `items`.
+template <typename Item, typename KeyOf>
+void radixSortBy(std::vector<Item> &items, std::vector<Item> &scratch,
+                 KeyOf keyOf) {
+  constexpr unsigned kShifts[3] = {0, 11, 22};
+  std::array<std::array<size_t, 2048>, 3> counts{};
+  for (const Item &item : items) {
+    const uint32_t key = keyOf(item);
+    for (unsigned pass = 0; pass < 3; ++pass)
+      ++counts[pass][(key >> kShifts[pass]) & 0x7FF];
+  }
+  for (unsigned pass = 0; pass < 3; ++pass) {
+    auto &bucket = counts[pass];
+    // A pass whose digit is the same for every key changes nothing.
+    if (std::find(bucket.begin(), bucket.end(), items.size()) != bucket.end())
+      continue;
+    size_t offset = 0;
+    for (size_t &count : bucket) {
+      size_t c = count;
+      count = offset;
+      offset += c;
+    }
+    for (const Item &item : items)
+      scratch[bucket[(keyOf(item) >> kShifts[pass]) & 0x7FF]++] = item;
+    items.swap(scratch);
+  }
+}
 
 /// Sorts 32-bit keys ascending with an LSD radix sort (three passes of 11,
 /// 11 and 10 bits); `scratch` must have the size of `keys`

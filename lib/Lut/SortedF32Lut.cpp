@@ -19,40 +19,6 @@
 using namespace palettize;
 using namespace palettize::detail;
 
-namespace {
-
-/// LSD radix sort of `items` by the 32-bit key `keyOf(item)` gives, in
-/// three passes of 11, 11 and 10 bits; stable. `scratch` must have the
-/// size of `items`.
-template <typename Item, typename KeyOf>
-void radixSortBy(std::vector<Item> &items, std::vector<Item> &scratch,
-                 KeyOf keyOf) {
-  constexpr unsigned kShifts[3] = {0, 11, 22};
-  std::array<std::array<size_t, 2048>, 3> counts{};
-  for (const Item &item : items) {
-    const uint32_t key = keyOf(item);
-    for (unsigned pass = 0; pass < 3; ++pass)
-      ++counts[pass][(key >> kShifts[pass]) & 0x7FF];
-  }
-  for (unsigned pass = 0; pass < 3; ++pass) {
-    auto &bucket = counts[pass];
-    // A pass whose digit is the same for every key changes nothing.
-    if (std::find(bucket.begin(), bucket.end(), items.size()) != bucket.end())
-      continue;
-    size_t offset = 0;
-    for (size_t &count : bucket) {
-      size_t c = count;
-      count = offset;
-      offset += c;
-    }
-    for (const Item &item : items)
-      scratch[bucket[(keyOf(item) >> kShifts[pass]) & 0x7FF]++] = item;
-    items.swap(scratch);
-  }
-}
-
-} // namespace
-
 void palettize::detail::radixSort(std::vector<uint32_t> &keys,
                                   std::vector<uint32_t> &scratch) {
   radixSortBy(keys, scratch, [](uint32_t key) { return key; });

@@ -368,6 +368,66 @@ TEST(WeightedLut, LargeF32WithinTheBoundOfTheExactOptimum) {
   }
 }
 
+// The f32 histogram path with whole regions of no importance: the heavy
+// tails weigh nothing, so their buckets are not clustered, yet their values
+// take their nearest entry; the error stays within the bound of the exact
+// weighted optimum.
+TEST(WeightedLut, F32HistogramLeavesOutBucketsOfNoWeight) {
+  std::mt19937 random(21);
+  const size_t count = 200000;
+  std::vector<char> data = randomValues(count, FloatFormat::F32, random);
+  std::exponential_distribution<float> exponential(1);
+  std::vector<float> importance(count);
+  for (size_t i = 0; i < count; ++i) {
+    const double x = valueAt(data.data(), FloatFormat::F32, i);
+    importance[i] = std::fabs(x) > 1.5 ? 0.0f : exponential(random);
+  }
+  TensorView tensor(data.data(), FloatFormat::F32, {int64_t(count)});
+  for (unsigned nbits : {2u, 4u, 6u}) {
+    LutResult lut =
+        buildLut(kmeans(nbits), tensor, {}, ImportanceView(importance.data()));
+    LutConfig exactConfig = kmeans(nbits);
+    exactConfig.kmeans.maxExactWork = std::numeric_limits<size_t>::max();
+    LutResult exact =
+        buildLut(exactConfig, tensor, {}, ImportanceView(importance.data()));
+    ASSERT_TRUE(lut.succeeded());
+    ASSERT_TRUE(exact.succeeded());
+    EXPECT_LE(
+        weightedError(data.data(), FloatFormat::F32, count, importance, lut),
+        1.001 * weightedError(data.data(), FloatFormat::F32, count, importance,
+                              exact))
+        << "nbits " << nbits;
+    // The entries lie within the weighted values' range.
+    for (size_t e = 0; e < (size_t(1) << nbits); ++e)
+      EXPECT_LE(std::fabs(lut.entries[e]), 1.5) << "entry " << e;
+    expectNearest(data.data(), FloatFormat::F32, count, lut);
+  }
+}
+
+// Many distinct f32 values, each alone in its histogram bucket, only some
+// of them weighted: with fewer weighted values than entries, the LUT is
+// exactly those; the others take their nearest.
+TEST(WeightedLut, F32SingleValuedBucketsOfNoWeight) {
+  const size_t distinct = 5000, copies = 20;
+  std::vector<float> values;
+  std::vector<float> importance;
+  for (size_t c = 0; c < copies; ++c)
+    for (size_t v = 0; v < distinct; ++v) {
+      // One value per bucket of the top 16 bits: 1.0 and up, a bucket apart.
+      values.push_back(bitsToFloat(uint32_t(0x3F80 + v) << 16));
+      importance.push_back(v % 100 == 0 ? 1.0f + float(c) : 0.0f);
+    }
+  std::vector<float> expected;
+  for (size_t v = 0; v < distinct; v += 100)
+    expected.push_back(bitsToFloat(uint32_t(0x3F80 + v) << 16));
+  expected.resize(64, 0.0f);
+  LutResult lut = buildLut(kmeans(6), TensorView(values), {},
+                           ImportanceView(importance.data()));
+  ASSERT_TRUE(lut.succeeded());
+  EXPECT_EQ(lut.entries, expected);
+  expectNearest(values.data(), FloatFormat::F32, values.size(), lut);
+}
+
 // Equal importances, zero included, change no clustering: the result is
 // the unweighted one bit for bit, on every path.
 TEST(WeightedLut, EqualImportanceIsUnweighted) {
@@ -553,9 +613,9 @@ TEST(WeightedVectorLut, CopiesAddTheirImportance) {
   LutResult lut = buildLut(kmeans(1), tensor, Tiling{1, 0, 2},
                            ImportanceView(importance.data()));
   ASSERT_TRUE(lut.succeeded());
-  EXPECT_EQ(decodeVectors(lut, 5, 2),
-            (std::vector<float>{0.25f, 0, 0.25f, 0, 0.25f, 0, 0.25f, 0, 10,
-                                0}));
+  EXPECT_EQ(
+      decodeVectors(lut, 5, 2),
+      (std::vector<float>{0.25f, 0, 0.25f, 0, 0.25f, 0, 0.25f, 0, 10, 0}));
 }
 
 // Weighted Lloyd ends at a fixed point: every row is the per-coordinate

@@ -166,10 +166,10 @@ struct LutResult {
 ///
 /// With `importance` (one per element of `tensor`, in its order), kmeans
 /// minimises sum_i imp_i * (w_i - lut[idx_i])^2 with the same guarantees:
-/// scalar palettes cluster the distinct values weighted by their summed
-/// importance (exact for f16/bf16 and for f32 within the bound above; f32
-/// always takes the sorted path), vectors run weighted Lloyd with one weight
-/// per coordinate. Values of zero importance do not pull any entry; they
+/// scalar palettes cluster the distinct values (f32 histogram buckets)
+/// weighted by their summed importance, exact for f16/bf16 and for f32
+/// within the bound above, on the same paths as without importance;
+/// vectors run weighted Lloyd with one weight per coordinate. Values of zero importance do not pull any entry; they
 /// take their nearest entry (a vector: its nearest row under the weighted
 /// distance, ties broken by the plain distance). A palette whose elements'
 /// importances are all equal (all zero included) is built as without
