@@ -255,7 +255,8 @@ LutResult buildScalarLut32(const LutConfig &config,
     return failedLut(LutStatus::NonFiniteValues);
   if (config.mode == LutMode::Unique)
     return buildUnique32(values);
-  if (importance && isUniformImportance(importance, values.size()))
+  const size_t n = values.size();
+  if (importance && isUniformImportance(importance, n))
     importance = {};
   auto sorted = [&]() {
     return importance ? buildWeightedSortedF32Lut(config, values, importance)
@@ -266,7 +267,6 @@ LutResult buildScalarLut32(const LutConfig &config,
   // and for tensors whose sort would dominate; with 256 clusters on a
   // moderate tensor, clusters are only a few buckets wide and refining them
   // costs about what the sort does. Weighted or not, the same rule.
-  const size_t n = values.size();
   if (n * (size_t(1) << config.nbits) <= config.kmeans.maxExactWork)
     return sorted();
   if (config.nbits <= 6 || n > config.kmeans.minHistogramElements)

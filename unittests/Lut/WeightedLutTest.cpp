@@ -585,36 +585,38 @@ TEST(WeightedVectorLut, CoordinateWeightsChooseTheSplit) {
             (std::vector<float>{0.5f, 0, 0.5f, 10, 0.5f, 0, 0.5f, 10}));
 }
 
+/// The decoded tensor of `rows` vectors of 2 values (shape [rows, 2]) with
+/// importances, palettized with one bit per vector.
+std::vector<float> palettizePairs(std::vector<float> values,
+                                  std::vector<float> importance) {
+  const int64_t rows = int64_t(values.size() / 2);
+  LutResult lut = buildLut(
+      kmeans(1), TensorView(values.data(), FloatFormat::F32, {rows, 2}),
+      Tiling{1, 0, 2}, ImportanceView(importance.data()));
+  EXPECT_TRUE(lut.succeeded());
+  return lut.succeeded() ? decodeVectors(lut, size_t(rows), 2)
+                         : std::vector<float>();
+}
+
 // A coordinate's centroid is the mean weighted by that coordinate's
 // importance, and a vector of no importance takes its plainly nearest row.
 TEST(WeightedVectorLut, CentroidsArePerCoordinateWeightedMeans) {
   // Two clusters far apart; in the first, the importances of the two
-  // coordinates disagree on which point matters.
-  std::vector<float> values = {0, 0, 2, 4, 100, 100, 100, 100, 50, 52};
-  std::vector<float> importance = {3, 1, 1, 3, 1, 1, 1, 1, 0, 0};
-  TensorView tensor(values.data(), FloatFormat::F32, {5, 2});
-  LutResult lut = buildLut(kmeans(1), tensor, Tiling{1, 0, 2},
-                           ImportanceView(importance.data()));
-  ASSERT_TRUE(lut.succeeded());
-  // x: (3 * 0 + 1 * 2) / 4; y: (1 * 0 + 3 * 4) / 4; (50, 52) is nearer
-  // (100, 100) than (0.5, 3).
+  // coordinates disagree on which point matters. x: (3 * 0 + 1 * 2) / 4;
+  // y: (1 * 0 + 3 * 4) / 4; (50, 52) is nearer (100, 100) than (0.5, 3).
   EXPECT_EQ(
-      decodeVectors(lut, 5, 2),
+      palettizePairs({0, 0, 2, 4, 100, 100, 100, 100, 50, 52},
+                     {3, 1, 1, 3, 1, 1, 1, 1, 0, 0}),
       (std::vector<float>{0.5f, 3, 0.5f, 3, 100, 100, 100, 100, 100, 100}));
 }
 
 // Copies of a vector (same values, same importances) weigh together: three
 // copies of (0, 0) pull the shared centroid three times as hard as (1, 0).
 TEST(WeightedVectorLut, CopiesAddTheirImportance) {
-  std::vector<float> values = {0, 0, 0, 0, 0, 0, 1, 0, 10, 0};
-  std::vector<float> importance(10, 1.0f);
-  importance[9] = 2; // not all equal
-  TensorView tensor(values.data(), FloatFormat::F32, {5, 2});
-  LutResult lut = buildLut(kmeans(1), tensor, Tiling{1, 0, 2},
-                           ImportanceView(importance.data()));
-  ASSERT_TRUE(lut.succeeded());
+  // The last importance differs, so that not all are equal.
   EXPECT_EQ(
-      decodeVectors(lut, 5, 2),
+      palettizePairs({0, 0, 0, 0, 0, 0, 1, 0, 10, 0},
+                     {1, 1, 1, 1, 1, 1, 1, 1, 1, 2}),
       (std::vector<float>{0.25f, 0, 0.25f, 0, 0.25f, 0, 0.25f, 0, 10, 0}));
 }
 
@@ -630,13 +632,16 @@ TEST(WeightedVectorLut, EndsAtAFixedPointOfWeightedLloyd) {
   for (size_t d : {2u, 4u}) {
     const size_t m = 600;
     std::vector<float> values, importance;
-    for (size_t i = 0; i < m; ++i)
+    for (size_t i = 0; i < m; ++i) {
+      // A quarter of the vectors repeat an earlier one, importances
+      // included: they merge into one point of their summed weight.
+      const bool repeat = i >= 100 && pick(random) < 25;
       for (size_t t = 0; t < d; ++t) {
-        // A quarter of the vectors repeat an earlier one.
-        const bool repeat = i >= 100 && pick(random) < 25;
         values.push_back(repeat ? values[(i % 100) * d + t] : normal(random));
-        importance.push_back(exponential(random));
+        importance.push_back(repeat ? importance[(i % 100) * d + t]
+                                    : exponential(random));
       }
+    }
     TensorView tensor(values.data(), FloatFormat::F32,
                       {int64_t(m), int64_t(d)});
     for (unsigned nbits : {2u, 4u}) {

@@ -180,8 +180,10 @@ struct BitWidthTrials {
 /// scale the work is shared across widths (measureBitWidthErrors); otherwise
 /// each width is compressed and decoded in turn. With `stopAtSnrDb` > 0,
 /// widths measured one by one stop at the first reaching that SNR (what
-/// min-snr needs; f16/bf16 kmeans measures them all at once anyway). Reads
-/// the attribute's storage only, so it may run on any thread.
+/// min-snr needs; f16/bf16 kmeans measures them all at once anyway). With
+/// plan.importance, errors and sumSquares are importance-weighted, as the
+/// LUTs are. Reads the attribute's storage only, so it may run on any
+/// thread.
 BitWidthTrials evaluateBitWidths(mlir::ElementsAttr value,
                                  const PalettizePlan &plan,
                                  const ParallelFor &parallelFor = {},
