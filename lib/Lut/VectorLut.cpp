@@ -4,8 +4,7 @@
 // Cost: O(n log n) to dedupe, then O(iterations * m * k * d) for m distinct
 // vectors of d values and k clusters (Hamerly's bounds skip most of it).
 // With importances, points are the distinct (vector, importances) pairs and
-// weighted Lloyd scans every centre every round: each point has a metric of
-// its own, which the bounds do not cover.
+// weighted Lloyd uses the same bounds, scaled to each point's own metric.
 //
 //===----------------------------------------------------------------------===//
 
@@ -156,38 +155,63 @@ std::vector<double> seedWeightedCentres(const DistinctVectors &points, size_t k,
 /// weighted distance (only when strictly less than its own, so the cost
 /// falls with every change and cannot cycle), each centre coordinate to
 /// the importance-weighted mean of its points' coordinate (kept when they
-/// weigh nothing there). Returns the weighted squared error. Each point
-/// has its own metric, so the bounds of the plain iteration do not apply:
-/// every round scans every centre.
+/// weigh nothing there). Returns the weighted squared error.
+///
+/// Point i measures distances in its own norm ||v||_i = sqrt(sum_t W_it
+/// v_t^2), which lies between sqrt(min_t W_it) and sqrt(max_t W_it) times
+/// the Euclidean norm. Hamerly's bounds carry over with those factors: a
+/// centre moving by delta moves by at most sqrt(max W_i) * delta in point
+/// i's norm, and centres at Euclidean distance g are at least sqrt(min W_i)
+/// * g apart in it. As in lloyd(), a skipped point keeps exactly the
+/// assignment a full scan would give.
 double weightedLloyd(const DistinctVectors &points,
                      std::vector<double> &centres) {
   const size_t m = points.size(), d = points.dimension;
   const size_t k = centres.size() / d;
+  constexpr double kMargin = 1 + 1e-9;
   std::vector<size_t> assignment(m, 0);
-  std::vector<double> sums(k * d), weights(k * d);
-  auto assign = [&](bool first) {
-    bool changed = false;
-    for (size_t i = 0; i < m; ++i) {
-      const double *point = points.at(i), *pointWeights = points.weightsAt(i);
-      size_t best = assignment[i];
-      double bestCost =
-          first ? std::numeric_limits<double>::infinity()
-                : weightedSquaredDistance(point, centres.data() + best * d,
-                                          pointWeights, d);
-      for (size_t c = 0; c < k; ++c) {
-        const double cost = weightedSquaredDistance(
-            point, centres.data() + c * d, pointWeights, d);
-        if (cost < bestCost) {
-          bestCost = cost;
-          best = c;
-        }
-      }
-      changed |= best != assignment[i];
-      assignment[i] = best;
+  std::vector<double> upper(m), lower(m), stretch(m), shrink(m);
+  for (size_t i = 0; i < m; ++i) {
+    const double *w = points.weightsAt(i);
+    double most = w[0], least = w[0];
+    for (size_t t = 1; t < d; ++t) {
+      most = std::max(most, w[t]);
+      least = std::min(least, w[t]);
     }
-    return changed;
+    stretch[i] = std::sqrt(most);
+    shrink[i] = std::sqrt(least);
+  }
+  auto cost = [&](size_t i, size_t c) {
+    return weightedSquaredDistance(points.at(i), centres.data() + c * d,
+                                   points.weightsAt(i), d);
   };
-  assign(/*first=*/true);
+  // Scans every centre: the nearest (the current one unless another is
+  // strictly nearer, when `keep`; else the lowest index on ties), and the
+  // bounds from the nearest and the next.
+  auto scan = [&](size_t i, bool keep) {
+    size_t best = assignment[i];
+    double first =
+        keep ? cost(i, best) : std::numeric_limits<double>::infinity();
+    for (size_t c = 0; c < k; ++c) {
+      const double distance = cost(i, c);
+      if (distance < first) {
+        first = distance;
+        best = c;
+      }
+    }
+    double second = std::numeric_limits<double>::infinity();
+    for (size_t c = 0; c < k; ++c)
+      if (c != best)
+        second = std::min(second, cost(i, c));
+    assignment[i] = best;
+    upper[i] = std::sqrt(first);
+    lower[i] = std::sqrt(second);
+  };
+  for (size_t i = 0; i < m; ++i)
+    scan(i, /*keep=*/false);
+
+  std::vector<double> sums(k * d), weights(k * d), previous(k * d);
+  std::vector<double> halfGap(k), moved(k);
   for (unsigned round = 0; round < 300; ++round) {
     std::fill(sums.begin(), sums.end(), 0);
     std::fill(weights.begin(), weights.end(), 0);
@@ -197,17 +221,52 @@ double weightedLloyd(const DistinctVectors &points,
         weights[assignment[i] * d + t] += weight;
         sums[assignment[i] * d + t] += weight * points.at(i)[t];
       }
+    previous = centres;
     for (size_t j = 0; j < k * d; ++j)
       if (weights[j] > 0)
         centres[j] = sums[j] / weights[j];
-    if (!assign(/*first=*/false))
+    double largestMove = 0, secondMove = 0;
+    size_t largestMover = 0;
+    for (size_t c = 0; c < k; ++c) {
+      moved[c] = std::sqrt(
+          squaredDistance(previous.data() + c * d, centres.data() + c * d, d));
+      if (moved[c] > largestMove) {
+        secondMove = largestMove;
+        largestMove = moved[c];
+        largestMover = c;
+      } else if (moved[c] > secondMove) {
+        secondMove = moved[c];
+      }
+    }
+    for (size_t c = 0; c < k; ++c) {
+      double gap = std::numeric_limits<double>::infinity();
+      for (size_t other = 0; other < k; ++other)
+        if (other != c)
+          gap = std::min(gap, squaredDistance(centres.data() + c * d,
+                                              centres.data() + other * d, d));
+      halfGap[c] = std::sqrt(gap) / 2;
+    }
+
+    bool changed = false;
+    for (size_t i = 0; i < m; ++i) {
+      const size_t a = assignment[i];
+      upper[i] += stretch[i] * moved[a];
+      lower[i] -= stretch[i] * (a == largestMover ? secondMove : largestMove);
+      const double bound = std::max(shrink[i] * halfGap[a], lower[i]);
+      if (upper[i] * kMargin < bound)
+        continue;
+      upper[i] = std::sqrt(cost(i, a));
+      if (upper[i] * kMargin < bound)
+        continue;
+      scan(i, /*keep=*/true);
+      changed |= assignment[i] != a;
+    }
+    if (!changed)
       break;
   }
   double error = 0;
   for (size_t i = 0; i < m; ++i)
-    error += weightedSquaredDistance(points.at(i),
-                                     centres.data() + assignment[i] * d,
-                                     points.weightsAt(i), d);
+    error += cost(i, assignment[i]);
   return error;
 }
 
