@@ -629,7 +629,11 @@ TEST(WeightedVectorLut, EndsAtAFixedPointOfWeightedLloyd) {
   std::normal_distribution<float> normal(0, 1);
   std::exponential_distribution<float> exponential(1);
   std::uniform_int_distribution<int> pick(0, 99);
-  for (size_t d : {2u, 4u}) {
+  // Importances from 100 to 1000 too: a point's norm then stretches the
+  // Euclidean one 10 to 32 times, which the bounds must follow.
+  std::uniform_real_distribution<float> heavy(100, 1000);
+  for (auto [d, large] :
+       {std::pair<size_t, bool>{2, false}, {4, false}, {2, true}, {4, true}}) {
     const size_t m = 600;
     std::vector<float> values, importance;
     for (size_t i = 0; i < m; ++i) {
@@ -638,8 +642,9 @@ TEST(WeightedVectorLut, EndsAtAFixedPointOfWeightedLloyd) {
       const bool repeat = i >= 100 && pick(random) < 25;
       for (size_t t = 0; t < d; ++t) {
         values.push_back(repeat ? values[(i % 100) * d + t] : normal(random));
-        importance.push_back(repeat ? importance[(i % 100) * d + t]
-                                    : exponential(random));
+        importance.push_back(repeat  ? importance[(i % 100) * d + t]
+                             : large ? heavy(random)
+                                     : exponential(random));
       }
     }
     TensorView tensor(values.data(), FloatFormat::F32,
