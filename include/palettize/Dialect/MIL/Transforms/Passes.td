@@ -260,7 +260,10 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     shape that differs from the constant's, and a negative, NaN or infinite
     importance fail the pass before any change, naming the file and the
     tensor. `uniform`, `unique` and `custom` ignore importances;
-    `importance` with one of them (without `config`) is an error.
+    `importance` with one of them (without `config`) is an error. With
+    `config`, the file's kmeans entries are weighted; `write-config` records
+    settings, not importances, so its recipe reproduces a weighted run when
+    given the same `importance` file again.
 
     `print-statistics=true` prints, to stderr, the counts of constants seen,
     palettized and skipped (by reason), for each palettized constant its
