@@ -169,11 +169,12 @@ struct LutResult {
 /// scalar palettes cluster the distinct values (f32 histogram buckets)
 /// weighted by their summed importance, exact for f16/bf16 and for f32
 /// within the bound above, on the same paths as without importance;
-/// vectors run weighted Lloyd with one weight per coordinate. Values of zero importance do not pull any entry; they
-/// take their nearest entry (a vector: its nearest row under the weighted
-/// distance, ties broken by the plain distance). A palette whose elements'
-/// importances are all equal (all zero included) is built as without
-/// importance, bit for bit. uniform and unique ignore importance.
+/// vectors run weighted Lloyd with one weight per coordinate. Values of zero
+/// importance do not pull any entry; they take their nearest entry (a vector:
+/// its nearest row under the weighted distance, ties broken by the plain
+/// distance). A palette whose elements' importances are all equal (all zero
+/// included) is built as without importance, bit for bit. uniform and unique
+/// ignore importance.
 LutResult buildLut(const LutConfig &config, const TensorView &tensor,
                    const Tiling &tiling = {}, ImportanceView importance = {});
 
