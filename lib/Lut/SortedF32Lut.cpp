@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstring>
 
 using namespace palettize;
 using namespace palettize::detail;
@@ -27,13 +28,24 @@ void palettize::detail::radixSort(std::vector<uint32_t> &keys,
 namespace {
 
 /// Sorted distinct f32 values, as ordered keys, with their weights: counts
-/// (uint32_t), or sums of importances (double).
-template <typename Weight> struct Distinct32 {
+/// (a std::vector<uint32_t>), or sums of importances (DoubleBits).
+template <typename Weights> struct Distinct32 {
   std::vector<uint32_t> keys;
-  std::vector<Weight> counts;
+  Weights counts;
   size_t size() const { return keys.size(); }
   double value(size_t i) const { return keyToFloat(keys[i]); }
   double weight(size_t i) const { return double(counts[i]); }
+};
+
+/// Doubles kept as their bits in a vector of uint64_t (the weighted sort's
+/// own buffer, reused), read by value.
+struct DoubleBits {
+  std::vector<uint64_t> bits;
+  double operator[](size_t i) const {
+    double value;
+    std::memcpy(&value, &bits[i], sizeof(double));
+    return value;
+  }
 };
 
 /// Adjacent distinct values merged into weighted bins by getBinStarts's
@@ -43,8 +55,8 @@ struct Bins {
   std::vector<double> weights, sums, squares;
 
   Bins() = default;
-  template <typename Weight>
-  Bins(const Distinct32<Weight> &distinct, double totalWeight, size_t binCount,
+  template <typename Weights>
+  Bins(const Distinct32<Weights> &distinct, double totalWeight, size_t binCount,
        double shift) {
     auto value = [&](size_t i) { return distinct.value(i); };
     starts = getBinStarts(
@@ -70,8 +82,8 @@ struct Bins {
 
   /// Returns coarser bins made of runs of these, by the same rule for
   /// `binCount` bins (so gaps between bins count towards the span).
-  template <typename Weight>
-  Bins merged(const Distinct32<Weight> &distinct, double totalWeight,
+  template <typename Weights>
+  Bins merged(const Distinct32<Weights> &distinct, double totalWeight,
               size_t binCount) const {
     auto last = [&](size_t b) {
       return (b + 1 < size() ? starts[b + 1] : distinct.size()) - 1;
@@ -106,8 +118,8 @@ struct Bins {
 };
 
 /// Clusters the distinct values (positive weights summing to totalWeight).
-template <typename Weight>
-std::vector<float> clusterF32(const Distinct32<Weight> &distinct,
+template <typename Weights>
+std::vector<float> clusterF32(const Distinct32<Weights> &distinct,
                               double totalWeight, unsigned nbits,
                               const KMeansOptions &options) {
   const size_t m = distinct.size();
@@ -230,7 +242,7 @@ LutResult palettize::detail::buildSortedF32Lut(const LutConfig &config,
 
   // Sort ordered keys; -0 and +0 stay distinct, so a value set that fits
   // the palette reconstructs bit for bit.
-  Distinct32<uint32_t> distinct;
+  Distinct32<std::vector<uint32_t>> distinct;
   std::vector<uint32_t> &keys = distinct.keys;
   keys.resize(n);
   for (size_t i = 0; i < n; ++i)
@@ -281,10 +293,18 @@ palettize::detail::buildWeightedSortedF32Lut(const LutConfig &config,
   std::vector<uint64_t>().swap(scratch);
 
   // Every distinct key, for the assignment; those of positive weight, with
-  // their summed importance, for the clustering.
+  // their summed importance, for the clustering. The sums go back into
+  // `items` (as double bits, each written after its run was read), so that
+  // no second array of n elements is needed.
+  size_t distinct = 0;
+  for (size_t i = 0; i < n; ++i)
+    distinct += i == 0 || (items[i] >> 32) != (items[i - 1] >> 32);
   std::vector<uint32_t> keys;
-  Distinct32<double> weighted;
+  keys.reserve(distinct);
+  Distinct32<DoubleBits> weighted;
+  weighted.keys.reserve(distinct);
   double totalWeight = 0;
+  size_t positive = 0;
   for (size_t i = 0; i < n;) {
     const uint32_t key = uint32_t(items[i] >> 32);
     double weight = 0;
@@ -293,11 +313,12 @@ palettize::detail::buildWeightedSortedF32Lut(const LutConfig &config,
     keys.push_back(key);
     if (weight > 0) {
       weighted.keys.push_back(key);
-      weighted.counts.push_back(weight);
+      std::memcpy(&items[positive++], &weight, sizeof(double));
       totalWeight += weight;
     }
   }
-  std::vector<uint64_t>().swap(items);
+  items.resize(positive);
+  weighted.counts.bits = std::move(items);
   if (weighted.size() == 0) // no weight anywhere: every LUT is as good
     return buildSortedF32Lut(config, values);
   result.distinctCount = keys.size();
