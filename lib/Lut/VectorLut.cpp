@@ -150,6 +150,54 @@ std::vector<double> seedWeightedCentres(const DistinctVectors &points, size_t k,
                      });
 }
 
+/// How far each centre moved in one Lloyd round, for Hamerly's bounds.
+struct CentreMoves {
+  std::vector<double> moved;
+  double largest = 0, second = 0;
+  size_t largestMover = 0;
+
+  /// The largest move of a centre other than `c`.
+  double largestOtherThan(size_t c) const {
+    return c == largestMover ? second : largest;
+  }
+};
+
+/// Measures the moves from `previous` to `centres` (k centres of d values).
+CentreMoves measureMoves(const std::vector<double> &previous,
+                         const std::vector<double> &centres, size_t d) {
+  CentreMoves moves;
+  const size_t k = centres.size() / d;
+  moves.moved.resize(k);
+  for (size_t c = 0; c < k; ++c) {
+    const double move = std::sqrt(
+        squaredDistance(previous.data() + c * d, centres.data() + c * d, d));
+    moves.moved[c] = move;
+    if (move > moves.largest) {
+      moves.second = moves.largest;
+      moves.largest = move;
+      moves.largestMover = c;
+    } else if (move > moves.second) {
+      moves.second = move;
+    }
+  }
+  return moves;
+}
+
+/// Sets halfGap[c] to half the distance from centre c to its nearest other
+/// centre (infinity when there is no other).
+void computeHalfGaps(const std::vector<double> &centres, size_t d,
+                     std::vector<double> &halfGap) {
+  const size_t k = centres.size() / d;
+  for (size_t c = 0; c < k; ++c) {
+    double gap = std::numeric_limits<double>::infinity();
+    for (size_t other = 0; other < k; ++other)
+      if (other != c)
+        gap = std::min(gap, squaredDistance(centres.data() + c * d,
+                                            centres.data() + other * d, d));
+    halfGap[c] = std::sqrt(gap) / 2;
+  }
+}
+
 /// Lloyd iterations for importance-weighted k-means until no point changes
 /// cluster (or 300 rounds): each point moves to the centre of least
 /// weighted distance (only when strictly less than its own, so the cost
@@ -211,7 +259,7 @@ double weightedLloyd(const DistinctVectors &points,
     scan(i, /*keep=*/false);
 
   std::vector<double> sums(k * d), weights(k * d), previous(k * d);
-  std::vector<double> halfGap(k), moved(k);
+  std::vector<double> halfGap(k);
   for (unsigned round = 0; round < 300; ++round) {
     std::fill(sums.begin(), sums.end(), 0);
     std::fill(weights.begin(), weights.end(), 0);
@@ -225,33 +273,14 @@ double weightedLloyd(const DistinctVectors &points,
     for (size_t j = 0; j < k * d; ++j)
       if (weights[j] > 0)
         centres[j] = sums[j] / weights[j];
-    double largestMove = 0, secondMove = 0;
-    size_t largestMover = 0;
-    for (size_t c = 0; c < k; ++c) {
-      moved[c] = std::sqrt(
-          squaredDistance(previous.data() + c * d, centres.data() + c * d, d));
-      if (moved[c] > largestMove) {
-        secondMove = largestMove;
-        largestMove = moved[c];
-        largestMover = c;
-      } else if (moved[c] > secondMove) {
-        secondMove = moved[c];
-      }
-    }
-    for (size_t c = 0; c < k; ++c) {
-      double gap = std::numeric_limits<double>::infinity();
-      for (size_t other = 0; other < k; ++other)
-        if (other != c)
-          gap = std::min(gap, squaredDistance(centres.data() + c * d,
-                                              centres.data() + other * d, d));
-      halfGap[c] = std::sqrt(gap) / 2;
-    }
+    const CentreMoves moves = measureMoves(previous, centres, d);
+    computeHalfGaps(centres, d, halfGap);
 
     bool changed = false;
     for (size_t i = 0; i < m; ++i) {
       const size_t a = assignment[i];
-      upper[i] += stretch[i] * moved[a];
-      lower[i] -= stretch[i] * (a == largestMover ? secondMove : largestMove);
+      upper[i] += stretch[i] * moves.moved[a];
+      lower[i] -= stretch[i] * moves.largestOtherThan(a);
       const double bound = std::max(shrink[i] * halfGap[a], lower[i]);
       if (upper[i] * kMargin < bound)
         continue;
@@ -308,7 +337,7 @@ double lloyd(const DistinctVectors &points, std::vector<double> &centres) {
   for (size_t i = 0; i < m; ++i)
     scan(i);
 
-  std::vector<double> halfGap(k), moved(k), sums(k * d), weights(k);
+  std::vector<double> halfGap(k), sums(k * d), weights(k), previous(k * d);
   for (unsigned round = 0; round < 300; ++round) {
     // New centres from the current assignment.
     std::fill(sums.begin(), sums.end(), 0);
@@ -318,41 +347,19 @@ double lloyd(const DistinctVectors &points, std::vector<double> &centres) {
       for (size_t t = 0; t < d; ++t)
         sums[assignment[i] * d + t] += points.weights[i] * points.at(i)[t];
     }
-    double largestMove = 0, secondMove = 0;
-    size_t largestMover = 0;
-    for (size_t c = 0; c < k; ++c) {
-      double move = 0;
-      if (weights[c] > 0) {
-        std::vector<double> previous(centres.begin() + c * d,
-                                     centres.begin() + (c + 1) * d);
+    previous = centres;
+    for (size_t c = 0; c < k; ++c)
+      if (weights[c] > 0)
         for (size_t t = 0; t < d; ++t)
           centres[c * d + t] = sums[c * d + t] / weights[c];
-        move = std::sqrt(
-            squaredDistance(previous.data(), centres.data() + c * d, d));
-      }
-      moved[c] = move;
-      if (move > largestMove) {
-        secondMove = largestMove;
-        largestMove = move;
-        largestMover = c;
-      } else if (move > secondMove) {
-        secondMove = move;
-      }
-    }
-    for (size_t c = 0; c < k; ++c) {
-      double gap = std::numeric_limits<double>::infinity();
-      for (size_t other = 0; other < k; ++other)
-        if (other != c)
-          gap = std::min(gap, squaredDistance(centres.data() + c * d,
-                                              centres.data() + other * d, d));
-      halfGap[c] = std::sqrt(gap) / 2;
-    }
+    const CentreMoves moves = measureMoves(previous, centres, d);
+    computeHalfGaps(centres, d, halfGap);
 
     bool changed = false;
     for (size_t i = 0; i < m; ++i) {
       const size_t a = assignment[i];
-      upper[i] += moved[a];
-      lower[i] -= a == largestMover ? secondMove : largestMove;
+      upper[i] += moves.moved[a];
+      lower[i] -= moves.largestOtherThan(a);
       const double bound = std::max(halfGap[a], lower[i]);
       if (upper[i] * kMargin < bound)
         continue;

@@ -338,6 +338,34 @@ TEST(WeightedLut, IntegerImportanceIsRepetitionF32Refined) {
   expectSameAsRepeated(kmeans(8), FloatFormat::F32, 40000, random);
 }
 
+/// Builds the weighted LUT of the f32 values `data` at `nbits` and checks
+/// that its weighted error is within 0.1% of the exact weighted DP's
+/// (maxExactWork unbounded); returns the LUT and that optimum.
+std::pair<LutResult, double>
+expectNearTheExactOptimum(const std::vector<char> &data,
+                          const std::vector<float> &importance,
+                          unsigned nbits) {
+  const size_t count = importance.size();
+  TensorView tensor(data.data(), FloatFormat::F32, {int64_t(count)});
+  LutResult lut =
+      buildLut(kmeans(nbits), tensor, {}, ImportanceView(importance.data()));
+  LutConfig exactConfig = kmeans(nbits);
+  exactConfig.kmeans.maxExactWork = std::numeric_limits<size_t>::max();
+  LutResult exact =
+      buildLut(exactConfig, tensor, {}, ImportanceView(importance.data()));
+  EXPECT_TRUE(lut.succeeded());
+  EXPECT_TRUE(exact.succeeded());
+  if (!lut.succeeded() || !exact.succeeded())
+    return {std::move(lut), 0.0};
+  const double optimum =
+      weightedError(data.data(), FloatFormat::F32, count, importance, exact);
+  EXPECT_LE(
+      weightedError(data.data(), FloatFormat::F32, count, importance, lut),
+      optimum * 1.001)
+      << "nbits " << nbits;
+  return {std::move(lut), optimum};
+}
+
 TEST(WeightedLut, LargeF32WithinTheBoundOfTheExactOptimum) {
   std::mt19937 random(14);
   const size_t count = 100000;
@@ -348,19 +376,8 @@ TEST(WeightedLut, LargeF32WithinTheBoundOfTheExactOptimum) {
     value = exponential(random);
   TensorView tensor(data.data(), FloatFormat::F32, {int64_t(count)});
   for (unsigned nbits : {3u, 4u, 6u}) {
-    LutResult lut =
-        buildLut(kmeans(nbits), tensor, {}, ImportanceView(importance.data()));
-    LutConfig exactConfig = kmeans(nbits);
-    exactConfig.kmeans.maxExactWork = std::numeric_limits<size_t>::max();
-    LutResult exact =
-        buildLut(exactConfig, tensor, {}, ImportanceView(importance.data()));
-    ASSERT_TRUE(lut.succeeded());
-    ASSERT_TRUE(exact.succeeded());
-    const double error =
-        weightedError(data.data(), FloatFormat::F32, count, importance, lut);
     const double optimum =
-        weightedError(data.data(), FloatFormat::F32, count, importance, exact);
-    EXPECT_LE(error, optimum * 1.001) << "nbits " << nbits;
+        expectNearTheExactOptimum(data, importance, nbits).second;
     // The weighted optimum beats the plain LUT on the weighted error.
     LutResult plain = buildLut(kmeans(nbits), tensor);
     EXPECT_LT(optimum, weightedError(data.data(), FloatFormat::F32, count,
@@ -382,21 +399,9 @@ TEST(WeightedLut, F32HistogramLeavesOutBucketsOfNoWeight) {
     const double x = valueAt(data.data(), FloatFormat::F32, i);
     importance[i] = std::fabs(x) > 1.5 ? 0.0f : exponential(random);
   }
-  TensorView tensor(data.data(), FloatFormat::F32, {int64_t(count)});
   for (unsigned nbits : {2u, 4u, 6u}) {
-    LutResult lut =
-        buildLut(kmeans(nbits), tensor, {}, ImportanceView(importance.data()));
-    LutConfig exactConfig = kmeans(nbits);
-    exactConfig.kmeans.maxExactWork = std::numeric_limits<size_t>::max();
-    LutResult exact =
-        buildLut(exactConfig, tensor, {}, ImportanceView(importance.data()));
-    ASSERT_TRUE(lut.succeeded());
-    ASSERT_TRUE(exact.succeeded());
-    EXPECT_LE(
-        weightedError(data.data(), FloatFormat::F32, count, importance, lut),
-        1.001 * weightedError(data.data(), FloatFormat::F32, count, importance,
-                              exact))
-        << "nbits " << nbits;
+    const LutResult lut =
+        expectNearTheExactOptimum(data, importance, nbits).first;
     // The entries lie within the weighted values' range.
     for (size_t e = 0; e < (size_t(1) << nbits); ++e)
       EXPECT_LE(std::fabs(lut.entries[e]), 1.5) << "entry " << e;
