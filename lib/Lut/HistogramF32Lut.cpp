@@ -37,6 +37,35 @@ struct Histogram32 {
   /// weighted by it too); empty otherwise, when a bucket weighs its count.
   std::vector<double> weights;
 
+  /// Adds every value to its bucket of `raw` (by raw top 16 bits), weighted
+  /// by its importance into `rawWeights` when Weighted (a loop apiece, so the
+  /// plain one carries no importance).
+  template <bool Weighted>
+  static void accumulate(llvm::ArrayRef<float> values,
+                         ImportanceView importance, std::vector<Bucket> &raw,
+                         double *rawWeights) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      const float value = values[i];
+      const uint32_t bits = floatToBits(value);
+      Bucket &bucket = raw[bits >> 16];
+      const uint32_t low = bits & 0xFFFF;
+      // Same sign and exponent: the difference is exact in float.
+      const double offset = value - bitsToFloat(bits & 0xFFFF0000u);
+      ++bucket.count;
+      if constexpr (Weighted) {
+        const double weight = importance[i];
+        rawWeights[bits >> 16] += weight;
+        bucket.sum += weight * offset;
+        bucket.square += weight * offset * offset;
+      } else {
+        bucket.sum += offset;
+        bucket.square += offset * offset;
+      }
+      bucket.minKey = std::min(bucket.minKey, low);
+      bucket.maxKey = std::max(bucket.maxKey, low);
+    }
+  }
+
   explicit Histogram32(llvm::ArrayRef<float> values,
                        ImportanceView importance = {}) {
     // Count by the raw top 16 bits, with the range of the low 16 bits: no
@@ -45,33 +74,9 @@ struct Histogram32 {
     std::vector<double> rawWeights;
     if (importance) {
       rawWeights.assign(65536, 0);
-      for (size_t i = 0; i < values.size(); ++i) {
-        const float value = values[i];
-        const uint32_t bits = floatToBits(value);
-        Bucket &bucket = raw[bits >> 16];
-        const uint32_t low = bits & 0xFFFF;
-        const double offset = value - bitsToFloat(bits & 0xFFFF0000u);
-        const double weight = importance[i];
-        ++bucket.count;
-        rawWeights[bits >> 16] += weight;
-        bucket.sum += weight * offset;
-        bucket.square += weight * offset * offset;
-        bucket.minKey = std::min(bucket.minKey, low);
-        bucket.maxKey = std::max(bucket.maxKey, low);
-      }
+      accumulate<true>(values, importance, raw, rawWeights.data());
     } else {
-      for (float value : values) {
-        const uint32_t bits = floatToBits(value);
-        Bucket &bucket = raw[bits >> 16];
-        const uint32_t low = bits & 0xFFFF;
-        // Same sign and exponent: the difference is exact in float.
-        const double offset = value - bitsToFloat(bits & 0xFFFF0000u);
-        ++bucket.count;
-        bucket.sum += offset;
-        bucket.square += offset * offset;
-        bucket.minKey = std::min(bucket.minKey, low);
-        bucket.maxKey = std::max(bucket.maxKey, low);
-      }
+      accumulate<false>(values, importance, raw, nullptr);
     }
     if (importance)
       weights.assign(65536, 0);

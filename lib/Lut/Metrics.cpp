@@ -11,25 +11,39 @@
 using namespace palettize;
 
 namespace {
-template <typename ValueAt, typename ReconstructedAt>
+/// The error of a reconstruction of `count` values, each squared difference
+/// and squared value weighted by weightAt(i) (summing to `totalWeight`; the
+/// mean divides by it).
+template <typename ValueAt, typename ReconstructedAt, typename WeightAt>
 ReconstructionError measure(size_t count, ValueAt valueAt,
-                            ReconstructedAt reconstructedAt) {
+                            ReconstructedAt reconstructedAt, WeightAt weightAt,
+                            double totalWeight) {
   ReconstructionError error;
   double signal = 0;
   for (size_t i = 0; i < count; ++i) {
     const double value = valueAt(i);
     const double difference = value - double(reconstructedAt(i));
-    signal += value * value;
-    error.sumSquaredError += difference * difference;
+    const double weight = weightAt(i);
+    signal += weight * value * value;
+    error.sumSquaredError += weight * difference * difference;
     error.maxAbsError = std::max(error.maxAbsError, std::fabs(difference));
   }
   error.sumSquares = signal;
-  if (count)
-    error.meanSquaredError = error.sumSquaredError / double(count);
+  if (totalWeight > 0)
+    error.meanSquaredError = error.sumSquaredError / totalWeight;
   error.snrDb = error.sumSquaredError == 0
                     ? std::numeric_limits<double>::infinity()
                     : 10 * std::log10(signal / error.sumSquaredError);
   return error;
+}
+
+/// measure() with every element weighing 1 (exact: x * 1.0 == x).
+template <typename ValueAt, typename ReconstructedAt>
+ReconstructionError measure(size_t count, ValueAt valueAt,
+                            ReconstructedAt reconstructedAt) {
+  return measure(
+      count, valueAt, reconstructedAt, [](size_t) { return 1.0; },
+      double(count));
 }
 } // namespace
 
@@ -57,31 +71,19 @@ ReconstructionError palettize::measureError(const void *values,
                                             FloatFormat format,
                                             llvm::ArrayRef<float> reconstructed,
                                             ImportanceView importance) {
+  auto valueAt = [&](size_t i) {
+    return double(readFloat(values, format, int64_t(i)));
+  };
+  auto reconstructedAt = [&](size_t i) { return reconstructed[i]; };
   double totalImportance = 0;
   if (importance)
     for (size_t i = 0; i < reconstructed.size(); ++i)
       totalImportance += importance[i];
-  if (totalImportance > 0) {
-    ReconstructionError error;
-    for (size_t i = 0; i < reconstructed.size(); ++i) {
-      const double value = readFloat(values, format, int64_t(i));
-      const double difference = value - double(reconstructed[i]);
-      const double weight = importance[i];
-      error.sumSquares += weight * value * value;
-      error.sumSquaredError += weight * difference * difference;
-      error.maxAbsError = std::max(error.maxAbsError, std::fabs(difference));
-    }
-    error.meanSquaredError = error.sumSquaredError / totalImportance;
-    error.snrDb =
-        error.sumSquaredError == 0
-            ? std::numeric_limits<double>::infinity()
-            : 10 * std::log10(error.sumSquares / error.sumSquaredError);
-    return error;
-  }
-  return measure(
-      reconstructed.size(),
-      [&](size_t i) { return double(readFloat(values, format, int64_t(i))); },
-      [&](size_t i) { return reconstructed[i]; });
+  if (totalImportance > 0)
+    return measure(
+        reconstructed.size(), valueAt, reconstructedAt,
+        [&](size_t i) { return importance[i]; }, totalImportance);
+  return measure(reconstructed.size(), valueAt, reconstructedAt);
 }
 
 CompressedSize palettize::getCompressedSize(uint64_t elements, unsigned nbits,

@@ -54,16 +54,19 @@ uint64_t SafetensorsTensor::getElementCount() const {
 }
 
 float SafetensorsTensor::getValue(uint64_t i) const {
-  const unsigned size = getSafetensorsDTypeSize(dtype);
-  assert(i < bytes.size() / size && "element index out of range");
-  const char *element = bytes.data() + i * size;
+  assert(i < bytes.size() / getSafetensorsDTypeSize(dtype) &&
+         "element index out of range");
+  return readFloat(bytes.data(), getFormat(), int64_t(i));
+}
+
+FloatFormat SafetensorsTensor::getFormat() const {
   switch (dtype) {
   case SafetensorsDType::F32:
-    return bitsToFloat(llvm::support::endian::read32le(element));
+    return FloatFormat::F32;
   case SafetensorsDType::F16:
-    return halfToFloat(llvm::support::endian::read16le(element));
+    return FloatFormat::F16;
   case SafetensorsDType::BF16:
-    return bfloat16ToFloat(llvm::support::endian::read16le(element));
+    return FloatFormat::BF16;
   }
   llvm_unreachable("unknown safetensors dtype");
 }

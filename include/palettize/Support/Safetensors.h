@@ -16,6 +16,8 @@
 #ifndef PALETTIZE_SUPPORT_SAFETENSORS_H
 #define PALETTIZE_SUPPORT_SAFETENSORS_H
 
+#include "palettize/Lut/FloatFormats.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -50,6 +52,8 @@ struct SafetensorsTensor {
   uint64_t getElementCount() const;
   /// Element `i` (row-major) as f32; f16 and bf16 are widened exactly.
   float getValue(uint64_t i) const;
+  /// The storage format of the elements, as the LUT library names it.
+  FloatFormat getFormat() const;
 };
 
 /// A validated safetensors file, mapped into memory. Move-only: the tensors'

@@ -325,14 +325,12 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
   // modified, so a constant left unchanged keeps its values.
   TensorView input(data.bytes.data(), plan.format, shape);
   ChannelNormalization normalization;
-  ImportanceView importance =
+  // The importances as given weigh the measured error; those the LUT is
+  // built with carry the channel scales too, when there are any.
+  const ImportanceView givenImportance =
       settings.mode == LutMode::KMeans ? plan.importance : ImportanceView();
+  ImportanceView importance = givenImportance;
   std::vector<float> scaledImportance;
-  if (importance &&
-      findInvalidImportance(importance, size_t(value.getNumElements()))) {
-    result.lut.status = LutStatus::InvalidImportance;
-    return result;
-  }
   if (settings.perChannelScale) {
     normalization =
         normalizeChannels(input.data, shape, tiling.axis, plan.format);
@@ -343,6 +341,12 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
     input.data = normalization.normalized.data();
     result.channelScales = std::move(normalization.scales);
     if (importance) {
+      // buildLut checks the importances it is given; scaling could turn a
+      // negative one into -0, so these are checked before.
+      if (findInvalidImportance(importance, count)) {
+        result.lut.status = LutStatus::InvalidImportance;
+        return result;
+      }
       scaledImportance =
           scaleImportance(importance, shape, tiling.axis, result.channelScales);
       importance = ImportanceView(scaledImportance.data());
@@ -403,11 +407,8 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
                                 /*offset=*/nullptr, plan.format, scaled.data());
       decoded = decodeFloats(scaled.data(), count, plan.format);
     }
-    // Weighted by the importances as given: the error of the decoded
-    // values.
-    result.reconstruction = measureError(
-        data.bytes.data(), plan.format, decoded,
-        settings.mode == LutMode::KMeans ? plan.importance : ImportanceView());
+    result.reconstruction =
+        measureError(data.bytes.data(), plan.format, decoded, givenImportance);
   }
   // The unpacked indices are no longer needed; free them early.
   std::vector<uint8_t>().swap(result.lut.indices);

@@ -397,11 +397,7 @@ private:
       return fail() << " has shape [" << llvm::interleaved(tensor->shape)
                     << "], but the constant has shape ["
                     << llvm::interleaved(shape) << "]";
-    const FloatFormat format =
-        tensor->dtype == SafetensorsDType::F32   ? FloatFormat::F32
-        : tensor->dtype == SafetensorsDType::F16 ? FloatFormat::F16
-                                                 : FloatFormat::BF16;
-    const ImportanceView view(tensor->bytes.data(), format);
+    const ImportanceView view(tensor->bytes.data(), tensor->getFormat());
     const size_t count = size_t(value.getNumElements());
     if (std::optional<size_t> bad = findInvalidImportance(view, count)) {
       // The element's position, row-major.

@@ -115,20 +115,23 @@ def optimal_cost(x, w, k):
     return direct
 
 
+def ulp(value, type_name):
+    """The spacing of `type_name`'s values at |value|."""
+    if type_name == "f16":
+        return float(np.spacing(np.float16(abs(value))))
+    spacing = float(np.spacing(np.float32(abs(value))))
+    return spacing * 65536 if type_name == "bf16" else spacing
+
+
 def check_palette(x, w, indices, table, type_name, problems, where):
     """One palette: values x, importances w and indices (flat), LUT table."""
     k = len(table)
     positive = w > 0
-    ulp = lambda v: np.spacing(cp.round_to(np.abs(np.array([v])),
-                                           type_name).astype(
-        {"f32": np.float32}.get(type_name, np.float16)
-        if type_name != "bf16" else np.float32))[0] * (
-        65536 if type_name == "bf16" else 1)
     half_ulps = []
     for index in np.unique(indices[positive]):
         members = positive & (indices == index)
         mean = np.average(x[members], weights=w[members])
-        step = float(ulp(table[index]))
+        step = ulp(table[index], type_name)
         half_ulps.append(step / 2)
         if abs(table[index] - mean) > step:
             problems.append(f"{where}: entry {index} is {table[index]}, "
