@@ -11,8 +11,12 @@ computes with numpy, over the constants the file weighs:
   plain:     sum (w - decoded)^2 of each (the plain error it gives up);
   time:      the run with importance over the run without.
 
-    bench/importance_gain.py MODEL.mlir IMPORTANCE.safetensors
+    bench/importance_gain.py MODEL.mlir (IMPORTANCE.safetensors | --squared)
                              [--nbits 2,3,4] [--options "granularity=..."]
+
+--squared weighs every named weight of rank >= 2 by its own square
+(imp = w^2), written to a temporary file: importances that single out
+values, for comparison with a file's.
 """
 
 import argparse
@@ -59,9 +63,23 @@ def decode(raw, type_name):
     return np.frombuffer(raw, TYPES[type_name]).astype(np.float64)
 
 
-def constants(text, names):
-    """The named constants' values in printed MLIR: dense_resource blobs of
-    a `mil.const "name"` or of a constant located at loc("name")."""
+def write_safetensors(path, tensors):
+    """Writes float64 arrays by name as an F32 safetensors file."""
+    header, data = {}, b""
+    for name, values in tensors.items():
+        raw = values.astype(np.float32).tobytes()
+        header[name] = {"dtype": "F32", "shape": list(values.shape),
+                        "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header).encode()
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + data)
+
+
+def constants(text, names=None):
+    """The named constants' values in printed MLIR (all of rank >= 2 when
+    `names` is None): dense_resource blobs of a `mil.const "name"` or of a
+    constant located at loc("name")."""
     blobs = {m[1]: bytes.fromhex(m[2])[4:] for m in
              re.finditer(r'^\s*([\w.]+): "0x([0-9A-F]+)"', text, re.M)}
     aliases = dict(re.findall(r'^(#loc\d*) = loc\("([^"]+)"\)', text, re.M))
@@ -78,8 +96,9 @@ def constants(text, names):
             name = name or aliases.get(alias)
         else:
             name, key, shape, type_name = m.groups()
-        if name in names and key in blobs:
-            dims = [int(d) for d in shape.split("x")]
+        dims = [int(d) for d in shape.split("x")]
+        wanted = len(dims) >= 2 if names is None else name in names
+        if name and wanted and key in blobs:
             found[name] = decode(blobs[key], type_name).reshape(dims)
     return found
 
@@ -93,18 +112,26 @@ def run(args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("model")
-    parser.add_argument("importance")
+    parser.add_argument("importance", nargs="?")
+    parser.add_argument("--squared", action="store_true")
     parser.add_argument("--nbits", default="2,3,4")
     parser.add_argument("--options", default="")
     args = parser.parse_args()
-    importance = read_safetensors(args.importance)
+    if bool(args.importance) == args.squared:
+        parser.error("give an importance file or --squared, not both")
     hex_print = "--mlir-print-elementsattrs-with-hex-if-larger=0"
     with tempfile.TemporaryDirectory() as work:
         original_path = os.path.join(work, "original.mlir")
         subprocess.run([OPT, args.model, hex_print, "-mlir-print-debuginfo",
                         "-o", original_path],
                        check=True)
-        original = constants(open(original_path).read(), set(importance))
+        text = open(original_path).read()
+        if args.squared:
+            args.importance = os.path.join(work, "squared.safetensors")
+            write_safetensors(args.importance,
+                              {n: v * v for n, v in constants(text).items()})
+        importance = read_safetensors(args.importance)
+        original = constants(text, set(importance))
         print(f"{args.model}: {len(original)} weighed constants, "
               f"{sum(v.size for v in original.values())} weights")
         print(f"{'nbits':>5} {'weighted: plain':>16} {'weighted':>10} "
@@ -131,6 +158,8 @@ def main():
                 decoded = constants(open(decoded_path).read(), set(original))
                 weighted = plain = 0.0
                 for name, w in original.items():
+                    if name not in decoded:
+                        continue  # left alone (small): no error either way
                     e = w - decoded[name]
                     weighted += float(np.sum(importance[name] * e * e))
                     plain += float(np.sum(e * e))
