@@ -15,6 +15,7 @@ install(DIRECTORY ${PALETTIZE_BINARY_DIR}/include/palettize
   FILES_MATCHING PATTERN "*.inc")
 
 install(TARGETS PalettizeLut PalettizeSupport PalettizeMIL PalettizeMILTransforms
+                PalettizeConversion
                 Palettize
   EXPORT PalettizeTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

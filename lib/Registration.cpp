@@ -1,6 +1,8 @@
 //===- Registration.cpp - Register palettize with a tool ------------------===//
 
 #include "palettize/Registration.h"
+#include "palettize/Conversion/Passes.h"
+#include "palettize/Conversion/Pipelines/LowerToLLVM.h"
 #include "palettize/Dialect/MIL/IR/MILDialect.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
 
@@ -10,4 +12,8 @@ void palettize::registerDialects(mlir::DialectRegistry &registry) {
   registry.insert<mil::MILDialect>();
 }
 
-void palettize::registerPasses() { registerPalettizePasses(); }
+void palettize::registerPasses() {
+  registerPalettizePasses();
+  registerPalettizeConversionPasses();
+  registerLowerToLLVMPipeline();
+}

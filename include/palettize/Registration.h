@@ -16,8 +16,9 @@ namespace palettize {
 /// Adds the dialects palettize defines (`mil`) to `registry`.
 void registerDialects(mlir::DialectRegistry &registry);
 
-/// Registers every palettize pass with the global pass registry, so that
-/// `--pass-pipeline` and the `opt` command line can name them.
+/// Registers every palettize pass and the palettize-lower-to-llvm pipeline
+/// with the global pass registry, so that `--pass-pipeline` and the `opt`
+/// command line can name them.
 void registerPasses();
 
 } // namespace palettize

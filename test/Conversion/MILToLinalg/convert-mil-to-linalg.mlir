@@ -1,0 +1,247 @@
+// RUN: palettize-opt %s -split-input-file --convert-mil-to-linalg | FileCheck %s
+
+// mil.const keeps its attribute; a dense_resource keeps its blob.
+// CHECK-LABEL: func.func @consts
+// CHECK-DAG: arith.constant dense<[5.000000e-01, -1.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: arith.constant dense_resource<fc_weight> : tensor<2x2xf16>
+// CHECK-NOT: mil.
+func.func @consts() -> (tensor<2xf32>, tensor<2x2xf16>) {
+  %b = mil.const "fc_bias" dense<[0.5, -1.0]> : tensor<2xf32>
+  %w = mil.const dense_resource<fc_weight> : tensor<2x2xf16>
+  return %b, %w : tensor<2xf32>, tensor<2x2xf16>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      fc_weight: "0x02000000003C004000420044"
+    }
+  }
+#-}
+
+// -----
+
+// A per-tensor 2-bit LUT: bit 2i, byte bit / 8, shift bit % 8, mask 3. The
+// bytes are reinterpreted as i8 (10 and 4 stay 10 and 4).
+// CHECK-LABEL: func.func @per_tensor_2bit
+// CHECK-DAG:   %[[BYTES:.*]] = arith.constant dense<[10, 4]> : tensor<2xi8>
+// CHECK-DAG:   %[[LUT:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]> : tensor<4xf32>
+// CHECK-DAG:   %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG:   %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG:   %[[MASK:.*]] = arith.constant 3 : i32
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel"]
+// CHECK:         %[[I:.*]] = linalg.index 0
+// CHECK:         %[[BIT:.*]] = arith.muli %[[I]], %[[C2]]
+// CHECK:         %[[BYTE:.*]] = arith.divui %[[BIT]], %[[C8]]
+// CHECK:         %[[B:.*]] = tensor.extract %[[BYTES]][%[[BYTE]]] : tensor<2xi8>
+// CHECK:         %[[W:.*]] = arith.extui %[[B]] : i8 to i32
+// CHECK:         %[[SH:.*]] = arith.remui %[[BIT]], %[[C8]]
+// CHECK:         %[[SH32:.*]] = arith.index_castui %[[SH]] : index to i32
+// CHECK:         %[[V:.*]] = arith.shrui %[[W]], %[[SH32]]
+// CHECK:         %[[IDX:.*]] = arith.andi %[[V]], %[[MASK]]
+// CHECK:         %[[ROW:.*]] = arith.index_castui %[[IDX]] : i32 to index
+// CHECK:         %[[X:.*]] = tensor.extract %[[LUT]][%[[ROW]]] : tensor<4xf32>
+// CHECK:         linalg.yield %[[X]]
+// CHECK-NOT: mil.
+func.func @per_tensor_2bit() -> tensor<5xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+// 3-bit indices may straddle two bytes: the next byte (clamped to the last
+// one, 2) is shifted in above the first. Bytes above 127 read as negative
+// i8 values and are widened unsigned.
+// CHECK-LABEL: func.func @straddling_3bit
+// CHECK-DAG:   %[[BYTES:.*]] = arith.constant dense<[-120, -58, -6]> : tensor<3xi8>
+// CHECK-DAG:   %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG:   %[[LAST:.*]] = arith.constant 2 : index
+// CHECK-DAG:   %[[C8_I32:.*]] = arith.constant 8 : i32
+// CHECK-DAG:   %[[MASK:.*]] = arith.constant 7 : i32
+// CHECK:       linalg.generic
+// CHECK:         %[[BYTE:.*]] = arith.divui
+// CHECK:         %[[B0:.*]] = tensor.extract %[[BYTES]][%[[BYTE]]]
+// CHECK:         %[[W0:.*]] = arith.extui %[[B0]] : i8 to i32
+// CHECK:         %[[NEXT:.*]] = arith.addi %[[BYTE]], %[[C1]]
+// CHECK:         %[[AT:.*]] = arith.minui %[[NEXT]], %[[LAST]]
+// CHECK:         %[[B1:.*]] = tensor.extract %[[BYTES]][%[[AT]]]
+// CHECK:         %[[W1:.*]] = arith.extui %[[B1]] : i8 to i32
+// CHECK:         %[[HIGH:.*]] = arith.shli %[[W1]], %[[C8_I32]]
+// CHECK:         %[[WORD:.*]] = arith.ori %[[W0]], %[[HIGH]]
+// CHECK:         arith.shrui %[[WORD]]
+// CHECK:         arith.andi %{{.*}}, %[[MASK]]
+func.func @straddling_3bit() -> tensor<8xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]> : tensor<8xf32>)
+         indices(dense<[136, 198, 250]> : tensor<3xui8>) : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+// 8-bit indices are whole bytes: no shift, no mask.
+// CHECK-LABEL: func.func @whole_bytes_8bit
+// CHECK:       linalg.generic
+// CHECK:         %[[B:.*]] = tensor.extract %{{.*}}[%{{.*}}] : tensor<2xi8>
+// CHECK-NEXT:    %[[W:.*]] = arith.extui %[[B]] : i8 to i32
+// CHECK-NEXT:    %[[ROW:.*]] = arith.index_castui %[[W]] : i32 to index
+// CHECK-NEXT:    tensor.extract %{{.*}}[%[[ROW]]] : tensor<256xf16>
+func.func @whole_bytes_8bit() -> tensor<2xf16> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<1.0> : tensor<256xf16>)
+         indices(dense<[255, 128]> : tensor<2xui8>) : tensor<2xf16>
+  return %0 : tensor<2xf16>
+}
+
+// -----
+
+// Grouped: one palette per row of a 2x4 weight. The LUT position is
+// (row, 0, index, 0) (one group along the columns); the linear index is
+// row * 4 + column.
+// CHECK-LABEL: func.func @grouped
+// CHECK-DAG:   %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:   %[[C4:.*]] = arith.constant 4 : index
+// CHECK:       linalg.generic
+// CHECK-SAME:    iterator_types = ["parallel", "parallel"]
+// CHECK:         %[[R:.*]] = linalg.index 0
+// CHECK:         %[[C:.*]] = linalg.index 1
+// CHECK:         %[[RS:.*]] = arith.muli %[[R]], %[[C4]]
+// CHECK:         arith.addi %[[RS]], %[[C]]
+// CHECK:         %[[ROW:.*]] = arith.index_castui %{{.*}} : i32 to index
+// CHECK:         tensor.extract %{{.*}}[%[[R]], %[[C0]], %[[ROW]], %[[C0]]] : tensor<2x1x4x1xf32>
+func.func @grouped() -> tensor<2x4xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[[[[0.0], [1.0], [2.0], [3.0]]],
+                    [[[4.0], [5.0], [6.0], [7.0]]]]> : tensor<2x1x4x1xf32>)
+         indices(dense<[228, 27]> : tensor<2xui8>) : tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Vectors of 2 along axis 0 of a 4x2 weight: the index grid is 2x2, the
+// element (r, c) reads index (r / 2) * 2 + c and lane r % 2 of its row.
+// CHECK-LABEL: func.func @vector
+// CHECK-DAG:   %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:   %[[C2:.*]] = arith.constant 2 : index
+// CHECK:       linalg.generic
+// CHECK:         %[[R:.*]] = linalg.index 0
+// CHECK:         %[[C:.*]] = linalg.index 1
+// CHECK:         %[[LANE:.*]] = arith.remui %[[R]], %[[C2]]
+// CHECK:         %[[GR:.*]] = arith.divui %[[R]], %[[C2]]
+// CHECK:         %[[RS:.*]] = arith.muli %[[GR]], %[[C2]]
+// CHECK:         arith.addi %[[RS]], %[[C]]
+// CHECK:         %[[ROW:.*]] = arith.index_castui %{{.*}} : i32 to index
+// CHECK:         tensor.extract %{{.*}}[%[[C0]], %[[C0]], %[[ROW]], %[[LANE]]] : tensor<1x1x2x2xf32>
+func.func @vector() -> tensor<4x2xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[[[[1.0, 2.0], [3.0, 4.0]]]]> : tensor<1x1x2x2xf32>)
+         indices(dense<[6]> : tensor<1xui8>) vector_axis(0) : tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+// Packed indices in a blob keep the blob, reinterpreted as i8.
+// CHECK-LABEL: func.func @resource_indices
+// CHECK: arith.constant dense_resource<packed> : tensor<2xi8>
+func.func @resource_indices() -> tensor<5xf32> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>)
+         indices(dense_resource<packed> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      packed: "0x010000000A04"
+    }
+  }
+#-}
+
+// -----
+
+// An 8-bit LUT: the shift-scale computes scale * (q - offset) in f32 with
+// the scale broadcast through the indexing map; the LUT op reads its
+// result.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0) -> (d0)>
+// CHECK-DAG: #[[BCAST:.*]] = affine_map<(d0) -> (0)>
+// CHECK-LABEL: func.func @int8_lut
+// CHECK-DAG:   %[[Q:.*]] = arith.constant dense<[-2, 0, 2, 4]> : tensor<4xi8>
+// CHECK-DAG:   %[[S:.*]] = arith.constant dense<5.000000e-01> : tensor<1xf32>
+// CHECK-DAG:   %[[Z:.*]] = arith.constant dense<1> : tensor<1xi8>
+// CHECK:       %[[LUT:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[BCAST]], #[[BCAST]], #[[ID]]]
+// CHECK-SAME:    ins(%[[Q]], %[[S]], %[[Z]] :
+// CHECK:       ^bb0(%[[QV:.*]]: i8, %[[SV:.*]]: f32, %[[ZV:.*]]: i8, %{{.*}}: f32):
+// CHECK:         %[[QF:.*]] = arith.sitofp %[[QV]] : i8 to f32
+// CHECK:         %[[ZF:.*]] = arith.sitofp %[[ZV]] : i8 to f32
+// CHECK:         %[[D:.*]] = arith.subf %[[QF]], %[[ZF]]
+// CHECK:         %[[P:.*]] = arith.mulf %[[SV]], %[[D]]
+// CHECK:         linalg.yield %[[P]]
+// CHECK:       linalg.generic
+// CHECK:         tensor.extract %[[LUT]][%{{.*}}] : tensor<4xf32>
+func.func @int8_lut() -> tensor<5xf32> {
+  %q = mil.const dense<[-2, 0, 2, 4]> : tensor<4xi8>
+  %l = mil.constexpr_blockwise_shift_scale %q
+         scale(dense<0.5> : tensor<1xf32>) offset(dense<1> : tensor<1xi8>)
+         : tensor<4xi8> -> tensor<4xf32>
+  %0 = mil.constexpr_lut_to_dense lut(%l : tensor<4xf32>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+// ui8 data widens unsigned; an f16 result is rounded once from f32.
+// CHECK-LABEL: func.func @uint8_to_f16
+// CHECK:       arith.constant dense<[0, -1]> : tensor<2xi8>
+// CHECK:       ^bb0(%[[QV:.*]]: i8, %[[SV:.*]]: f16, %{{.*}}: f16):
+// CHECK:         %[[QF:.*]] = arith.uitofp %[[QV]] : i8 to f32
+// CHECK:         %[[SF:.*]] = arith.extf %[[SV]] : f16 to f32
+// CHECK:         %[[P:.*]] = arith.mulf %[[SF]], %[[QF]]
+// CHECK:         %[[R:.*]] = arith.truncf %[[P]] : f32 to f16
+// CHECK:         linalg.yield %[[R]]
+func.func @uint8_to_f16() -> tensor<2xf16> {
+  %q = mil.const dense<[0, 255]> : tensor<2xui8>
+  %w = mil.constexpr_blockwise_shift_scale %q
+         scale(dense<0.25> : tensor<1xf16>) : tensor<2xui8> -> tensor<2xf16>
+  return %w : tensor<2xf16>
+}
+
+// -----
+
+// Per-channel scales of a 4x6 weight: the map reads scale (row, 0).
+// CHECK-DAG: #[[ROWS:.*]] = affine_map<(d0, d1) -> (d0, 0)>
+// CHECK-LABEL: func.func @per_channel
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[ROWS]], #{{.*}}]
+func.func @per_channel() -> tensor<4x6xf32> {
+  %d = mil.const dense<1.5> : tensor<4x6xf32>
+  %w = mil.constexpr_blockwise_shift_scale %d
+         scale(dense<[[1.0], [2.0], [3.0], [4.0]]> : tensor<4x1xf32>)
+         : tensor<4x6xf32> -> tensor<4x6xf32>
+  return %w : tensor<4x6xf32>
+}
+
+// -----
+
+// Blocks of 2 columns: no map reads them, the body finds the scale at
+// (row, column / 2).
+// CHECK-LABEL: func.func @blocks
+// CHECK-DAG:   %[[S:.*]] = arith.constant dense<{{.*}}> : tensor<2x3xf32>
+// CHECK-DAG:   %[[C2:.*]] = arith.constant 2 : index
+// CHECK:       linalg.generic
+// CHECK-SAME:    ins(%{{.*}} : tensor<2x6xf32>)
+// CHECK:         %[[R:.*]] = linalg.index 0
+// CHECK:         %[[C:.*]] = linalg.index 1
+// CHECK:         %[[B:.*]] = arith.divui %[[C]], %[[C2]]
+// CHECK:         tensor.extract %[[S]][%[[R]], %[[B]]] : tensor<2x3xf32>
+func.func @blocks() -> tensor<2x6xf32> {
+  %d = mil.const dense<1.5> : tensor<2x6xf32>
+  %w = mil.constexpr_blockwise_shift_scale %d
+         scale(dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>)
+         : tensor<2x6xf32> -> tensor<2x6xf32>
+  return %w : tensor<2x6xf32>
+}
