@@ -58,3 +58,23 @@ if config.palettize_sanitize:
                       f"{config.palettize_sanitize}")
 config.substitutions.append(("%consumer_cmake_flags", consumer_flags))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+
+# The execution tests run lowered models under mlir-runner with MLIR's
+# runner libraries (both from libmlir-22-dev and mlir-22-tools), and compile
+# one with llc; without them they are reported UNSUPPORTED.
+runner = os.path.join(config.llvm_tools_dir, "mlir-runner")
+runner_libs = [os.path.join(config.llvm_lib_dir, f"lib{name}.so")
+               for name in ("mlir_c_runner_utils", "mlir_runner_utils")]
+missing = [path for path in [runner] + runner_libs
+           if not os.path.exists(path)]
+if missing:
+    lit_config.note("execution tests skipped: missing " + ", ".join(missing))
+else:
+    config.available_features.add("mlir-runner")
+    config.substitutions.append(
+        ("%mlir_runner", f"{runner} -e main -entry-point-result=void "
+                         f"-shared-libs={','.join(runner_libs)}"))
+for tool in ("llc", "llvm-readobj", "mlir-translate"):
+    if os.path.exists(os.path.join(config.llvm_tools_dir, tool)):
+        config.available_features.add(tool)

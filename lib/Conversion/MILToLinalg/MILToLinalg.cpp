@@ -476,6 +476,7 @@ int64_t palettize::fuseDecodingIntoConsumers(Operation *root) {
         OpOperand &operand = generic->getOpOperand(operandNumber);
         if (!linalg::areElementwiseOpsFusable(&operand))
           continue;
+        rewriter.setInsertionPoint(generic);
         FailureOr<linalg::ElementwiseOpFusionResult> fused =
             linalg::fuseElementwiseOps(rewriter, &operand);
         if (failed(fused))

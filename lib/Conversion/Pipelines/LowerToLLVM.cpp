@@ -40,6 +40,8 @@ void palettize::buildLowerToLLVMPipeline(OpPassManager &pm,
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  // Elementwise arith and math ops on tensors (a cast of a weight, say).
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
 
   ConvertMILToLinalgOptions milOptions;
   milOptions.decode = options.decode;
