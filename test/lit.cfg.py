@@ -75,6 +75,6 @@ else:
     config.substitutions.append(
         ("%mlir_runner", f"{runner} -e main -entry-point-result=void "
                          f"-shared-libs={','.join(runner_libs)}"))
-for tool in ("llc", "llvm-readobj", "mlir-translate"):
+for tool in ("llc", "llvm-size", "mlir-translate"):
     if os.path.exists(os.path.join(config.llvm_tools_dir, tool)):
         config.available_features.add(tool)

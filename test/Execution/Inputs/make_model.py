@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Writes small models whose weights are dense_resource blobs, for the
-execution tests: an MLP in linalg, a convolution in linalg, and a TOSA
-matmul. Each model's main computes on a fixed input and prints the result
+execution tests: an MLP in linalg, a convolution in linalg, a TOSA
+matmul, and one linear layer of a given size. Each model's main computes on a fixed input and prints the result
 with printMemrefF32. Weights are seeded, so every run writes the same file.
 
-Usage: make_model.py {mlp,conv,tosa} OUT.mlir [--dtype f32|f16]
-                     [--quantize STEP]
+Usage: make_model.py {mlp,conv,tosa,linear} OUT.mlir [--dtype f32|f16]
+                     [--quantize STEP] [--size N]
 
 --quantize rounds every weight to a multiple of STEP (few distinct values,
 for mode=unique).
@@ -150,16 +150,49 @@ func.func @main() {{
 """
 
 
+def linear(model, size):
+    """y = x W for one row x = [0, 1, ..., size - 1] / size, computed at run
+    time, so that the weight is the module's only large constant."""
+    dt = model.dtype
+    w = model.weight("linear_weight", (size, size))
+    return PRINT + f"""
+func.func @main() {{
+  %x = tensor.generate {{
+  ^bb0(%i: index, %j: index):
+    %n = arith.index_cast %j : index to i32
+    %f = arith.sitofp %n : i32 to f32
+    %s = arith.constant {float(size)} : f32
+    %v = arith.divf %f, %s : f32
+    tensor.yield %v : f32
+  }} : tensor<1x{size}xf32>
+  %w = arith.constant dense_resource<{w}> : tensor<{size}x{size}x{dt}>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x{size}xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x{size}xf32>) -> tensor<1x{size}xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<1x{size}xf32>, tensor<{size}x{size}x{dt}>)
+                     outs(%z : tensor<1x{size}xf32>) -> tensor<1x{size}xf32>
+  %p = tensor.cast %y : tensor<1x{size}xf32> to tensor<*xf32>
+  call @printMemrefF32(%p) : (tensor<*xf32>) -> ()
+  return
+}}
+"""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("kind", choices=["mlp", "conv", "tosa"])
+    parser.add_argument("kind", choices=["mlp", "conv", "tosa", "linear"])
     parser.add_argument("output")
     parser.add_argument("--dtype", choices=["f32", "f16"], default="f32")
     parser.add_argument("--quantize", type=float, default=0)
+    parser.add_argument("--size", type=int, default=1024,
+                        help="linear: the weight is SIZE x SIZE")
     args = parser.parse_args()
-    seed = {"mlp": 1, "conv": 2, "tosa": 3}[args.kind]
+    seed = {"mlp": 1, "conv": 2, "tosa": 3, "linear": 4}[args.kind]
     model = Model(args.dtype, args.quantize, seed)
-    text = {"mlp": mlp, "conv": conv, "tosa": tosa}[args.kind](model)
+    if args.kind == "linear":
+        text = linear(model, args.size)
+    else:
+        text = {"mlp": mlp, "conv": conv, "tosa": tosa}[args.kind](model)
     with open(args.output, "w") as out:
         out.write(text + model.resources())
 
