@@ -78,3 +78,11 @@ else:
 for tool in ("llc", "llvm-size", "mlir-translate"):
     if os.path.exists(os.path.join(config.llvm_tools_dir, tool)):
         config.available_features.add(tool)
+
+# The AVX2 LUT kernel (lut-matmul=avx2) runs only where the host has AVX2.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx2" in cpuinfo.read():
+            config.available_features.add("avx2")
+except OSError:
+    pass

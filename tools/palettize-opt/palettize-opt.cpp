@@ -1,7 +1,8 @@
 //===- palettize-opt.cpp - palettize optimizer driver ---------------------===//
 //
 // An mlir-opt style driver with the mil dialect, the dialects weights usually
-// live in, and every palettize and core transformation pass.
+// live in and those the lowering to LLVM goes through, and every palettize
+// and core transformation pass.
 //
 // Unlike mlir-opt, a file given with -o is replaced only when the run
 // succeeds: the output goes to a temporary file beside it, renamed over the
@@ -14,11 +15,17 @@
 #include "palettize/Registration.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
@@ -86,9 +93,15 @@ int runWithAtomicOutput(int argc, char **argv, StringRef input,
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   palettize::registerDialects(registry);
+  // The dialects weights live in, and those the lowering to LLVM goes
+  // through, so that any stage of palettize-lower-to-llvm can be read back.
   registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
                   mlir::linalg::LinalgDialect, mlir::scf::SCFDialect,
-                  mlir::tensor::TensorDialect, mlir::tosa::TosaDialect>();
+                  mlir::tensor::TensorDialect, mlir::tosa::TosaDialect,
+                  mlir::bufferization::BufferizationDialect,
+                  mlir::cf::ControlFlowDialect, mlir::LLVM::LLVMDialect,
+                  mlir::math::MathDialect, mlir::memref::MemRefDialect,
+                  mlir::vector::VectorDialect>();
   palettize::registerPasses();
   mlir::registerTransformsPasses();
   auto [input, output] = mlir::registerAndParseCLIOptions(

@@ -68,6 +68,21 @@ def ConvertMILToLinalg : Pass<"convert-mil-to-linalg", "::mlir::ModuleOp"> {
     } -> tensor<5xf32>
     ```
 
+    `lut-matmul` replaces each `linalg.matmul` `C[m,n] += A[m,k] * B[k,n]`
+    of f32 tensors whose `B` is a `mil.constexpr_lut_to_dense` with a
+    per-tensor scalar LUT of 1, 2, 4 or 8 bits and a multiple of 8 columns
+    by loops `(m, k, n)` that decode eight weights at a time into a vector
+    register (the indices' bytes read once, shifted and masked per lane) and
+    add `A[m,k] * w` to eight outputs: the dense weight is never written and
+    the packed bytes are read once per row of `A`. With `vector` the LUT
+    lookup is a `vector.gather`. `avx2` emits the same loops here; in
+    palettize-lower-to-llvm it also runs palettize-avx2-lut-gathers after
+    bufferization, which holds a LUT of up to 16 entries in two registers
+    and looks it up with `vpermps`.
+    Each output is summed over `k` in order with a separate multiply and
+    add, so the results are those of the matmul on the decoded weight, bit
+    for bit. Other matmuls and consumers decode as `decode` says.
+
     An attribute other than `dense` or `dense_resource` where the op needs
     to keep the storage fails the pass with an error at the op.
   }];
@@ -81,15 +96,78 @@ def ConvertMILToLinalg : Pass<"convert-mil-to-linalg", "::mlir::ModuleOp"> {
              clEnumValN(::palettize::DecodePlacement::PerCall, "per-call",
                         "where the op was, every time it is reached"),
              clEnumValN(::palettize::DecodePlacement::Fused, "fused",
-                        "inside the consumer linalg ops"))}]>
+                        "inside the consumer linalg ops"))}]>,
+    Option<"lutMatmul", "lut-matmul", "::palettize::LutMatmulKernel",
+           /*default=*/"::palettize::LutMatmulKernel::None",
+           "How a linalg.matmul of a per-tensor palettized f32 weight is "
+           "computed: none (decode as `decode` says), vector or avx2",
+           [{::llvm::cl::values(
+             clEnumValN(::palettize::LutMatmulKernel::None, "none",
+                        "decode the weight as `decode` says"),
+             clEnumValN(::palettize::LutMatmulKernel::Vector, "vector",
+                        "decode 8 weights at a time, vector.gather lookups"),
+             clEnumValN(::palettize::LutMatmulKernel::AVX2, "avx2",
+                        "decode 8 weights at a time, LUT in AVX2 registers"))}]>
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::vector::VectorDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def PalettizeOrderLoops : Pass<"palettize-order-loops"> {
+  let summary = "Make the innermost loop of each linalg contraction walk "
+                "the output's last dimension";
+  let description = [{
+    Linalg ops lowered to loops keep their iteration order, in which a
+    contraction's reduction comes last: `linalg.matmul` of a row-major `[K,
+    N]` weight runs `(m, n, k)`, reading the weight with a stride of `N`
+    elements in its innermost loop. This pass generalizes each linalg op on
+    tensors that has a reduction loop and a parallel loop indexing the
+    output's last dimension, and moves that parallel loop innermost:
+    `(m, k, n)` for a matmul, `(n, oh, ow, kh, kw, c, f)` for
+    `linalg.conv_2d_nhwc_hwcf`. The innermost loop then reads the weight
+    and writes the output contiguously, which LLVM's loop vectorizer turns
+    into vector code, for dense weights and for weights decoded inside the
+    contraction (`convert-mil-to-linalg{decode=fused}`) alike.
+    palettize-lower-to-llvm runs it before bufferization.
+
+    The order of the floating-point additions of each output element is
+    unchanged (the reduction loops keep their relative order), so results
+    do not change.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def PalettizeAVX2LutGathers : Pass<"palettize-avx2-lut-gathers"> {
+  let summary = "Look small f32 tables up with AVX2 register permutes "
+                "instead of gathers";
+  let description = [{
+    Rewrites each `vector.gather` of eight `f32` lanes from a static
+    rank-1 memref of at most 16 elements at offset 0, with `i32` indices and
+    an all-true mask, into one or two vector loads of the table (padded with
+    zeros past its end) and `vpermps` (`llvm.x86.avx2.permps`), which
+    selects a lane of a register by each index's low three bits; with more
+    than 8 entries, bit 3 chooses between the two registers. This is how
+    the LUT matmul kernel of convert-mil-to-linalg (`lut-matmul`) decodes
+    indices of up to 4 bits at a few instructions per eight weights; a
+    gather costs one load per lane.
+
+    Indices must lie within the table, as `vector.gather` requires. The
+    rewritten code runs only on x86 processors with AVX2. It runs on
+    memrefs, after bufferization, because the intrinsic call has no memory
+    effects model the buffer deallocation passes accept.
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::vector::VectorDialect",
   ];
 }
 

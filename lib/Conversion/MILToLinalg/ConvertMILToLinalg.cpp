@@ -1,9 +1,9 @@
 //===- ConvertMILToLinalg.cpp - The convert-mil-to-linalg pass ------------===//
 //
-// The MILToLinalg patterns under a partial conversion in which every mil op
-// is illegal, then the placement of the decoding linalg.generic ops: left
-// where they are (per-call), run once into globals (at-load) or fused into
-// their consumers (fused).
+// The LUT matmul kernels (lut-matmul), the MILToLinalg patterns under a
+// partial conversion in which every mil op is illegal, then the placement of
+// the decoding linalg.generic ops: left where they are (per-call), run once
+// into globals (at-load) or fused into their consumers (fused).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace palettize {
@@ -33,6 +34,7 @@ void palettize::registerBufferizationInterfaces(DialectRegistry &registry) {
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  vector::registerBufferizableOpInterfaceExternalModels(registry);
 }
 
 namespace {
@@ -51,6 +53,7 @@ struct ConvertMILToLinalgPass
 
   void runOnOperation() override {
     MLIRContext *context = &getContext();
+    lowerLutMatmuls(getOperation(), lutMatmul);
     MILToLinalgTypeConverter typeConverter;
     ConversionTarget target(*context);
     target.addIllegalDialect<mil::MILDialect>();

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "palettize/Conversion/MILToLinalg/MILToLinalg.h"
+#include "Reinterpret.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Lut/LutLayout.h"
 #include "palettize/Lut/ShiftScale.h"
@@ -58,10 +59,8 @@ MILToLinalgTypeConverter::MILToLinalgTypeConverter() {
   });
 }
 
-/// Returns `value` with the element type of `type` (a signless integer type
-/// of the same width), over the same storage: a `dense_resource` keeps its
-/// blob, a `dense` its data. Null for other attributes.
-static ElementsAttr reinterpretElements(ElementsAttr value, ShapedType type) {
+ElementsAttr palettize::reinterpretElements(ElementsAttr value,
+                                            ShapedType type) {
   if (value.getType() == type)
     return value;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))

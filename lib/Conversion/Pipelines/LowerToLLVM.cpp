@@ -45,8 +45,10 @@ void palettize::buildLowerToLLVMPipeline(OpPassManager &pm,
 
   ConvertMILToLinalgOptions milOptions;
   milOptions.decode = options.decode;
+  milOptions.lutMatmul = options.lutMatmul;
   pm.addPass(createConvertMILToLinalg(milOptions));
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createPalettizeOrderLoops());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -54,6 +56,8 @@ void palettize::buildLowerToLLVMPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
+  if (options.lutMatmul == LutMatmulKernel::AVX2)
+    pm.addPass(createPalettizeAVX2LutGathers());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertVectorToSCFPass());

@@ -2,14 +2,17 @@
 """Runs a model palettized with each given configuration in two ways and
 compares what it prints:
 
-  palettized:   palettize-weights, then palettize-lower-to-llvm{decode=D}
-                (the weights decoded at run time), run by mlir-runner;
+  palettized:   palettize-weights, then palettize-lower-to-llvm with each
+                of the --lowering options (the weights decoded at run
+                time), run by mlir-runner;
   materialized: palettize-weights, mil-materialize-constexpr (the weights
                 decoded at compile time), then palettize-lower-to-llvm, run
                 the same way.
 
 The two must print the same values: exactly, except with decode=fused,
 whose contraction may sum in another order (--fused-tolerance, relative).
+The LUT matmul kernels (lut-matmul=...) sum in the matmul's order, and are
+compared exactly.
 Before running, it checks that the palettized module holds the expected
 number of mil.constexpr_lut_to_dense ops, so that a configuration that
 compressed nothing cannot pass, and that the lowered module holds none.
@@ -17,7 +20,7 @@ Prints one line per configuration and decode; exits 1 on any mismatch.
 
 Usage: check_execution.py MODEL.mlir --runner 'CMD' --expect-luts N
                           --config NAME='OPTIONS' [--config ...]
-                          [--decode per-call,at-load,fused]
+                          [--lowering decode=per-call,lut-matmul=vector]
 """
 
 import argparse
@@ -59,18 +62,20 @@ def main():
     parser.add_argument("--expect-luts", type=int, required=True)
     parser.add_argument("--config", action="append", required=True,
                         help="NAME=palettize-weights options")
-    parser.add_argument("--decode", default="per-call,at-load,fused")
+    parser.add_argument("--lowering",
+                        default="decode=per-call,decode=at-load,decode=fused",
+                        help="comma-separated palettize-lower-to-llvm "
+                             "options, one run each")
     parser.add_argument("--fused-tolerance", type=float, default=1e-5)
     args = parser.parse_args()
     runner = shlex.split(args.runner)
 
     failures = 0
     with tempfile.TemporaryDirectory() as scratch:
-        def lower_and_run(module, decode):
+        def lower_and_run(module, options):
             lowered = os.path.join(scratch, "lowered.mlir")
-            run([args.opt, module,
-                 f"--palettize-lower-to-llvm=decode={decode}", "-o",
-                 lowered])
+            run([args.opt, module, f"--palettize-lower-to-llvm={options}",
+                 "-o", lowered])
             with open(lowered) as f:
                 if "mil." in f.read():
                     sys.exit("check_execution.py: mil ops left after "
@@ -92,12 +97,13 @@ def main():
             materialized = os.path.join(scratch, "materialized.mlir")
             run([args.opt, palettized, "--mil-materialize-constexpr", "-o",
                  materialized])
-            expected = lower_and_run(materialized, "per-call")
+            expected = lower_and_run(materialized, "decode=per-call")
             if not expected:
                 sys.exit("check_execution.py: the model printed nothing")
-            for decode in args.decode.split(","):
-                got = lower_and_run(palettized, decode)
-                tolerance = args.fused_tolerance if decode == "fused" else 0
+            for lowering in args.lowering.split(","):
+                got = lower_and_run(palettized, lowering)
+                tolerance = (args.fused_tolerance
+                             if lowering == "decode=fused" else 0)
                 worst = 0.0
                 mismatch = len(got) != len(expected)
                 for a, b in zip(got, expected):
@@ -106,12 +112,12 @@ def main():
                     if error > tolerance * max(abs(a), abs(b)):
                         mismatch = True
                 if mismatch:
-                    print(f"{name} decode={decode}: FAIL: {len(got)} values, "
+                    print(f"{name} {lowering}: FAIL: {len(got)} values, "
                           f"expected {len(expected)}, largest difference "
                           f"{worst:g}")
                     failures += 1
                 else:
-                    print(f"{name} decode={decode}: {len(got)} values match")
+                    print(f"{name} {lowering}: {len(got)} values match")
     sys.exit(1 if failures else 0)
 
 

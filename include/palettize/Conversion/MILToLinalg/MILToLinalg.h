@@ -65,8 +65,36 @@ int64_t decodeOnFirstUse(mlir::Operation *root);
 /// erases those left without users. Returns the number of fusions made.
 int64_t fuseDecodingIntoConsumers(mlir::Operation *root);
 
+/// How a matmul of a palettized weight is computed.
+enum class LutMatmulKernel {
+  /// As any consumer: the weight is decoded as DecodePlacement says.
+  None,
+  /// By lowerLutMatmuls: eight weights at a time with vector ops; the LUT
+  /// lookup is a `vector.gather`. Any target.
+  Vector,
+  /// As Vector, then (palettize-lower-to-llvm runs
+  /// palettize-avx2-lut-gathers after bufferization) a LUT of up to 16
+  /// entries is held in vector registers and looked up with the AVX2
+  /// `vpermps` instruction. x86 processors with AVX2 only.
+  AVX2,
+};
+
+/// Replaces each `linalg.matmul` under `root` whose right-hand side is a
+/// `mil.constexpr_lut_to_dense` it can compute (f32 operands on tensors, the
+/// default indexing maps, a per-tensor scalar LUT of 1, 2, 4 or 8 bits, a
+/// multiple of 8 columns) by loops that decode eight weights at a time into
+/// vector registers and accumulate them into the output, so the dense
+/// weight is never written. Each output element is summed over k in the
+/// matmul's order with separate multiplies and adds, so the results equal
+/// the matmul's on the decoded weight. The LUT op stays for its other
+/// users. Returns the number of matmuls replaced.
+/// Does nothing for LutMatmulKernel::None; Vector and AVX2 emit the same
+/// loops.
+int64_t lowerLutMatmuls(mlir::Operation *root, LutMatmulKernel kernel);
+
 /// Adds to `registry` the bufferization models of the ops the patterns
-/// create and of the func, arith, tensor, scf and linalg ops around them,
+/// create and of the func, arith, tensor, scf, vector and linalg ops around
+/// them,
 /// which one-shot-bufferize needs. convert-mil-to-linalg adds them itself.
 void registerBufferizationInterfaces(mlir::DialectRegistry &registry);
 

@@ -34,6 +34,18 @@ struct LowerToLLVMOptions
                                   "where the op was, every time it is reached"),
                        clEnumValN(DecodePlacement::Fused, "fused",
                                   "inside the consumer linalg ops"))};
+  PassOptions::Option<LutMatmulKernel> lutMatmul{
+      *this, "lut-matmul",
+      llvm::cl::desc("How matmuls of per-tensor palettized f32 weights are "
+                     "computed (as convert-mil-to-linalg's lut-matmul)"),
+      llvm::cl::init(LutMatmulKernel::None),
+      llvm::cl::values(
+          clEnumValN(LutMatmulKernel::None, "none",
+                     "decode the weight as `decode` says"),
+          clEnumValN(LutMatmulKernel::Vector, "vector",
+                     "decode 8 weights at a time, vector.gather lookups"),
+          clEnumValN(LutMatmulKernel::AVX2, "avx2",
+                     "decode 8 weights at a time, LUT in AVX2 registers"))};
 };
 
 /// Adds to `pm` (on a builtin.module) the passes that lower tosa and mil to
