@@ -105,6 +105,23 @@ struct VectorDecoder {
                                  splat(i32, (int64_t(1) << bits) - 1));
   }
 
+  /// Returns the 16 weights of 4-bit indices starting at byte `offset`, as
+  /// two vectors: the 8 bytes' low nibbles (the even weights) and high
+  /// nibbles (the odd ones), which the kernel accumulates into outputs held
+  /// in that order (see deinterleaveRow).
+  std::pair<Value, Value> readNibblePairs(Value offset) {
+    Type i8 = b.getI8Type(), i32 = b.getI32Type();
+    Value zero = arith::ConstantIntOp::create(b, loc, 0, 8);
+    Value chunk = vector::TransferReadOp::create(
+        b, loc, VectorType::get({kLanes}, i8), packed, ValueRange{offset}, zero,
+        ArrayRef<bool>{true});
+    Value wide =
+        arith::ExtUIOp::create(b, loc, VectorType::get({kLanes}, i32), chunk);
+    Value low = lookUp(arith::AndIOp::create(b, loc, wide, splat(i32, 15)));
+    Value high = lookUp(arith::ShRUIOp::create(b, loc, wide, splat(i32, 4)));
+    return {low, high};
+  }
+
   /// Returns lut[indices] (palettize-avx2-lut-gathers later turns the
   /// gather into register permutes where it can).
   Value lookUp(Value indices) {
@@ -121,6 +138,51 @@ struct VectorDecoder {
   }
 };
 } // namespace
+
+/// Reorders row `row` of `acc` (n columns) in blocks of 16: with
+/// `toEvenOdd`, each block's even columns then its odd ones, the order the
+/// 4-bit kernel produces weights in; otherwise back. Returns the new acc.
+static Value deinterleaveRow(OpBuilder &builder, Location loc, Value acc,
+                             Value row, int64_t n, bool toEvenOdd) {
+  auto vectorF32 = VectorType::get({kLanes}, builder.getF32Type());
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  auto blocks = scf::ForOp::create(
+      builder, loc, zero, arith::ConstantIndexOp::create(builder, loc, n),
+      arith::ConstantIndexOp::create(builder, loc, 2 * kLanes), ValueRange{acc},
+      [&](OpBuilder &b, Location, Value column, ValueRange blockAcc) {
+        Value c0 = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+        Value second = arith::AddIOp::create(
+            b, loc, column, arith::ConstantIndexOp::create(b, loc, kLanes));
+        Value first = vector::TransferReadOp::create(
+            b, loc, vectorF32, blockAcc[0], ValueRange{row, column}, c0,
+            ArrayRef<bool>{true});
+        Value last = vector::TransferReadOp::create(
+            b, loc, vectorF32, blockAcc[0], ValueRange{row, second}, c0,
+            ArrayRef<bool>{true});
+        SmallVector<int64_t> a, c;
+        for (int64_t j = 0; j < kLanes; ++j) {
+          if (toEvenOdd) {
+            a.push_back(2 * j);
+            c.push_back(2 * j + 1);
+          } else {
+            a.push_back(j / 2 + (j % 2) * kLanes);
+            c.push_back((kLanes + j) / 2 + (j % 2) * kLanes);
+          }
+        }
+        Value x = vector::ShuffleOp::create(b, loc, first, last, a);
+        Value y = vector::ShuffleOp::create(b, loc, first, last, c);
+        Value written = vector::TransferWriteOp::create(b, loc, x, blockAcc[0],
+                                                        ValueRange{row, column},
+                                                        ArrayRef<bool>{true})
+                            .getResult();
+        written = vector::TransferWriteOp::create(b, loc, y, written,
+                                                  ValueRange{row, second},
+                                                  ArrayRef<bool>{true})
+                      .getResult();
+        scf::YieldOp::create(b, loc, written);
+      });
+  return blocks.getResult(0);
+}
 
 /// Replaces `matmul` by the kernel, reading `weight`'s packed indices and
 /// LUT.
@@ -155,51 +217,96 @@ static void emitKernel(RewriterBase &rewriter, linalg::MatmulOp matmul,
   auto rows = scf::ForOp::create(
       rewriter, loc, zero, index(m), one, ValueRange{matmul.getOutputs()[0]},
       [&](OpBuilder &b, Location, Value row, ValueRange rowAcc) {
+        // Two rows of the weight per step when there is an even number:
+        // each output vector is then read and written once per two rows.
+        // The adds stay in k order, so the sums do not change.
+        const int64_t rowsPerStep = k % 2 == 0 ? 2 : 1;
+        // 4-bit indices: 16 weights (8 bytes) per iteration, their low and
+        // high nibbles decoded as two vectors, accumulated into the output
+        // row held even columns first in each block of 16; the row is put
+        // back in order after the last step. Each output's sum is the same.
+        const bool nibblePairs = bits == 4 && n % (2 * kLanes) == 0;
+        Value start = rowAcc[0];
+        if (nibblePairs)
+          start = deinterleaveRow(b, loc, start, row, n, /*toEvenOdd=*/true);
         auto steps = scf::ForOp::create(
-            b, loc, zero, index(k), one, rowAcc,
+            b, loc, zero, index(k),
+            arith::ConstantIndexOp::create(b, loc, rowsPerStep),
+            ValueRange{start},
             [&](OpBuilder &b, Location, Value step, ValueRange stepAcc) {
-              Value x =
-                  tensor::ExtractOp::create(b, loc, lhs, ValueRange{row, step});
-              Value xs = vector::BroadcastOp::create(b, loc, vectorF32, x);
-              // Row `step` of the weight starts at byte step * n * bits / 8.
-              Value rowByte = arith::MulIOp::create(
-                  b, loc, step,
-                  arith::ConstantIndexOp::create(b, loc, n * bits / 8));
+              SmallVector<Value> scales, rowBytes;
+              for (int64_t r = 0; r < rowsPerStep; ++r) {
+                Value at = arith::AddIOp::create(
+                    b, loc, step, arith::ConstantIndexOp::create(b, loc, r));
+                Value x =
+                    tensor::ExtractOp::create(b, loc, lhs, ValueRange{row, at});
+                scales.push_back(
+                    vector::BroadcastOp::create(b, loc, vectorF32, x));
+                // Row `at` of the weight starts at byte at * n * bits / 8.
+                rowBytes.push_back(arith::MulIOp::create(
+                    b, loc, at,
+                    arith::ConstantIndexOp::create(b, loc, n * bits / 8)));
+              }
+              const int64_t vectorsPerStep = nibblePairs ? 2 : 1;
               auto columns = scf::ForOp::create(
                   b, loc, zero, arith::ConstantIndexOp::create(b, loc, n),
-                  arith::ConstantIndexOp::create(b, loc, kLanes), stepAcc,
+                  arith::ConstantIndexOp::create(b, loc,
+                                                 kLanes * vectorsPerStep),
+                  stepAcc,
                   [&](OpBuilder &b, Location, Value column,
                       ValueRange columnAcc) {
                     VectorDecoder decoder{b, loc, bits, packed, lut};
-                    Value offset = arith::AddIOp::create(
-                        b, loc, rowByte,
-                        arith::MulIOp::create(
-                            b, loc,
-                            arith::DivUIOp::create(
-                                b, loc, column,
-                                arith::ConstantIndexOp::create(b, loc, kLanes)),
-                            arith::ConstantIndexOp::create(b, loc, bits)));
-                    Value w = decoder.lookUp(decoder.readIndices(offset));
+                    // Eight indices take `bits` bytes.
+                    Value columnByte = arith::MulIOp::create(
+                        b, loc,
+                        arith::DivUIOp::create(
+                            b, loc, column,
+                            arith::ConstantIndexOp::create(b, loc, kLanes)),
+                        arith::ConstantIndexOp::create(b, loc, bits));
                     Value c0 =
                         arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-                    Value y = vector::TransferReadOp::create(
-                        b, loc, vectorF32, columnAcc[0],
-                        ValueRange{row, column}, c0, ArrayRef<bool>{true});
-                    // A multiply and an add, as the matmul computes them
-                    // (no fused multiply-add: the results stay those of
-                    // the decoded weight's matmul).
-                    Value product = arith::MulFOp::create(b, loc, xs, w);
-                    Value sum = arith::AddFOp::create(b, loc, y, product);
-                    Value written =
-                        vector::TransferWriteOp::create(
-                            b, loc, sum, columnAcc[0], ValueRange{row, column},
-                            ArrayRef<bool>{true})
-                            .getResult();
-                    scf::YieldOp::create(b, loc, written);
+                    SmallVector<Value> columns{column}, sums;
+                    if (nibblePairs)
+                      columns.push_back(arith::AddIOp::create(
+                          b, loc, column,
+                          arith::ConstantIndexOp::create(b, loc, kLanes)));
+                    Value acc = columnAcc[0];
+                    for (Value at : columns)
+                      sums.push_back(vector::TransferReadOp::create(
+                          b, loc, vectorF32, acc, ValueRange{row, at}, c0,
+                          ArrayRef<bool>{true}));
+                    for (int64_t r = 0; r < rowsPerStep; ++r) {
+                      Value offset = arith::AddIOp::create(b, loc, rowBytes[r],
+                                                           columnByte);
+                      SmallVector<Value> weights;
+                      if (nibblePairs) {
+                        auto [first, second] = decoder.readNibblePairs(offset);
+                        weights = {first, second};
+                      } else {
+                        weights = {decoder.lookUp(decoder.readIndices(offset))};
+                      }
+                      // A multiply and an add, as the matmul computes them
+                      // (no fused multiply-add: the results stay those of
+                      // the decoded weight's matmul).
+                      for (auto [sum, w] : llvm::zip(sums, weights)) {
+                        Value product =
+                            arith::MulFOp::create(b, loc, scales[r], w);
+                        sum = arith::AddFOp::create(b, loc, sum, product);
+                      }
+                    }
+                    for (auto [sum, at] : llvm::zip(sums, columns))
+                      acc = vector::TransferWriteOp::create(
+                                b, loc, sum, acc, ValueRange{row, at},
+                                ArrayRef<bool>{true})
+                                .getResult();
+                    scf::YieldOp::create(b, loc, acc);
                   });
               scf::YieldOp::create(b, loc, columns.getResults());
             });
-        scf::YieldOp::create(b, loc, steps.getResults());
+        Value done = steps.getResult(0);
+        if (nibblePairs)
+          done = deinterleaveRow(b, loc, done, row, n, /*toEvenOdd=*/false);
+        scf::YieldOp::create(b, loc, done);
       });
   rewriter.replaceOp(matmul, rows.getResults());
 }

@@ -1,29 +1,40 @@
 // RUN: palettize-opt %s -split-input-file --convert-mil-to-linalg=lut-matmul=vector --canonicalize | FileCheck %s
 
-// A matmul of a 4-bit per-tensor weight: loops (m, k, n step 8); the 4
-// bytes of eight indices at byte k * 8 + n / 2, lane j taking byte j / 2
-// shifted by (j % 2) * 4, masked to 4 bits, looked up by a gather, times
-// x[m, k], added to the output.
+// A matmul of a 4-bit per-tensor weight, 16 columns: loops (m, k step 2);
+// each row of the output is first reordered even columns then odd ones;
+// per row of the weight, the 8 bytes at k * 8 give the even weights (low
+// nibbles) and the odd ones (high nibbles), looked up by gathers, times
+// x[m, k], added to the output; then the output row is put back in order.
 // CHECK-LABEL: func.func @matvec_4bit
 // CHECK-DAG:   %[[BYTES:.*]] = arith.constant dense_resource<packed> : tensor<128xi8>
 // CHECK-DAG:   %[[LUT:.*]] = arith.constant dense<{{.*}}> : tensor<16xf32>
-// CHECK-DAG:   %[[SHIFTS:.*]] = arith.constant dense<[0, 4, 0, 4, 0, 4, 0, 4]> : vector<8xi32>
-// CHECK-DAG:   %[[MASK:.*]] = arith.constant dense<15> : vector<8xi32>
-// CHECK:       scf.for %[[M:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
-// CHECK:         scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK-DAG:   %[[FIFTEEN:.*]] = arith.constant dense<15> : vector<8xi32>
+// CHECK-DAG:   %[[FOUR:.*]] = arith.constant dense<4> : vector<8xi32>
+// CHECK-DAG:   %[[C8:.*]] = arith.constant 8 : index
+// CHECK:       scf.for %[[M:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] =
+// CHECK:         %[[A:.*]] = vector.transfer_read %[[ACC]][%[[M]], %{{.*}}]
+// CHECK:         %[[B:.*]] = vector.transfer_read %[[ACC]][%[[M]], %[[C8]]]
+// CHECK:         vector.shuffle %[[A]], %[[B]] [0, 2, 4, 6, 8, 10, 12, 14]
+// CHECK:         vector.shuffle %[[A]], %[[B]] [1, 3, 5, 7, 9, 11, 13, 15]
+// CHECK:         scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %c2 iter_args
 // CHECK:           %[[X:.*]] = tensor.extract %arg0[%[[M]], %[[K]]]
 // CHECK:           %[[XS:.*]] = vector.broadcast %[[X]] : f32 to vector<8xf32>
-// CHECK:           scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step %c8
-// CHECK:             %[[CHUNK:.*]] = vector.transfer_read %[[BYTES]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<128xi8>, vector<4xi8>
-// CHECK:             %[[WIDE:.*]] = arith.extui %[[CHUNK]] : vector<4xi8> to vector<4xi32>
-// CHECK:             %[[LANES:.*]] = vector.shuffle %[[WIDE]], %[[WIDE]] [0, 0, 1, 1, 2, 2, 3, 3]
-// CHECK:             %[[SH:.*]] = arith.shrui %[[LANES]], %[[SHIFTS]]
-// CHECK:             %[[IDX:.*]] = arith.andi %[[SH]], %[[MASK]]
-// CHECK:             %[[W:.*]] = vector.gather %[[LUT]][%{{.*}}] [%[[IDX]]]
-// CHECK:             %[[Y:.*]] = vector.transfer_read %{{.*}}[%[[M]], %[[N]]]
-// CHECK:             %[[P:.*]] = arith.mulf %[[XS]], %[[W]] : vector<8xf32>
-// CHECK:             %[[S:.*]] = arith.addf %[[Y]], %[[P]] : vector<8xf32>
-// CHECK:             vector.transfer_write %[[S]], %{{.*}}[%[[M]], %[[N]]]
+// CHECK:           %[[AT:.*]] = arith.muli %[[K]], %[[C8]]
+// CHECK:           %[[CHUNK:.*]] = vector.transfer_read %[[BYTES]][%[[AT]]], %{{.*}} {in_bounds = [true]} : tensor<128xi8>, vector<8xi8>
+// CHECK:           %[[WIDE:.*]] = arith.extui %[[CHUNK]] : vector<8xi8> to vector<8xi32>
+// CHECK:           %[[LOW:.*]] = arith.andi %[[WIDE]], %[[FIFTEEN]]
+// CHECK:           %[[EVEN:.*]] = vector.gather %[[LUT]][%{{.*}}] [%[[LOW]]]
+// CHECK:           %[[HIGH:.*]] = arith.shrui %[[WIDE]], %[[FOUR]]
+// CHECK:           %[[ODD:.*]] = vector.gather %[[LUT]][%{{.*}}] [%[[HIGH]]]
+// CHECK:           %[[P:.*]] = arith.mulf %[[XS]], %[[EVEN]] : vector<8xf32>
+// CHECK:           arith.addf %{{.*}}, %[[P]] : vector<8xf32>
+// CHECK:           %[[Q:.*]] = arith.mulf %[[XS]], %[[ODD]] : vector<8xf32>
+// CHECK:           arith.addf %{{.*}}, %[[Q]] : vector<8xf32>
+// CHECK:           vector.transfer_write
+// CHECK:           vector.transfer_write
+// CHECK:         }
+// CHECK:         vector.shuffle %{{.*}}, %{{.*}} [0, 8, 1, 9, 2, 10, 3, 11]
+// CHECK:         vector.shuffle %{{.*}}, %{{.*}} [4, 12, 5, 13, 6, 14, 7, 15]
 // CHECK-NOT:   linalg.matmul
 func.func @matvec_4bit(%x: tensor<2x16xf32>, %init: tensor<2x16xf32>) -> tensor<2x16xf32> {
   %w = mil.constexpr_lut_to_dense
@@ -37,12 +48,15 @@ func.func @matvec_4bit(%x: tensor<2x16xf32>, %init: tensor<2x16xf32>) -> tensor<
 
 // -----
 
-// 2 bits: eight indices in 2 bytes, lane j takes byte j / 4 shifted by
-// (j % 4) * 2.
+// 2 bits: eight weights per step, their indices in 2 bytes, lane j takes
+// byte j / 4 shifted by (j % 4) * 2; the output row keeps its order.
 // CHECK-LABEL: func.func @matvec_2bit
 // CHECK-DAG:   arith.constant dense<[0, 2, 4, 6, 0, 2, 4, 6]> : vector<8xi32>
 // CHECK:       vector.transfer_read %{{.*}} : tensor<4xi8>, vector<2xi8>
 // CHECK:       vector.shuffle %{{.*}}, %{{.*}} [0, 0, 0, 0, 1, 1, 1, 1]
+// CHECK:       vector.gather
+// CHECK-NOT:   vector.shuffle {{.*}} [0, 2, 4, 6
+// CHECK:       return
 func.func @matvec_2bit(%x: tensor<1x2xf32>, %init: tensor<1x8xf32>) -> tensor<1x8xf32> {
   %w = mil.constexpr_lut_to_dense
          lut(dense<[0.5, 1.5, 2.5, 3.5]> : tensor<4xf32>)
