@@ -8,7 +8,7 @@ LLVM_PREFIX=/usr/lib/llvm-22
 # Debian packages the build and the tests need.
 PALETTIZE_PACKAGES=(
   cmake ninja-build g++ python3 python3-numpy
-  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  llvm-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libgtest-dev libbenchmark-dev
 )
 
