@@ -16,7 +16,6 @@
 #include "Reinterpret.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Lut/LutLayout.h"
-#include "palettize/Lut/ShiftScale.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
