@@ -58,6 +58,9 @@ if config.palettize_sanitize:
                       f"{config.palettize_sanitize}")
 config.substitutions.append(("%consumer_cmake_flags", consumer_flags))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+# Scripts the tests run (test/Execution/Inputs) call palettize-opt by name.
+llvm_config.with_environment("PATH", config.palettize_tools_dir,
+                             append_path=True)
 
 
 # The execution tests run lowered models under mlir-runner with MLIR's

@@ -79,16 +79,21 @@ struct VectorDecoder {
         DenseElementsAttr::get(type, b.getIntegerAttr(elementType, value)));
   }
 
+  /// Returns `count` packed bytes from `offset`, widened to i32 lanes.
+  Value readBytes(Value offset, int64_t count) {
+    Value zero = arith::ConstantIntOp::create(b, loc, 0, 8);
+    Value chunk = vector::TransferReadOp::create(
+        b, loc, VectorType::get({count}, b.getI8Type()), packed,
+        ValueRange{offset}, zero, ArrayRef<bool>{true});
+    return arith::ExtUIOp::create(
+        b, loc, VectorType::get({count}, b.getI32Type()), chunk);
+  }
+
   /// Returns the indices of the eight weights whose bits start at byte
   /// `offset`: `bits` bytes, LSB-first.
   Value readIndices(Value offset) {
-    Type i8 = b.getI8Type(), i32 = b.getI32Type();
-    Value zero = arith::ConstantIntOp::create(b, loc, 0, 8);
-    Value chunk = vector::TransferReadOp::create(
-        b, loc, VectorType::get({bits}, i8), packed, ValueRange{offset}, zero,
-        ArrayRef<bool>{true});
-    Value wide =
-        arith::ExtUIOp::create(b, loc, VectorType::get({bits}, i32), chunk);
+    Type i32 = b.getI32Type();
+    Value wide = readBytes(offset, bits);
     // Lane j holds byte (j * bits) / 8 shifted right by (j * bits) % 8.
     SmallVector<int64_t> bytes;
     SmallVector<int32_t> shifts;
@@ -110,13 +115,8 @@ struct VectorDecoder {
   /// nibbles (the odd ones), which the kernel accumulates into outputs held
   /// in that order (see deinterleaveRow).
   std::pair<Value, Value> readNibblePairs(Value offset) {
-    Type i8 = b.getI8Type(), i32 = b.getI32Type();
-    Value zero = arith::ConstantIntOp::create(b, loc, 0, 8);
-    Value chunk = vector::TransferReadOp::create(
-        b, loc, VectorType::get({kLanes}, i8), packed, ValueRange{offset}, zero,
-        ArrayRef<bool>{true});
-    Value wide =
-        arith::ExtUIOp::create(b, loc, VectorType::get({kLanes}, i32), chunk);
+    Type i32 = b.getI32Type();
+    Value wide = readBytes(offset, kLanes);
     Value low = lookUp(arith::AndIOp::create(b, loc, wide, splat(i32, 15)));
     Value high = lookUp(arith::ShRUIOp::create(b, loc, wide, splat(i32, 4)));
     return {low, high};
