@@ -95,11 +95,14 @@ namespace {
 /// Builds the scalar arithmetic of a decoding body, folding constants. The
 /// constants it needs go before the linalg op, once each.
 struct BodyBuilder {
+  BodyBuilder(OpBuilder &b, OpBuilder &outside, Location loc)
+      : b(b), outside(outside), loc(loc) {}
+
   OpBuilder &b;
   /// Inserts before the linalg op being built.
   OpBuilder &outside;
   Location loc;
-  llvm::DenseMap<std::pair<int64_t, Type>, Value> constants = {};
+  llvm::DenseMap<std::pair<int64_t, Type>, Value> constants;
 
   Value constant(int64_t value, Type type) {
     Value &cached = constants[{value, type}];
@@ -454,31 +457,46 @@ int64_t palettize::fuseDecodingIntoConsumers(Operation *root) {
   while (!worklist.empty()) {
     Operation *producer = worklist.front();
     worklist.erase(worklist.begin());
-    bool fusedOne = true;
-    while (fusedOne) {
-      fusedOne = false;
-      for (OpOperand &use : producer->getResult(0).getUses()) {
-        auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
-        if (!consumer || !consumer.isDpsInput(&use))
+    // Each change (a generalization, a fusion) erases a consumer and its
+    // uses: the uses are listed again after it. Consumers that cannot take
+    // the decode are remembered, so that the loop ends.
+    llvm::SmallPtrSet<Operation *, 4> unfusable;
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      SmallVector<OpOperand *> uses;
+      for (OpOperand &use : producer->getResult(0).getUses())
+        uses.push_back(&use);
+      for (OpOperand *use : uses) {
+        auto consumer = dyn_cast<linalg::LinalgOp>(use->getOwner());
+        if (!consumer || !consumer.isDpsInput(use) ||
+            unfusable.contains(consumer))
           continue;
-        const unsigned operandNumber = use.getOperandNumber();
+        const unsigned operandNumber = use->getOperandNumber();
         auto generic = dyn_cast<linalg::GenericOp>(consumer.getOperation());
         if (!generic) {
           rewriter.setInsertionPoint(consumer);
           FailureOr<linalg::GenericOp> generalized =
               linalg::generalizeNamedOp(rewriter, consumer);
-          if (failed(generalized))
+          if (failed(generalized)) {
+            unfusable.insert(consumer);
             continue;
+          }
           generic = *generalized;
+          changed = true;
         }
         OpOperand &operand = generic->getOpOperand(operandNumber);
-        if (!linalg::areElementwiseOpsFusable(&operand))
+        FailureOr<linalg::ElementwiseOpFusionResult> fused = failure();
+        if (linalg::areElementwiseOpsFusable(&operand)) {
+          rewriter.setInsertionPoint(generic);
+          fused = linalg::fuseElementwiseOps(rewriter, &operand);
+        }
+        if (failed(fused)) {
+          unfusable.insert(generic);
+          if (changed)
+            break;
           continue;
-        rewriter.setInsertionPoint(generic);
-        FailureOr<linalg::ElementwiseOpFusionResult> fused =
-            linalg::fuseElementwiseOps(rewriter, &operand);
-        if (failed(fused))
-          continue;
+        }
         for (auto [original, replacement] : fused->replacements)
           rewriter.replaceUsesWithIf(
               original, replacement, [&](OpOperand &other) {
@@ -493,7 +511,7 @@ int64_t palettize::fuseDecodingIntoConsumers(Operation *root) {
         if (generic->use_empty())
           erase(generic);
         ++fusions;
-        fusedOne = true;
+        changed = true;
         break;
       }
     }
