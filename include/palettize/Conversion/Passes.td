@@ -41,7 +41,7 @@ def ConvertMILToLinalg : Pass<"convert-mil-to-linalg", "::mlir::ModuleOp"> {
       into the linalg ops that read it (named ops such as `linalg.matmul` are
       generalized first), so no dense weight is written: every element is
       decoded each time a contraction reads it. A consumer it cannot be
-      fused into decodes per call.
+      fused into decodes per call (a named consumer stays generalized).
 
     Example (`decode=per-call`):
 
