@@ -4,14 +4,17 @@
 // shapes, element types, blobs of the right size or not, LUT ops with
 // random LUT shapes, indices and vector axes, shift-scales over them), and
 // runs what a user runs on it: verify, palettize-weights with options from
-// the input, mil-materialize-constexpr. Building modules through the API
-// rather than mutating MLIR text keeps the fuzzer on this project's code
+// the input, then mil-materialize-constexpr or (one input in three)
+// convert-mil-to-linalg with a decode placement and LUT matmul kernel from
+// the input, after which no mil op may be left. Building modules through the
+// API rather than mutating MLIR text keeps the fuzzer on this project's code
 // instead of MLIR's parser. Invariants: no crash; a module that verified
 // still verifies after the passes (the pass manager checks); with
 // mode=unique, every constant the pass rewrote decodes to its own bytes.
 //
 //===----------------------------------------------------------------------===//
 
+#include "palettize/Conversion/Passes.h"
 #include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/IR/MILDialect.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
@@ -221,12 +224,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   PassManager pm(&context);
   pm.addPass(createPalettizeWeights(options));
-  MILMaterializeConstexprOptions materialize;
-  materialize.maxDenseElements = in.byte() % 32;
-  materialize.maxResultBytes = int64_t(1) << 24;
-  pm.addPass(createMILMaterializeConstexpr(materialize));
+  const bool lower = in.byte() % 3 == 0;
+  if (lower) {
+    static const DecodePlacement kPlacements[] = {DecodePlacement::PerCall,
+                                                  DecodePlacement::AtLoad,
+                                                  DecodePlacement::Fused};
+    static const LutMatmulKernel kKernels[] = {
+        LutMatmulKernel::None, LutMatmulKernel::Vector, LutMatmulKernel::AVX2};
+    ConvertMILToLinalgOptions lowering;
+    lowering.decode = kPlacements[in.byte() % 3];
+    lowering.lutMatmul = kKernels[in.byte() % 3];
+    pm.addPass(createConvertMILToLinalg(lowering));
+  } else {
+    MILMaterializeConstexprOptions materialize;
+    materialize.maxDenseElements = in.byte() % 32;
+    materialize.maxResultBytes = int64_t(1) << 24;
+    pm.addPass(createMILMaterializeConstexpr(materialize));
+  }
   if (failed(pm.run(*built.module)))
     return 0;
+  if (lower) {
+    built.module->walk([](Operation *op) {
+      if (isa<mil::MILDialect>(op->getDialect()))
+        fail("a mil op is left after convert-mil-to-linalg");
+    });
+    return 0;
+  }
 
   // unique with a float LUT reproduces what it rewrote (8-bit LUTs and
   // scales round), so its bytes are compared.
