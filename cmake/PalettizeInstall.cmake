@@ -15,13 +15,13 @@ install(DIRECTORY ${PALETTIZE_BINARY_DIR}/include/palettize
   FILES_MATCHING PATTERN "*.inc")
 
 install(TARGETS PalettizeLut PalettizeSupport PalettizeMIL PalettizeMILTransforms
-                PalettizeConversion
+                PalettizeConversion PalettizeCoreML
                 Palettize
   EXPORT PalettizeTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS palettize-opt RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS palettize-opt palettize-translate RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS PalettizePlugin LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 
 install(EXPORT PalettizeTargets

@@ -10,6 +10,7 @@ PALETTIZE_PACKAGES=(
   cmake ninja-build g++ python3 python3-numpy
   llvm-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libgtest-dev libbenchmark-dev
+  protobuf-compiler libprotobuf-dev python3-protobuf
 )
 
 install_dependencies() {

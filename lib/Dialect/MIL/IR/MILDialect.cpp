@@ -2,6 +2,7 @@
 
 #include "palettize/Dialect/MIL/IR/MILDialect.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
+#include "palettize/Dialect/MIL/IR/MILTypes.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -15,6 +16,8 @@ void MILDialect::initialize() {
 #define GET_OP_LIST
 #include "palettize/Dialect/MIL/IR/MILOps.cpp.inc"
       >();
+  registerTypes();
+  registerAttributes();
 }
 
 Operation *MILDialect::materializeConstant(OpBuilder &builder, Attribute value,

@@ -324,3 +324,105 @@ BlockwiseLayout ConstexprBlockwiseShiftScaleOp::getBlockwiseLayout() {
 
 #define GET_OP_CLASSES
 #include "palettize/Dialect/MIL/IR/MILOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// GenericOp
+//===----------------------------------------------------------------------===//
+
+/// Whether `attr` can stand for an inline value in a generic op.
+static bool isInlineValue(Attribute attr) {
+  return isa<ElementsAttr, SerializedValueAttr>(attr);
+}
+
+LogicalResult GenericOp::verify() {
+  if (getOpType().empty())
+    return emitOpError("'op_type' must not be empty");
+  std::vector<unsigned> bindingsPerOperand(getNumOperands(), 0);
+  for (NamedAttribute input : getInputs()) {
+    auto bindings = dyn_cast<ArrayAttr>(input.getValue());
+    if (!bindings)
+      return emitOpError("input '")
+             << input.getName().getValue() << "' must be a list of bindings";
+    for (Attribute binding : bindings) {
+      if (auto index = dyn_cast<IntegerAttr>(binding)) {
+        if (!index.getType().isIndex() || index.getInt() < 0 ||
+            uint64_t(index.getInt()) >= getNumOperands())
+          return emitOpError("input '")
+                 << input.getName().getValue() << "' binds operand "
+                 << index.getValue().getSExtValue() << ", but the op has "
+                 << getNumOperands() << " operands";
+        ++bindingsPerOperand[index.getInt()];
+        continue;
+      }
+      if (!isInlineValue(binding))
+        return emitOpError("input '")
+               << input.getName().getValue()
+               << "' has a binding that is neither an operand number nor a "
+                  "value: "
+               << binding;
+    }
+  }
+  for (auto [number, count] : llvm::enumerate(bindingsPerOperand))
+    if (count != 1)
+      return emitOpError("operand #")
+             << number << " must be bound by exactly one input, found "
+             << count;
+  if (std::optional<DictionaryAttr> attrs = getAttrs())
+    for (NamedAttribute attr : *attrs)
+      if (!isInlineValue(attr.getValue()))
+        return emitOpError("attribute '")
+               << attr.getName().getValue() << "' must be a value, got "
+               << attr.getValue();
+  if (getResultNames().size() != getNumResults())
+    return emitOpError("has ") << getNumResults() << " results but "
+                               << getResultNames().size() << " 'result_names'";
+  return success();
+}
+
+LogicalResult GenericOp::verifyRegions() {
+  std::optional<ArrayAttr> blockInputNames = getBlockInputNames();
+  if (blockInputNames && blockInputNames->size() != getNumRegions())
+    return emitOpError("has ")
+           << getNumRegions() << " blocks but " << blockInputNames->size()
+           << " lists of 'block_input_names'";
+  for (auto [number, region] : llvm::enumerate(getBlocks())) {
+    Block &block = region.front();
+    size_t names = blockInputNames
+                       ? cast<ArrayAttr>((*blockInputNames)[number]).size()
+                       : 0;
+    if (names != block.getNumArguments())
+      return emitOpError("block #")
+             << number << " has " << block.getNumArguments()
+             << " arguments but " << names << " 'block_input_names'";
+    if (!isa<YieldOp>(block.getTerminator()))
+      return emitOpError("block #") << number << " must end with mil.yield";
+  }
+  return success();
+}
+
+void GenericOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  for (auto [result, name] : llvm::zip(getResults(), getResultNames()))
+    setNameFn(result, cast<StringAttr>(name).getValue());
+}
+
+SmallVector<Value> GenericOp::getInputOperands(StringRef name) {
+  SmallVector<Value> operands;
+  auto bindings = getInputs().getAs<ArrayAttr>(name);
+  if (!bindings)
+    return operands;
+  for (Attribute binding : bindings)
+    if (auto index = dyn_cast<IntegerAttr>(binding))
+      operands.push_back(getOperand(index.getInt()));
+  return operands;
+}
+
+void GenericOp::getAsmBlockArgumentNames(Region &region,
+                                         OpAsmSetValueNameFn setNameFn) {
+  std::optional<ArrayAttr> blockInputNames = getBlockInputNames();
+  unsigned number = region.getRegionNumber();
+  if (!blockInputNames || number >= blockInputNames->size())
+    return;
+  auto names = cast<ArrayAttr>((*blockInputNames)[number]);
+  for (auto [argument, name] : llvm::zip(region.getArguments(), names))
+    setNameFn(argument, cast<StringAttr>(name).getValue());
+}

@@ -33,8 +33,30 @@ def MIL_Dialect : Dialect {
     the data of a shift-scale is always an operand. Weights of any size
     travel as `dense_resource` blobs; the dialect never needs to expand them
     into `DenseElementsAttr`.
+
+    A whole Core ML program imported from an `.mlpackage` is a module of
+    `func.func`s (one per MIL function) whose bodies hold these ops and
+    `mil.op`, the generic op that keeps every other MIL operation (type,
+    named inputs, attributes, nested blocks) so that the program round-trips.
+    Such a module carries `mil.spec_version`, the Core ML specification
+    version; passes read it to know that Core ML's rules apply.
   }];
   let hasConstantMaterializer = 1;
+  let useDefaultTypePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    /// The module attribute that marks a Core ML program: its specification
+    /// version (7 for iOS16, 8 for iOS17, 9 for iOS18).
+    static constexpr ::llvm::StringLiteral kSpecVersionAttrName =
+        "mil.spec_version";
+    /// The function attribute naming the function's MIL opset ("CoreML6").
+    static constexpr ::llvm::StringLiteral kOpsetAttrName = "mil.opset";
+    /// The argument attribute holding a function input's MIL name.
+    static constexpr ::llvm::StringLiteral kNameAttrName = "mil.name";
+
+    void registerTypes();
+    void registerAttributes();
+  }];
 }
 
 class MIL_Op<string mnemonic, list<Trait> traits = []>

@@ -7,9 +7,12 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "palettize/Dialect/MIL/IR/MILDialect.h"
+#include "palettize/Dialect/MIL/IR/MILTypes.h"
 #include "palettize/Lut/LutDecode.h"
 #include "palettize/Lut/ShiftScale.h"
 

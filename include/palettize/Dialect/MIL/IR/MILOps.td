@@ -13,6 +13,8 @@ include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/CommonTypeConstraints.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/IR/OpAsmInterface.td"
 
 //===----------------------------------------------------------------------===//
 // ConstOp
@@ -244,6 +246,85 @@ def MIL_ConstexprBlockwiseShiftScaleOp
     /// Describes how this op maps its scales to data elements.
     ::palettize::BlockwiseLayout getBlockwiseLayout();
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// GenericOp
+//===----------------------------------------------------------------------===//
+
+def MIL_GenericOp : MIL_Op<"op", [
+    DeclareOpInterfaceMethods<OpAsmOpInterface,
+                              ["getAsmResultNames", "getAsmBlockArgumentNames"]>]> {
+  let summary = "any other Core ML operation";
+  let description = [{
+    A Core ML operation the dialect does not model with an op of its own
+    (`conv`, `linear`, `while_loop`, ...), kept whole so that any program
+    round-trips:
+
+    * **`op_type`**: the MIL op type;
+    * **`inputs`**: the named inputs. Each maps to the list of its bindings,
+      in order (several bindings make a variadic input, as in `concat`'s
+      `values`). A binding is either an `index` integer, the number of the
+      operand it names, or an inline value: an elements attribute or a
+      `#mil.serialized_value`. Each operand is bound exactly once;
+    * **`attrs`** (optional): the op's attributes other than its name, by
+      name, as values of the same kinds;
+    * **`name`** (optional): the op's MIL name;
+    * **`result_names`**: the MIL name of each result;
+    * one region per nested block (`while_loop`'s `cond` and `body`,
+      `cond`'s branches), each a single block ended by `mil.yield`, whose
+      argument names are `block_input_names`.
+
+    The op's semantics are Core ML's; passes treat it as an opaque op with
+    unknown side effects, and read `op_type` to tell what consumes a weight.
+
+    Example:
+
+    ```mlir
+    %y = mil.op "linear"(%x, %w) {
+           inputs = {x = [0 : index], weight = [1 : index]},
+           name = "fc1", result_names = ["y"]}
+         : (tensor<1x128xf16>, tensor<256x128xf16>) -> tensor<1x256xf16>
+    ```
+  }];
+
+  let arguments = (ins
+    StrAttr:$op_type,
+    Variadic<AnyType>:$operands,
+    DictionaryAttr:$inputs,
+    OptionalAttr<DictionaryAttr>:$attrs,
+    OptionalAttr<StrAttr>:$name,
+    StrArrayAttr:$result_names,
+    OptionalAttr<TypedArrayAttrBase<StrArrayAttr, "block input names">>:
+        $block_input_names
+  );
+  let results = (outs Variadic<AnyType>:$results);
+  let regions = (region VariadicRegion<SizedRegion<1>>:$blocks);
+
+  let assemblyFormat = [{
+    $op_type `(` $operands `)` (`blocks` `(` $blocks^ `)`)? attr-dict
+    `:` functional-type($operands, $results)
+  }];
+
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+
+  let extraClassDeclaration = [{
+    /// Returns the operands bound to input `name`, in binding order; inline
+    /// values are skipped.
+    ::llvm::SmallVector<::mlir::Value> getInputOperands(::llvm::StringRef name);
+  }];
+}
+
+def MIL_YieldOp : MIL_Op<"yield",
+    [Pure, Terminator, ReturnLike, HasParent<"GenericOp">]> {
+  let summary = "the outputs of a nested Core ML block";
+  let description = [{
+    Ends a block of a `mil.op`; its operands are the block's outputs, in
+    order.
+  }];
+  let arguments = (ins Variadic<AnyType>:$results);
+  let assemblyFormat = "attr-dict ($results^ `:` type($results))?";
 }
 
 #endif // PALETTIZE_DIALECT_MIL_MILOPS_TD

@@ -1,0 +1,755 @@
+//===- ExportCoreML.cpp - the mil dialect to .mlpackage -------------------===//
+//
+// Writes a module in the form the importer produces as a package: a fresh
+// weight file with every blob constant (written as the walk meets it, each
+// shared blob once), the model and the manifest, in a staging directory
+// moved into place at the end.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Model.pb.h"
+#include "Package.h"
+#include "TypeConversion.h"
+
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
+#include "palettize/Dialect/MIL/IR/MILOps.h"
+#include "palettize/Dialect/MIL/IR/MILTypes.h"
+#include "palettize/Target/CoreML/CoreML.h"
+#include "palettize/Target/CoreML/WeightFile.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <map>
+
+using namespace mlir;
+using namespace palettize;
+using namespace palettize::coreml;
+using palettize::mil::getCheckedElementCount;
+using palettize::mil::getRawElementsData;
+using palettize::mil::RawElementsData;
+namespace spec = CoreML::Specification;
+namespace milspec = CoreML::Specification::MILSpec;
+
+/// The specification version from which integer blobs wider than a byte are
+/// written (iOS18), as Core ML's tools do.
+static constexpr int64_t kSpecVersionIOS18 = 9;
+
+static constexpr llvm::StringLiteral kWeightFileName =
+    "@model_path/weights/weight.bin";
+
+namespace {
+
+class CoreMLExporter {
+public:
+  CoreMLExporter(ModuleOp module, StringRef packagePath,
+                 const ExportOptions &options)
+      : module(module), context(module.getContext()),
+        packagePath(packagePath.str()), options(options) {}
+
+  LogicalResult run();
+
+private:
+  LogicalResult writePackage(StringRef staging);
+  LogicalResult exportFunction(func::FuncOp func, milspec::Block &block);
+  LogicalResult exportBlock(Block &body, milspec::Block &block);
+  LogicalResult exportOperation(Operation *op, milspec::Block &block);
+  LogicalResult exportConst(mil::ConstOp op, milspec::Operation &operation);
+  LogicalResult exportLutToDense(mil::ConstexprLutToDenseOp op,
+                                 milspec::Operation &operation);
+  LogicalResult exportGeneric(mil::GenericOp op, milspec::Operation &operation);
+
+  /// Writes `attr` as a value; elements attributes go to the weight file
+  /// when `mayUseBlob` and Core ML's tools would put them there.
+  LogicalResult exportValue(Operation *op, StringRef field, Attribute attr,
+                            bool mayUseBlob, milspec::Value &value);
+  LogicalResult exportImmediate(Operation *op, StringRef field,
+                                DenseElementsAttr attr,
+                                milspec::TensorValue &tensor);
+  LogicalResult exportBlob(Operation *op, StringRef field, ElementsAttr attr,
+                           milspec::Value &value);
+  LogicalResult
+  exportValueMap(Operation *op, DictionaryAttr attrs,
+                 google::protobuf::Map<std::string, milspec::Value> &values);
+  LogicalResult addOutput(Operation *op, Value result,
+                          milspec::Operation &operation);
+  LogicalResult exportType(Operation *op, Type type, milspec::ValueType &out);
+
+  /// Gives `value`, defined here, its MIL name: the IR's, made unique among
+  /// the values its block sees, or a made-up one.
+  void defineName(Value value);
+  /// The MIL name of `value`, defined before.
+  StringRef getName(Value value);
+  bool isVisible(StringRef name) const;
+  void collectNames();
+
+  ModuleOp module;
+  MLIRContext *context;
+  std::string packagePath;
+  const ExportOptions &options;
+  int64_t specVersion = 0;
+  std::string weightPath;
+  std::unique_ptr<llvm::raw_fd_ostream> weightStream;
+  std::unique_ptr<WeightFileWriter> weightWriter;
+  /// Blobs already written: by resource key and storage type.
+  std::map<std::pair<std::string, BlobDataType>, uint64_t> writtenBlobs;
+  llvm::DenseMap<Value, std::string> names;
+  llvm::StringSet<> usedNames;
+  /// The names each enclosing block defines.
+  std::vector<llvm::StringSet<>> scopes;
+  unsigned nextName = 0;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Names
+//===----------------------------------------------------------------------===//
+
+/// The name the IR gives `value`, if any.
+static StringRef getDesignatedName(Value value) {
+  if (auto argument = dyn_cast<BlockArgument>(value)) {
+    Operation *parent = argument.getOwner()->getParentOp();
+    if (auto func = dyn_cast<func::FuncOp>(parent)) {
+      if (auto name = func.getArgAttrOfType<StringAttr>(
+              argument.getArgNumber(), mil::MILDialect::kNameAttrName))
+        return name.getValue();
+      return "";
+    }
+    if (auto generic = dyn_cast<mil::GenericOp>(parent)) {
+      std::optional<ArrayAttr> blockNames = generic.getBlockInputNames();
+      unsigned region = argument.getOwner()->getParent()->getRegionNumber();
+      if (blockNames && region < blockNames->size()) {
+        auto names = cast<ArrayAttr>((*blockNames)[region]);
+        if (argument.getArgNumber() < names.size())
+          return cast<StringAttr>(names[argument.getArgNumber()]).getValue();
+      }
+    }
+    return "";
+  }
+  Operation *op = value.getDefiningOp();
+  if (auto generic = dyn_cast<mil::GenericOp>(op)) {
+    unsigned number = cast<OpResult>(value).getResultNumber();
+    if (number < generic.getResultNames().size())
+      return cast<StringAttr>(generic.getResultNames()[number]).getValue();
+    return "";
+  }
+  if (op->getNumResults() == 1)
+    if (auto name = op->getAttrOfType<StringAttr>("name"))
+      return name.getValue();
+  return "";
+}
+
+void CoreMLExporter::collectNames() {
+  // Made-up names must not take a name the IR gives a later value.
+  module.walk([&](Operation *op) {
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument argument : block.getArguments())
+          usedNames.insert(getDesignatedName(argument));
+    for (Value result : op->getResults())
+      usedNames.insert(getDesignatedName(result));
+  });
+}
+
+bool CoreMLExporter::isVisible(StringRef name) const {
+  for (const llvm::StringSet<> &scope : scopes)
+    if (scope.contains(name))
+      return true;
+  return false;
+}
+
+void CoreMLExporter::defineName(Value value) {
+  if (names.count(value))
+    return;
+  std::string name = getDesignatedName(value).str();
+  if (name.empty()) {
+    std::string base = "value";
+    if (Operation *op = value.getDefiningOp())
+      base = op->getName().stripDialect().str();
+    do
+      name = llvm::formatv("{0}_{1}", base, nextName++).str();
+    while (usedNames.contains(name));
+  } else if (isVisible(name)) {
+    // MIL names are unique among the values a block sees.
+    std::string base = name;
+    do
+      name = llvm::formatv("{0}_{1}", base, nextName++).str();
+    while (usedNames.contains(name) || isVisible(name));
+  }
+  usedNames.insert(name);
+  scopes.back().insert(name);
+  names[value] = name;
+}
+
+StringRef CoreMLExporter::getName(Value value) {
+  auto it = names.find(value);
+  if (it == names.end()) {
+    defineName(value);
+    it = names.find(value);
+  }
+  return it->second;
+}
+
+//===----------------------------------------------------------------------===//
+// Values
+//===----------------------------------------------------------------------===//
+
+LogicalResult CoreMLExporter::exportType(Operation *op, Type type,
+                                         milspec::ValueType &out) {
+  if (llvm::Error error = convertType(type, out)) {
+    op->emitError() << llvm::toString(std::move(error));
+    return failure();
+  }
+  return success();
+}
+
+/// Whether Core ML's tools would store a constant of this type in the weight
+/// file: ten elements or more of a float or byte type (and of 16- and 32-bit
+/// integers from iOS18 on); sub-byte types always.
+static bool prefersBlob(ShapedType type, int64_t specVersion) {
+  Type element = type.getElementType();
+  if (auto integer = dyn_cast<IntegerType>(element))
+    if (integer.getWidth() < 8 && integer.getWidth() != 1)
+      return true;
+  if (type.getNumElements() < 10)
+    return false;
+  if (element.isF16() || element.isF32() || element.isInteger(8))
+    return true;
+  return specVersion >= kSpecVersionIOS18 &&
+         (element.isInteger(16) || element.isInteger(32));
+}
+
+/// Appends `values`' elements of `width` bits, LSB-first.
+static std::string packSubByte(DenseElementsAttr attr, unsigned width) {
+  std::string bytes;
+  uint64_t bit = 0;
+  for (const APInt &value : attr.getValues<APInt>()) {
+    uint64_t raw = value.getZExtValue() & ((1u << width) - 1);
+    if (bit / 8 >= bytes.size())
+      bytes.resize(bit / 8 + 1, 0);
+    bytes[bit / 8] |= char(raw << (bit % 8));
+    if (bit % 8 + width > 8) {
+      bytes.resize(bit / 8 + 2, 0);
+      bytes[bit / 8 + 1] |= char(raw >> (8 - bit % 8));
+    }
+    bit += width;
+  }
+  return bytes;
+}
+
+/// The little-endian bytes of a dense attribute of a type with a blob layout.
+static std::string getPackedBytes(DenseElementsAttr attr) {
+  Type element = attr.getElementType();
+  unsigned width = element.getIntOrFloatBitWidth();
+  if (width < 8)
+    return packSubByte(attr, width);
+  RawElementsData raw = getRawElementsData(attr);
+  return std::string(raw.bytes.data(), raw.bytes.size());
+}
+
+LogicalResult CoreMLExporter::exportImmediate(Operation *op, StringRef field,
+                                              DenseElementsAttr attr,
+                                              milspec::TensorValue &tensor) {
+  Type element = attr.getElementType();
+  if (element.isInteger(1)) {
+    auto &values = *tensor.mutable_bools()->mutable_values();
+    for (bool value : attr.getValues<bool>())
+      values.Add(value);
+    return success();
+  }
+  if (isa<mil::StringType>(element)) {
+    auto &values = *tensor.mutable_strings()->mutable_values();
+    for (StringRef value :
+         cast<DenseStringElementsAttr>(attr).getRawStringData())
+      values.Add(value.str());
+    return success();
+  }
+  if (element.isF32()) {
+    auto &values = *tensor.mutable_floats()->mutable_values();
+    for (float value : attr.getValues<float>())
+      values.Add(value);
+    return success();
+  }
+  if (element.isF64()) {
+    auto &values = *tensor.mutable_doubles()->mutable_values();
+    for (double value : attr.getValues<double>())
+      values.Add(value);
+    return success();
+  }
+  auto integer = dyn_cast<IntegerType>(element);
+  if (integer && (integer.getWidth() == 16 ||
+                  (integer.getWidth() == 32 && !integer.isUnsigned()))) {
+    auto &values = *tensor.mutable_ints()->mutable_values();
+    for (const APInt &value : attr.getValues<APInt>())
+      values.Add(int32_t(integer.isUnsigned() ? value.getZExtValue()
+                                              : value.getSExtValue()));
+    return success();
+  }
+  if (integer && integer.getWidth() == 64) {
+    auto &values = *tensor.mutable_longints()->mutable_values();
+    for (const APInt &value : attr.getValues<APInt>())
+      values.Add(int64_t(value.getZExtValue()));
+    return success();
+  }
+  if (coreml::getBlobDataType(element)) {
+    *tensor.mutable_bytes()->mutable_values() = getPackedBytes(attr);
+    return success();
+  }
+  return op->emitError() << field << ": element type " << element
+                         << " has no Core ML immediate form";
+}
+
+LogicalResult CoreMLExporter::exportBlob(Operation *op, StringRef field,
+                                         ElementsAttr attr,
+                                         milspec::Value &value) {
+  auto type = cast<ShapedType>(attr.getType());
+  std::optional<BlobDataType> blobType =
+      coreml::getBlobDataType(type.getElementType());
+  if (!blobType)
+    return op->emitError() << field << ": element type "
+                           << type.getElementType()
+                           << " cannot be stored in a weight file";
+  std::optional<uint64_t> count = getCheckedElementCount(type);
+  if (!count)
+    return op->emitError() << field << ": the value is too large";
+
+  // A shared resource is written once.
+  std::string key;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    key = resource.getRawHandle().getKey().str();
+  auto found =
+      key.empty() ? writtenBlobs.end() : writtenBlobs.find({key, *blobType});
+  uint64_t offset;
+  if (found != writtenBlobs.end()) {
+    offset = found->second;
+  } else {
+    if (!weightWriter) {
+      std::error_code ec;
+      weightStream = std::make_unique<llvm::raw_fd_ostream>(weightPath, ec);
+      if (ec)
+        return op->emitError()
+               << weightPath << ": cannot write: " << ec.message();
+      weightWriter = std::make_unique<WeightFileWriter>(*weightStream);
+    }
+    llvm::Expected<uint64_t> written = [&]() -> llvm::Expected<uint64_t> {
+      if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+        AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+        if (!blob)
+          return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                         "the resource '" + key +
+                                             "' has no data");
+        ArrayRef<char> data = blob->getData();
+        std::optional<uint64_t> bytes = getByteCount(*blobType, *count);
+        if (!bytes || *bytes != data.size())
+          return llvm::createStringError(
+              llvm::inconvertibleErrorCode(),
+              llvm::formatv("the resource '{0}' holds {1} bytes, its type "
+                            "needs {2}",
+                            key, data.size(), bytes ? *bytes : 0));
+        return weightWriter->addBlob(*blobType, *count, data);
+      }
+      std::string bytes = getPackedBytes(cast<DenseElementsAttr>(attr));
+      return weightWriter->addBlob(*blobType, *count,
+                                   ArrayRef<char>(bytes.data(), bytes.size()));
+    }();
+    if (!written)
+      return op->emitError()
+             << field << ": " << llvm::toString(written.takeError());
+    offset = *written;
+    if (!key.empty())
+      writtenBlobs[{key, *blobType}] = offset;
+  }
+  value.mutable_blobfilevalue()->set_filename(kWeightFileName.str());
+  value.mutable_blobfilevalue()->set_offset(offset);
+  return success();
+}
+
+LogicalResult CoreMLExporter::exportValue(Operation *op, StringRef field,
+                                          Attribute attr, bool mayUseBlob,
+                                          milspec::Value &value) {
+  if (auto serialized = dyn_cast<mil::SerializedValueAttr>(attr)) {
+    if (!value.ParseFromString(serialized.getBytes().str()))
+      return op->emitError() << field
+                             << ": the serialized value is not a "
+                                "Core ML value";
+    return success();
+  }
+  auto elements = dyn_cast<ElementsAttr>(attr);
+  if (!elements)
+    return op->emitError() << field << ": " << attr
+                           << " has no Core ML value form";
+  if (failed(exportType(op, elements.getType(), *value.mutable_type())))
+    return failure();
+  auto type = cast<ShapedType>(elements.getType());
+  if (!type.hasStaticShape() || !getCheckedElementCount(type))
+    return op->emitError() << field << ": a value needs a static shape";
+  if (isa<DenseResourceElementsAttr>(elements) ||
+      (mayUseBlob && prefersBlob(type, specVersion)))
+    return exportBlob(op, field, elements, value);
+  auto dense = dyn_cast<DenseElementsAttr>(elements);
+  if (!dense)
+    return op->emitError() << field << ": " << elements
+                           << " is neither dense nor dense_resource";
+  return exportImmediate(op, field, dense,
+                         *value.mutable_immediatevalue()->mutable_tensor());
+}
+
+LogicalResult CoreMLExporter::exportValueMap(
+    Operation *op, DictionaryAttr attrs,
+    google::protobuf::Map<std::string, milspec::Value> &values) {
+  for (NamedAttribute attr : attrs)
+    if (failed(exportValue(op, ("attribute '" + attr.getName().str() + "'"),
+                           attr.getValue(), /*mayUseBlob=*/false,
+                           values[attr.getName().str()])))
+      return failure();
+  return success();
+}
+
+/// A scalar string value.
+static milspec::Value makeString(StringRef text) {
+  milspec::Value value;
+  value.mutable_type()->mutable_tensortype()->set_datatype(milspec::STRING);
+  value.mutable_immediatevalue()
+      ->mutable_tensor()
+      ->mutable_strings()
+      ->add_values(text.str());
+  return value;
+}
+
+//===----------------------------------------------------------------------===//
+// Operations
+//===----------------------------------------------------------------------===//
+
+LogicalResult CoreMLExporter::addOutput(Operation *op, Value result,
+                                        milspec::Operation &operation) {
+  milspec::NamedValueType &output = *operation.add_outputs();
+  defineName(result);
+  output.set_name(getName(result).str());
+  return exportType(op, result.getType(), *output.mutable_type());
+}
+
+LogicalResult CoreMLExporter::exportConst(mil::ConstOp op,
+                                          milspec::Operation &operation) {
+  operation.set_type("const");
+  defineName(op.getResult());
+  (*operation.mutable_attributes())["name"] =
+      makeString(getName(op.getResult()));
+  if (failed(exportValue(op, "attribute 'val'", op.getValue(),
+                         /*mayUseBlob=*/true,
+                         (*operation.mutable_attributes())["val"])))
+    return failure();
+  return addOutput(op, op.getResult(), operation);
+}
+
+LogicalResult CoreMLExporter::exportLutToDense(mil::ConstexprLutToDenseOp op,
+                                               milspec::Operation &operation) {
+  ShapedType lutType = op.getLutType();
+  if (op.getLutOperand() || lutType.getRank() != 1 || op.getVectorAxis())
+    return op.emitError()
+           << "grouped, vector and computed LUTs need the iOS18 form of "
+              "constexpr_lut_to_dense, which this exporter does not write yet";
+  unsigned bits = llvm::Log2_64(lutType.getNumElements());
+  if (bits == 3)
+    return op.emitError() << "3-bit indices need the iOS18 form of "
+                             "constexpr_lut_to_dense, which this exporter does "
+                             "not write yet";
+  operation.set_type("constexpr_lut_to_dense");
+  defineName(op.getResult());
+  auto &attributes = *operation.mutable_attributes();
+  attributes["name"] = makeString(getName(op.getResult()));
+  if (failed(exportValue(op, "attribute 'indices'", op.getIndices(),
+                         /*mayUseBlob=*/true, attributes["indices"])) ||
+      failed(exportValue(op, "attribute 'lut'", *op.getLut(),
+                         /*mayUseBlob=*/true, attributes["lut"])))
+    return failure();
+  auto resultType = cast<RankedTensorType>(op.getType());
+  SmallVector<uint32_t> shape;
+  for (int64_t size : resultType.getShape())
+    shape.push_back(uint32_t(size));
+  auto shapeType = RankedTensorType::get(
+      {resultType.getRank()},
+      IntegerType::get(context, 32, IntegerType::Unsigned));
+  if (failed(exportValue(
+          op, "attribute 'shape'",
+          DenseElementsAttr::get(shapeType, ArrayRef<uint32_t>(shape)),
+          /*mayUseBlob=*/true, attributes["shape"])))
+    return failure();
+  return addOutput(op, op.getResult(), operation);
+}
+
+LogicalResult CoreMLExporter::exportGeneric(mil::GenericOp op,
+                                            milspec::Operation &operation) {
+  operation.set_type(op.getOpType().str());
+  auto &inputs = *operation.mutable_inputs();
+  for (NamedAttribute input : op.getInputs()) {
+    milspec::Argument &argument = inputs[input.getName().str()];
+    for (Attribute binding : cast<ArrayAttr>(input.getValue())) {
+      milspec::Argument::Binding &out = *argument.add_arguments();
+      if (auto index = dyn_cast<IntegerAttr>(binding)) {
+        out.set_name(getName(op.getOperand(index.getInt())).str());
+        continue;
+      }
+      if (failed(exportValue(op, "input '" + input.getName().str() + "'",
+                             binding, /*mayUseBlob=*/false,
+                             *out.mutable_value())))
+        return failure();
+    }
+  }
+  auto &attributes = *operation.mutable_attributes();
+  if (std::optional<StringRef> name = op.getName())
+    attributes["name"] = makeString(*name);
+  if (std::optional<DictionaryAttr> attrs = op.getAttrs())
+    if (failed(exportValueMap(op, *attrs, attributes)))
+      return failure();
+  for (Value result : op.getResults())
+    if (failed(addOutput(op, result, operation)))
+      return failure();
+  for (Region &region : op.getBlocks()) {
+    milspec::Block &block = *operation.add_blocks();
+    scopes.emplace_back();
+    for (BlockArgument argument : region.getArguments()) {
+      milspec::NamedValueType &input = *block.add_inputs();
+      defineName(argument);
+      input.set_name(getName(argument).str());
+      if (failed(exportType(op, argument.getType(), *input.mutable_type())))
+        return failure();
+    }
+    if (failed(exportBlock(region.front(), block)))
+      return failure();
+    scopes.pop_back();
+  }
+  if (auto unknown = op->getAttrOfType<StringAttr>("mil.unknown_fields"))
+    setUnknownFields(operation, unknown.getValue());
+  return success();
+}
+
+LogicalResult CoreMLExporter::exportOperation(Operation *op,
+                                              milspec::Block &block) {
+  if (isa<func::ReturnOp, mil::YieldOp>(op)) {
+    for (Value operand : op->getOperands())
+      block.add_outputs(getName(operand).str());
+    return success();
+  }
+  milspec::Operation &operation = *block.add_operations();
+  if (auto constOp = dyn_cast<mil::ConstOp>(op))
+    return exportConst(constOp, operation);
+  if (auto lut = dyn_cast<mil::ConstexprLutToDenseOp>(op))
+    return exportLutToDense(lut, operation);
+  if (auto generic = dyn_cast<mil::GenericOp>(op))
+    return exportGeneric(generic, operation);
+  return op->emitError() << "'" << op->getName()
+                         << "' has no Core ML form; only mil ops can be "
+                            "exported";
+}
+
+LogicalResult CoreMLExporter::exportBlock(Block &body, milspec::Block &block) {
+  for (Operation &op : body)
+    if (failed(exportOperation(&op, block)))
+      return failure();
+  return success();
+}
+
+LogicalResult CoreMLExporter::exportFunction(func::FuncOp func,
+                                             milspec::Block &block) {
+  if (auto attrs = func->getAttrOfType<DictionaryAttr>("mil.block_attributes"))
+    if (failed(exportValueMap(func, attrs, *block.mutable_attributes())))
+      return failure();
+  if (failed(exportBlock(func.getBody().front(), block)))
+    return failure();
+  if (auto unknown =
+          func->getAttrOfType<StringAttr>("mil.block_unknown_fields"))
+    setUnknownFields(block, unknown.getValue());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// The package
+//===----------------------------------------------------------------------===//
+
+LogicalResult CoreMLExporter::writePackage(StringRef staging) {
+  auto specAttr =
+      module->getAttrOfType<IntegerAttr>(mil::MILDialect::kSpecVersionAttrName);
+  if (!specAttr)
+    return module.emitError()
+           << "the module is not a Core ML program: it has no '"
+           << mil::MILDialect::kSpecVersionAttrName << "' attribute";
+  specVersion = specAttr.getInt();
+
+  llvm::SmallString<256> modelDir(staging);
+  llvm::sys::path::append(modelDir, "Data", options.author);
+  llvm::SmallString<256> weightsDir(modelDir);
+  llvm::sys::path::append(weightsDir, "weights");
+  if (std::error_code ec = llvm::sys::fs::create_directories(weightsDir))
+    return module.emitError()
+           << weightsDir << ": cannot create: " << ec.message();
+  llvm::SmallString<256> weightFile(weightsDir);
+  llvm::sys::path::append(weightFile, "weight.bin");
+  weightPath = weightFile.str().str();
+
+  spec::Model model;
+  if (auto envelope = module->getAttrOfType<StringAttr>("mil.model_envelope"))
+    if (!model.ParseFromString(envelope.getValue().str()))
+      return module.emitError() << "'mil.model_envelope' is not a serialized "
+                                   "Core ML model";
+  model.set_specificationversion(int32_t(specVersion));
+  milspec::Program &program = *model.mutable_mlprogram();
+  if (auto version = module->getAttrOfType<IntegerAttr>("mil.program_version"))
+    program.set_version(version.getInt());
+  else
+    program.set_version(1);
+  if (auto doc = module->getAttrOfType<StringAttr>("mil.program_doc"))
+    program.set_docstring(doc.getValue().str());
+  if (auto attrs =
+          module->getAttrOfType<DictionaryAttr>("mil.program_attributes"))
+    if (failed(exportValueMap(module, attrs, *program.mutable_attributes())))
+      return failure();
+  if (auto unknown =
+          module->getAttrOfType<StringAttr>("mil.program_unknown_fields"))
+    setUnknownFields(program, unknown.getValue());
+
+  collectNames();
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      return func.emitError() << "a Core ML function needs a body";
+    auto opset =
+        func->getAttrOfType<StringAttr>(mil::MILDialect::kOpsetAttrName);
+    if (!opset)
+      return func.emitError()
+             << "a Core ML function needs a '"
+             << mil::MILDialect::kOpsetAttrName << "' attribute";
+    std::string functionName = func.getSymName().str();
+    auto specializationOf =
+        func->getAttrOfType<StringAttr>("mil.specialization_of");
+    if (specializationOf)
+      functionName = specializationOf.getValue().str();
+    milspec::Function &function = (*program.mutable_functions())[functionName];
+    scopes.assign(1, {});
+    for (BlockArgument argument : func.getArguments())
+      defineName(argument);
+    if (!specializationOf) {
+      function.set_opset(opset.getValue().str());
+      for (BlockArgument argument : func.getArguments()) {
+        milspec::NamedValueType &input = *function.add_inputs();
+        input.set_name(getName(argument).str());
+        if (failed(exportType(func, argument.getType(), *input.mutable_type())))
+          return failure();
+      }
+      if (auto attrs = func->getAttrOfType<DictionaryAttr>("mil.attributes"))
+        if (failed(exportValueMap(func, attrs, *function.mutable_attributes())))
+          return failure();
+      if (auto unknown = func->getAttrOfType<StringAttr>("mil.unknown_fields"))
+        setUnknownFields(function, unknown.getValue());
+    }
+    milspec::Block &block =
+        (*function.mutable_block_specializations())[opset.getValue().str()];
+    if (failed(exportFunction(func, block)))
+      return failure();
+  }
+
+  if (weightWriter) {
+    if (llvm::Error error = weightWriter->finish())
+      return module.emitError() << llvm::toString(std::move(error));
+    weightStream->close();
+    if (weightStream->has_error())
+      return module.emitError()
+             << weightPath
+             << ": cannot write: " << weightStream->error().message();
+  } else {
+    (void)llvm::sys::fs::remove(weightsDir);
+  }
+
+  // Map entries in key order, so that the same module gives the same bytes.
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!model.SerializeToCodedStream(&coded))
+      return module.emitError()
+             << "the model cannot be serialized (over 2 GiB?)";
+  }
+  llvm::SmallString<256> modelFile(modelDir);
+  llvm::sys::path::append(modelFile, "model.mlmodel");
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(modelFile, ec);
+    if (!ec) {
+      os << bytes;
+      os.close();
+      ec = os.error();
+    }
+    if (ec)
+      return module.emitError()
+             << modelFile << ": cannot write: " << ec.message();
+  }
+
+  std::string modelId, weightsId;
+  if (auto ids = module->getAttrOfType<ArrayAttr>("mil.package_identifiers");
+      ids && ids.size() == 2) {
+    modelId = cast<StringAttr>(ids[0]).getValue().str();
+    weightsId = cast<StringAttr>(ids[1]).getValue().str();
+  }
+  if (modelId.empty())
+    modelId = makeIdentifier(bytes);
+  if (!weightWriter)
+    weightsId.clear();
+  else if (weightsId.empty())
+    weightsId = makeIdentifier(modelId + "/weights");
+  llvm::SmallString<256> manifestFile(staging);
+  llvm::sys::path::append(manifestFile, "Manifest.json");
+  std::error_code ec;
+  llvm::raw_fd_ostream os(manifestFile, ec);
+  if (!ec) {
+    os << formatManifest(options.author, modelId, weightsId) << "\n";
+    os.close();
+    ec = os.error();
+  }
+  if (ec)
+    return module.emitError()
+           << manifestFile << ": cannot write: " << ec.message();
+  return success();
+}
+
+LogicalResult CoreMLExporter::run() {
+  // Staged beside the destination, so that the final move is a rename.
+  llvm::SmallString<256> staging;
+  for (unsigned attempt = 0;; ++attempt) {
+    staging = packagePath;
+    staging += llvm::formatv(".partial-{0}-{1}",
+                             llvm::sys::Process::getProcessId(), attempt)
+                   .str();
+    if (!llvm::sys::fs::exists(staging))
+      break;
+  }
+  if (std::error_code ec = llvm::sys::fs::create_directories(staging))
+    return module.emitError() << staging << ": cannot create: " << ec.message();
+  LogicalResult written = writePackage(staging);
+  if (succeeded(written)) {
+    if (llvm::Error error = replacePackage(staging, packagePath)) {
+      module.emitError() << llvm::toString(std::move(error));
+      written = failure();
+    }
+  }
+  if (failed(written))
+    (void)llvm::sys::fs::remove_directories(staging);
+  return written;
+}
+
+LogicalResult
+palettize::coreml::exportCoreMLPackage(ModuleOp module, StringRef packagePath,
+                                       const ExportOptions &options) {
+  return CoreMLExporter(module, packagePath, options).run();
+}
