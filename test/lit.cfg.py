@@ -27,11 +27,26 @@ config.substitutions.append(("%palettize_plugin", plugin))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%src_root", config.palettize_src_root))
 config.substitutions.append(("%palettize_obj_root", config.palettize_obj_root))
+# The Core ML tests: the bundled package, and the independent checker with
+# the project's schema.
+config.substitutions.append(
+    ("%dtln", os.path.join(config.palettize_src_root, "examples", "coreml",
+                           "DTLN_AEC_128_Part1.mlpackage")))
+config.substitutions.append(
+    ("%coreml_schema", os.path.join(config.palettize_src_root, "lib", "Target",
+                                    "CoreML", "Schema")))
+config.substitutions.append(
+    ("%coreml_check",
+     f"{config.python_executable} "
+     + os.path.join(config.palettize_src_root, "test", "Target", "CoreML",
+                    "Inputs", "coreml_check.py")
+     + " --schema " + os.path.join(config.palettize_src_root, "lib", "Target",
+                                   "CoreML", "Schema")))
 
 # palettize-opt from the build; the stock mlir-opt (for the plugin tests),
 # FileCheck, not and split-file from Debian's LLVM 22.
 tool_dirs = [config.palettize_tools_dir, config.llvm_tools_dir]
-tools = ["palettize-opt", "palettize-fuzz-lut-replay",
+tools = ["palettize-opt", "palettize-translate", "palettize-fuzz-lut-replay",
          "palettize-fuzz-mil-replay", "palettize-fuzz-config-replay",
          "palettize-fuzz-safetensors-replay"]
 # Under a sanitizer build, the stock mlir-opt (not built with it) loads the

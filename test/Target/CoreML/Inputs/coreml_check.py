@@ -1,0 +1,282 @@
+"""Independent checks of Core ML packages, for the tests.
+
+Reads packages with Python's protobuf (code that protoc generates from the
+project's schema, the .proto files in --schema) and walks weight files with
+`struct`, sharing no code with the C++ reader and writer.
+
+  walk WEIGHT_FILE [--strict]        check every record of a weight file
+  decode PACKAGE                     print the model in protobuf text form
+  compare-blobs A B                  the blobs both models use are identical
+  check-palettized PALETTIZED DENSE  every constexpr_lut_to_dense of
+                                     PALETTIZED decodes to DENSE's constant
+"""
+
+import argparse
+import atexit
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+SENTINEL = 0xDEADBEEF
+# BlobDataType code -> (name, bits, numpy dtype or None for sub-byte).
+BLOB_TYPES = {
+    1: ("Float16", 16, np.float16), 2: ("Float32", 32, np.float32),
+    3: ("UInt8", 8, np.uint8), 4: ("Int8", 8, np.int8),
+    5: ("BFloat16", 16, None), 6: ("Int16", 16, np.int16),
+    7: ("UInt16", 16, np.uint16), 8: ("Int4", 4, None),
+    9: ("UInt1", 1, None), 10: ("UInt2", 2, None), 11: ("UInt4", 4, None),
+    12: ("UInt3", 3, None), 13: ("UInt6", 6, None), 14: ("Int32", 32, np.int32),
+    15: ("UInt32", 32, np.uint32), 16: ("Float8E4M3FN", 8, None),
+    17: ("Float8E5M2", 8, None),
+}
+# MIL DataType -> BlobDataType code.
+MIL_TO_BLOB = {10: 1, 11: 2, 31: 3, 21: 4, 13: 5, 22: 6, 32: 7, 25: 8, 37: 9,
+               36: 10, 35: 11, 39: 12, 38: 13, 23: 14, 33: 15, 40: 16, 41: 17}
+MIL_NUMPY = {10: np.float16, 11: np.float32, 12: np.float64, 21: np.int8,
+             22: np.int16, 23: np.int32, 24: np.int64, 31: np.uint8,
+             32: np.uint16, 33: np.uint32, 34: np.uint64}
+
+
+def fail(message):
+    print("error: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def load_schema(proto_dir):
+    generated = tempfile.mkdtemp(prefix="coreml-schema-")
+    atexit.register(shutil.rmtree, generated)
+    protos = sorted(f for f in os.listdir(proto_dir) if f.endswith(".proto"))
+    subprocess.run(["protoc", "-I", proto_dir, "--python_out", generated]
+                   + protos, check=True)
+    sys.path.insert(0, generated)
+    import Model_pb2  # noqa: E402 (generated above)
+    return Model_pb2
+
+
+def read_package(path, schema):
+    with open(os.path.join(path, "Manifest.json")) as f:
+        manifest = json.load(f)
+    root = manifest["itemInfoEntries"][manifest["rootModelIdentifier"]]
+    model_path = os.path.join(path, "Data", root["path"])
+    model = schema.Model()
+    with open(model_path, "rb") as f:
+        model.ParseFromString(f.read())
+    return model, os.path.dirname(model_path)
+
+
+# --- weight files ----------------------------------------------------------
+
+def read_record(data, offset, name):
+    if offset < 64 or offset + 64 > len(data):
+        fail(f"{name}: record at {offset} is outside the file")
+    sentinel, code, size, data_offset, padding = struct.unpack_from(
+        "<IIQQQ", data, offset)
+    reserved = struct.unpack_from("<4Q", data, offset + 32)
+    if sentinel != SENTINEL:
+        fail(f"{name}: record at {offset}: sentinel {sentinel:#x}")
+    if code not in BLOB_TYPES:
+        fail(f"{name}: record at {offset}: unknown type code {code}")
+    if data_offset + size > len(data):
+        fail(f"{name}: record at {offset}: data ends past the file")
+    return dict(offset=offset, code=code, size=size, data_offset=data_offset,
+                padding=padding, reserved=reserved)
+
+
+def walk(path, strict):
+    """Checks a weight file; `strict` adds what this project's writer
+    guarantees (zeroed reserved fields, data right after each record)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 64:
+        fail(f"{path}: {len(data)} bytes, shorter than the header")
+    count, version = struct.unpack_from("<II", data, 0)
+    if version != 2:
+        fail(f"{path}: version {version}")
+    if strict and any(struct.unpack_from("<7Q", data, 8)):
+        fail(f"{path}: reserved header fields are not zero")
+    offset, end = 64, 64
+    records = []
+    for i in range(count):
+        if offset % 64:
+            fail(f"{path}: record {i} at {offset} is not 64-byte aligned")
+        r = read_record(data, offset, path)
+        name, bits, _ = BLOB_TYPES[r["code"]]
+        if strict:
+            if r["data_offset"] != offset + 64:
+                fail(f"{path}: record {i}: data at {r['data_offset']}, "
+                     f"expected {offset + 64}")
+            if any(r["reserved"]):
+                fail(f"{path}: record {i}: reserved fields are not zero")
+            if bits >= 8 and r["padding"] != 0:
+                fail(f"{path}: record {i}: {name} with padding {r['padding']}")
+        if bits < 8:
+            if r["padding"] >= 8:
+                fail(f"{path}: record {i}: padding {r['padding']}")
+            if (r["size"] * 8 - r["padding"]) % bits:
+                fail(f"{path}: record {i}: {r['size']} bytes minus "
+                     f"{r['padding']} bits is no whole number of {name}")
+            if r["padding"] and r["size"]:
+                last = data[r["data_offset"] + r["size"] - 1]
+                if last >> (8 - r["padding"]):
+                    fail(f"{path}: record {i}: padding bits are not zero")
+        elif r["size"] % (bits // 8):
+            fail(f"{path}: record {i}: {r['size']} bytes of {name}")
+        records.append(r)
+        end = r["data_offset"] + r["size"]
+        offset = (end + 63) // 64 * 64
+    if strict and end != len(data):
+        fail(f"{path}: {len(data) - end} bytes after the last blob")
+    return records
+
+
+# --- values ----------------------------------------------------------------
+
+def iter_blob_values(model):
+    """(op name, field, Value) of every blob value of the program."""
+    def walk_block(block):
+        for op in block.operations:
+            name = op.attributes["name"].immediateValue.tensor.strings.values[0]
+            for key, value in op.attributes.items():
+                if value.WhichOneof("value") == "blobFileValue":
+                    yield name, key, value
+            for key, argument in op.inputs.items():
+                for binding in argument.arguments:
+                    if binding.WhichOneof("binding") == "value" and \
+                            binding.value.WhichOneof("value") == "blobFileValue":
+                        yield name, key, binding.value
+            for nested in op.blocks:
+                yield from walk_block(nested)
+    for function in model.mlProgram.functions.values():
+        for block in function.block_specializations.values():
+            yield from walk_block(block)
+
+
+def shape_of(value):
+    return [d.constant.size for d in value.type.tensorType.dimensions]
+
+
+def blob_bytes(model_dir, value):
+    file_name = value.blobFileValue.fileName
+    assert file_name.startswith("@model_path/")
+    path = os.path.join(model_dir, file_name[len("@model_path/"):])
+    with open(path, "rb") as f:
+        data = f.read()
+    r = read_record(data, value.blobFileValue.offset, path)
+    expected = MIL_TO_BLOB[value.type.tensorType.dataType]
+    if r["code"] != expected:
+        fail(f"{path}: blob at {r['offset']} has type {r['code']}, the value "
+             f"{expected}")
+    return data[r["data_offset"]:r["data_offset"] + r["size"]]
+
+
+def immediate_array(value):
+    tensor = value.immediateValue.tensor
+    kind = tensor.WhichOneof("value")
+    dtype = value.type.tensorType.dataType
+    if kind == "bytes":
+        return np.frombuffer(tensor.bytes.values, MIL_NUMPY[dtype])
+    return np.array(getattr(tensor, kind).values, MIL_NUMPY[dtype])
+
+
+def value_array(model_dir, value):
+    if value.WhichOneof("value") == "blobFileValue":
+        dtype = value.type.tensorType.dataType
+        return np.frombuffer(blob_bytes(model_dir, value), MIL_NUMPY[dtype])
+    return immediate_array(value)
+
+
+def unpack_indices(packed, bits, count):
+    """Indices packed LSB-first, one bit at a time: the format's definition."""
+    packed = np.frombuffer(bytes(packed), np.uint8)
+    stream = np.unpackbits(packed, bitorder="little")[: bits * count]
+    weights = 1 << np.arange(bits)
+    return (stream.reshape(count, bits) * weights).sum(axis=1)
+
+
+def decode_lut_to_dense(model_dir, op):
+    """The dense value of an iOS16 constexpr_lut_to_dense."""
+    lut = value_array(model_dir, op.attributes["lut"])
+    shape = immediate_array(op.attributes["shape"]).astype(np.int64)
+    indices = op.attributes["indices"]
+    if indices.type.tensorType.dataType != 31:
+        fail("iOS16 indices must be uint8")
+    packed = value_array(model_dir, indices)
+    bits = int(np.log2(len(lut)))
+    count = int(np.prod(shape))
+    if len(packed) != (bits * count + 7) // 8:
+        fail(f"{len(packed)} index bytes for {count} {bits}-bit indices")
+    return lut[unpack_indices(packed, bits, count)].reshape(shape)
+
+
+def ops_by_name(model):
+    found = {}
+
+    def walk_block(block):
+        for op in block.operations:
+            name = op.attributes["name"].immediateValue.tensor.strings.values[0]
+            found[name] = op
+            for nested in op.blocks:
+                walk_block(nested)
+    for function in model.mlProgram.functions.values():
+        for block in function.block_specializations.values():
+            walk_block(block)
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schema", required=True)
+    parser.add_argument("command")
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--strict", action="store_true")
+    args = parser.parse_args()
+    schema = load_schema(args.schema)
+
+    if args.command == "walk":
+        records = walk(args.paths[0], args.strict)
+        print(f"weight file: {len(records)} blobs, "
+              f"{sum(r['size'] for r in records)} data bytes")
+    elif args.command == "decode":
+        from google.protobuf import text_format
+        model, _ = read_package(args.paths[0], schema)
+        print(text_format.MessageToString(model), end="")
+    elif args.command == "compare-blobs":
+        (a, a_dir), (b, b_dir) = (read_package(p, schema) for p in args.paths)
+        a_values = {(n, k): v for n, k, v in iter_blob_values(a)}
+        b_values = {(n, k): v for n, k, v in iter_blob_values(b)}
+        if a_values.keys() != b_values.keys():
+            fail(f"blob values differ: {sorted(a_values.keys() ^ b_values.keys())}")
+        for key in sorted(a_values):
+            if blob_bytes(a_dir, a_values[key]) != blob_bytes(b_dir, b_values[key]):
+                fail(f"blob of {key} differs")
+        print(f"{len(a_values)} blobs identical")
+    elif args.command == "check-palettized":
+        (p, p_dir), (d, d_dir) = (read_package(x, schema) for x in args.paths)
+        dense_ops = ops_by_name(d)
+        checked = 0
+        for name, op in sorted(ops_by_name(p).items()):
+            if op.type != "constexpr_lut_to_dense":
+                continue
+            decoded = decode_lut_to_dense(p_dir, op)
+            dense = dense_ops.get(name)
+            if dense is None or dense.type != "const":
+                fail(f"{name}: no const of that name in the dense model")
+            expected = value_array(d_dir, dense.attributes["val"]).reshape(
+                shape_of(dense.attributes["val"]))
+            if decoded.dtype != expected.dtype or decoded.shape != expected.shape \
+                    or decoded.tobytes() != expected.tobytes():
+                fail(f"{name}: decodes to other values than the dense model's")
+            checked += 1
+        print(f"{checked} palettized weights decode to the dense values")
+    else:
+        fail("unknown command " + args.command)
+
+
+if __name__ == "__main__":
+    main()
