@@ -14,6 +14,8 @@
 #include "palettize/Target/CoreML/CoreML.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -53,6 +55,9 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   palettize::coreml::registerCoreMLDialects(registry);
+  // IR to export may hold the ops other passes leave; they are reported by
+  // the exporter rather than rejected by the parser.
+  registry.insert<arith::ArithDialect, tensor::TensorDialect>();
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   llvm::SourceMgr sourceMgr;

@@ -531,7 +531,13 @@ CoreMLImporter::importGeneric(const spec::MILSpec::Operation &operation,
   LogicalResult status = success();
   SmallVector<Value> operands;
   SmallVector<NamedAttribute> inputs;
-  for (const auto &[inputName, argument] : operation.inputs()) {
+  // Operands in input name order: the map's order is not part of the format.
+  std::vector<std::string> inputNames;
+  for (const auto &[inputName, argument] : operation.inputs())
+    inputNames.push_back(inputName);
+  std::sort(inputNames.begin(), inputNames.end());
+  for (const std::string &inputName : inputNames) {
+    const spec::MILSpec::Argument &argument = operation.inputs().at(inputName);
     site.field = "input '" + inputName + "'";
     if (hasUnknownFields(argument)) {
       emitError("unknown fields in an argument are not supported");

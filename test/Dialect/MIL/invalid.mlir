@@ -419,3 +419,96 @@ func.func @shift_scale_scale_blob_size() -> tensor<4xf32> {
     }
   }
 #-}
+
+// -----
+
+// mil.op: every operand is bound by exactly one input.
+func.func @generic_unbound_operand(%x: tensor<4xf32>, %y: tensor<4xf32>) {
+  // expected-error @+1 {{'mil.op' op operand #1 must be bound by exactly one input, found 0}}
+  %0 = mil.op "add"(%x, %y) {inputs = {x = [0 : index]}, result_names = ["z"]} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @generic_twice_bound_operand(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'mil.op' op operand #0 must be bound by exactly one input, found 2}}
+  %0 = mil.op "add"(%x) {inputs = {x = [0 : index], y = [0 : index]}, result_names = ["z"]} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @generic_operand_out_of_range(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'mil.op' op input 'y' binds operand 3, but the op has 1 operands}}
+  %0 = mil.op "add"(%x) {inputs = {x = [0 : index], y = [3 : index]}, result_names = ["z"]} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @generic_bad_binding(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'mil.op' op input 'y' has a binding that is neither an operand number nor a value: "y"}}
+  %0 = mil.op "add"(%x) {inputs = {x = [0 : index], y = ["y"]}, result_names = ["z"]} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @generic_input_not_list(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'mil.op' op input 'x' must be a list of bindings}}
+  %0 = mil.op "relu"(%x) {inputs = {x = 0 : index}, result_names = ["z"]} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @generic_result_names(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'mil.op' op has 1 results but 2 'result_names'}}
+  %0 = mil.op "relu"(%x) {inputs = {x = [0 : index]}, result_names = ["a", "b"]} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @generic_attribute_not_value(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'mil.op' op attribute 'mode' must be a value, got "fast"}}
+  %0 = mil.op "relu"(%x) {inputs = {x = [0 : index]}, attrs = {mode = "fast"}, result_names = ["z"]} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @generic_empty_type(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'mil.op' op 'op_type' must not be empty}}
+  %0 = mil.op ""(%x) {inputs = {x = [0 : index]}, result_names = ["z"]} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @generic_block_names(%x: tensor<i32>) {
+  // expected-error @+1 {{'mil.op' op block #0 has 1 arguments but 0 'block_input_names'}}
+  %0 = mil.op "while_loop"(%x) blocks({
+  ^bb0(%a: tensor<i32>):
+    mil.yield %a : tensor<i32>
+  }) {inputs = {loop_vars = [0 : index]}, block_input_names = [[]], result_names = ["z"]} : (tensor<i32>) -> tensor<i32>
+  return
+}
+
+// -----
+
+func.func @generic_block_count(%x: tensor<i32>) {
+  // expected-error @+1 {{'mil.op' op has 1 blocks but 2 lists of 'block_input_names'}}
+  mil.op "cond"(%x) blocks({
+    mil.yield
+  }) {inputs = {pred = [0 : index]}, block_input_names = [[], []], result_names = []} : (tensor<i32>) -> ()
+  return
+}
+
+// -----
+
+func.func @yield_outside_generic(%x: tensor<i32>) {
+  // expected-error @+1 {{'mil.yield' op expects parent op 'mil.op'}}
+  mil.yield %x : tensor<i32>
+}
