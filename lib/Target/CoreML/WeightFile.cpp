@@ -264,6 +264,15 @@ WeightFileWriter::addBlob(BlobDataType type, uint64_t count,
 
 Expected<uint64_t> WeightFileWriter::addBlob(BlobDataType type, uint64_t count,
                                              ArrayRef<char> data) {
+  // Checked before anything is written, so that a refused blob leaves the
+  // file as it was.
+  std::optional<uint64_t> bytes = getByteCount(type, count);
+  if (bytes && *bytes != data.size())
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("a blob of {0} elements of {1} takes {2} bytes, {3} were "
+                "given",
+                count, getName(type), *bytes, data.size()));
   return addBlob(type, count, [&](raw_ostream &out) {
     out.write(data.data(), data.size());
   });
