@@ -288,8 +288,10 @@ TEST_F(PalettizeConfigTest, ErrorsPointAtTheProblem) {
       failed(load("global_config: {mode: kmeans, nbits: 4, mode: unique}\n")));
   EXPECT_NE(message.find("duplicate key 'mode'"), std::string::npos) << message;
 
-  EXPECT_TRUE(failed(load("op_type_configs: {conv: {mode: unique}}\n")));
-  EXPECT_NE(message.find("not an operation name"), std::string::npos)
+  EXPECT_TRUE(failed(load("op_type_configs: {'': {mode: unique}}\n")));
+  EXPECT_NE(message.find("an empty op type"), std::string::npos) << message;
+  // Core ML op types have no dot.
+  EXPECT_TRUE(succeeded(load("op_type_configs: {conv: {mode: unique}}\n")))
       << message;
 }
 
@@ -472,9 +474,10 @@ TEST(SettingsTable, OptionErrorsSayWhy) {
   EXPECT_EQ(
       applySettingOption(s, "num_kmeans_workers", SettingValue::ofInteger(2)),
       "unknown option 'num_kmeans_workers'");
-  EXPECT_EQ(applySettingOption(s, "nbits", SettingValue::ofString("four")),
-            "option 'nbits' takes one of 1, 2, 3, 4, 6, 8, \"auto\" (or null), got "
-            "\"four\"");
+  EXPECT_EQ(
+      applySettingOption(s, "nbits", SettingValue::ofString("four")),
+      "option 'nbits' takes one of 1, 2, 3, 4, 6, 8, \"auto\" (or null), got "
+      "\"four\"");
   EXPECT_EQ(s, PalettizeSettings()) << "a failed option changes nothing";
 }
 
@@ -574,7 +577,10 @@ TEST_F(PalettizeConfigTest, AutoBitsAndCriteria) {
             std::string::npos)
       << message;
   EXPECT_TRUE(failed(load("global_config: {nbits: 4.5}\n")));
-  EXPECT_NE(message.find("must be one of 1, 2, 3, 4, 6, 8, \"auto\" (or null), got 4.5"), std::string::npos) << message;
+  EXPECT_NE(message.find(
+                "must be one of 1, 2, 3, 4, 6, 8, \"auto\" (or null), got 4.5"),
+            std::string::npos)
+      << message;
 }
 
 } // namespace

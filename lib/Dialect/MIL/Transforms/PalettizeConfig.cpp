@@ -867,11 +867,12 @@ ConfigReader::readEntryMap(llvm::yaml::Node *node, StringRef key,
     FailureOr<std::string> name = readKey(entry);
     if (failed(name))
       return failure();
-    if (key == "op_type_configs" && !StringRef(*name).contains('.')) {
-      error(entry.getKey()) << "op type '" << *name
-                            << "' is not an operation name; op_type_configs "
-                               "keys name consumer ops, e.g. 'linalg.matmul' "
-                               "or 'tosa.conv2d'";
+    // Keys with a dot name MLIR ops ('linalg.matmul'); keys without name the
+    // MIL op types of Core ML programs' generic ops ('conv', 'linear').
+    if (key == "op_type_configs" && name->empty()) {
+      error(entry.getKey()) << "an empty op type; op_type_configs keys name "
+                               "consumer ops, e.g. 'linalg.matmul', or Core "
+                               "ML op types, e.g. 'conv'";
       return failure();
     }
     if (entries.count(*name)) {

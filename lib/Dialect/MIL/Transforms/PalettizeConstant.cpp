@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SmallBitVector.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -109,10 +110,52 @@ std::optional<unsigned> getLinalgChannelAxis(linalg::LinalgOp op,
   return std::nullopt;
 }
 
+/// The name of the input of `op` that binds operand `operand`.
+StringRef getInputName(mil::GenericOp op, unsigned operand) {
+  for (NamedAttribute input : op.getInputs())
+    for (Attribute binding : cast<ArrayAttr>(input.getValue()))
+      if (auto index = dyn_cast<IntegerAttr>(binding))
+        if (index.getInt() == int64_t(operand))
+          return input.getName().getValue();
+  return "";
+}
+
+/// The value of a boolean input of `op` (`transpose_x`), false when absent
+/// or not a constant.
+bool getBoolInput(mil::GenericOp op, StringRef name) {
+  SmallVector<Value> operands = op.getInputOperands(name);
+  DenseElementsAttr value;
+  if (operands.size() == 1 && matchPattern(operands[0], m_Constant(&value)) &&
+      value.getElementType().isInteger(1) && value.getNumElements() == 1)
+    return *value.getValues<bool>().begin();
+  return false;
+}
+
+/// The output channel axis of a Core ML op's weight, by its MIL op type, as
+/// Core ML's tools infer it: [Cout, Cin/g, ...] for convolutions and
+/// linear layers, [Cin, Cout/g, ...] for conv_transpose, and matmul's by
+/// its transpose flags.
+unsigned getCoreMLChannelAxis(mil::GenericOp op, unsigned operand,
+                              unsigned rank) {
+  StringRef type = op.getOpType();
+  if (type == "conv_transpose")
+    return rank > 1 ? 1 : 0;
+  if (type == "matmul" && rank >= 2) {
+    StringRef input = getInputName(op, operand);
+    if (input == "y")
+      return getBoolInput(op, "transpose_y") ? rank - 2 : rank - 1;
+    if (input == "x")
+      return getBoolInput(op, "transpose_x") ? rank - 1 : rank - 2;
+  }
+  return 0;
+}
+
 /// The channel axis one use of a rank-`rank` weight implies.
 unsigned getImpliedChannelAxis(OpOperand &use, unsigned rank) {
   Operation *consumer = use.getOwner();
   const unsigned operand = use.getOperandNumber();
+  if (auto generic = dyn_cast<mil::GenericOp>(consumer))
+    return getCoreMLChannelAxis(generic, operand, rank);
   // Every linalg structured op (named or generic, transposed or not): from
   // its indexing maps.
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(consumer))
@@ -216,6 +259,31 @@ PlanOutcome::Kind palettize::classifyBySize(ElementsAttr value,
   return PlanOutcome::Kind::Palettize;
 }
 
+bool palettize::isInCoreMLProgram(Operation *op) {
+  auto module = op->getParentOfType<ModuleOp>();
+  return module && module->hasAttr(MILDialect::kSpecVersionAttrName);
+}
+
+/// Why Core ML's rules leave `constant` alone, if they do.
+static std::optional<std::string> getCoreMLExclusion(Operation *constant,
+                                                     ElementsAttr value) {
+  Type element = value.getElementType();
+  if (!element.isF16() && !element.isF32())
+    return std::string("Core ML compresses f16 and f32 weights only");
+  Value result = constant->getResult(0);
+  // Core ML's runtime mishandles constexpr ops that feed block outputs.
+  if (!result.use_empty() &&
+      llvm::all_of(result.getUsers(), [](Operation *user) {
+        return user->hasTrait<OpTrait::IsTerminator>();
+      }))
+    return std::string("it feeds only the block's outputs");
+  if (llvm::any_of(result.getUsers(), [](Operation *user) {
+        return isa<ConstexprLutToDenseOp, ConstexprBlockwiseShiftScaleOp>(user);
+      }))
+    return std::string("it feeds a constexpr op");
+  return std::nullopt;
+}
+
 PlanOutcome palettize::planPalettization(Operation *constant,
                                          const PalettizeSettings &settings) {
   ElementsAttr value = getPalettizableValue(constant);
@@ -226,6 +294,24 @@ PlanOutcome palettize::planPalettization(Operation *constant,
     outcome.reason = describe(RawDataError::TooLarge).str();
   if (outcome.kind != PlanOutcome::Kind::Palettize)
     return outcome;
+  if (isInCoreMLProgram(constant)) {
+    if (std::optional<std::string> exclusion =
+            getCoreMLExclusion(constant, value)) {
+      outcome.kind = PlanOutcome::Kind::CoreMLRule;
+      outcome.reason = *exclusion;
+      return outcome;
+    }
+    // Core ML's tools leave a weight whose consumers disagree on its
+    // channel axis alone, even per tensor.
+    std::string disagreement;
+    if (failed(inferChannelAxis(constant->getResult(0),
+                                cast<ShapedType>(value.getType()).getRank(),
+                                disagreement))) {
+      outcome.kind = PlanOutcome::Kind::NoChannelCut;
+      outcome.reason = disagreement;
+      return outcome;
+    }
+  }
   outcome.plan.settings = settings;
   outcome.plan.format = *getFloatFormat(value.getElementType());
   if (settings.needsChannelAxis() &&
@@ -454,6 +540,12 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(op);
   Location loc = op->getLoc();
+  // In a Core ML program the new ops are named as Core ML's tools name
+  // them: `<name>_palettized`, and `<name>_palettized_pcs` for the
+  // per-channel scale.
+  const bool coreML = isInCoreMLProgram(op);
+  if (coreML && name)
+    *name += "_palettized";
   auto derivedName = [&](StringRef suffix) {
     return name ? rewriter.getStringAttr(*name + suffix.str()) : StringAttr();
   };
@@ -461,8 +553,9 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
                                ? rewriter.getI64IntegerAttr(plan.tiling.axis)
                                : IntegerAttr();
   // The final op carries the constant's name; ops feeding it get suffixes.
-  StringAttr lutOpName =
-      settings.perChannelScale ? derivedName("_normalized") : derivedName("");
+  StringAttr lutOpName = settings.perChannelScale && !coreML
+                             ? derivedName("_normalized")
+                             : derivedName("");
   ConstexprLutToDenseOp palettized;
   if (settings.lutStorage == LutStorageType::Float) {
     DenseElementsAttr lut =
@@ -509,7 +602,7 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
                                                elementType, plan.format);
     replacement = ConstexprBlockwiseShiftScaleOp::create(
         rewriter, loc, type, replacement, scaleAttr,
-        /*offset=*/ElementsAttr(), derivedName(""));
+        /*offset=*/ElementsAttr(), derivedName(coreML ? "_pcs" : ""));
   }
   rewriter.replaceOp(op, replacement);
   return replacement;

@@ -32,6 +32,8 @@ llvm::StringRef palettize::getReasonKey(LeftAloneReason reason) {
     return "no_channel_cut";
   case LeftAloneReason::ByConfig:
     return "config";
+  case LeftAloneReason::CoreMLRule:
+    return "coreml_rule";
   }
   llvm_unreachable("unknown reason");
 }

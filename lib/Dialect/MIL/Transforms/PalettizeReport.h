@@ -38,6 +38,8 @@ enum class LeftAloneReason {
   Unreadable,
   NoChannelCut,
   ByConfig,
+  /// Core ML's rules (in a Core ML program).
+  CoreMLRule,
 };
 
 /// Returns the report's key for `reason`: "small", "splat", ...

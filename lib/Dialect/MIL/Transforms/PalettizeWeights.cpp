@@ -517,7 +517,10 @@ private:
       const PalettizeEntry *entry = &config->global;
       std::string key = "global_config";
       std::optional<std::string> userName = palettize::getOpName(user);
+      // A Core ML op's type is its MIL op type ('conv', 'linear').
       StringRef type = user->getName().getStringRef();
+      if (auto generic = dyn_cast<mil::GenericOp>(user))
+        type = generic.getOpType();
       if (auto it = userName ? config->opNames.find(*userName)
                              : config->opNames.end();
           it != config->opNames.end()) {
@@ -601,6 +604,12 @@ private:
         return WalkResult::advance();
       }
       PlanOutcome outcome = planPalettization(op, *decision->settings);
+      if (outcome.kind == PlanOutcome::Kind::CoreMLRule) {
+        // As Core ML's tools do, without a warning.
+        ++counts.coreMLRule;
+        leaveAlone(LeftAloneReason::CoreMLRule, outcome.reason);
+        return WalkResult::advance();
+      }
       if (outcome.kind == PlanOutcome::Kind::NoChannelCut) {
         ++counts.channels;
         warnLeftUnchanged(op) << outcome.reason;
@@ -846,6 +855,8 @@ private:
       os << ", " << counts.channels << " without channel groups or vectors";
     if (config)
       os << ", " << counts.byConfig << " left alone by the config";
+    if (counts.coreMLRule)
+      os << ", " << counts.coreMLRule << " by Core ML's rules";
     os << "\n";
     os << formatTotalsLine(summarize(records)) << "\n";
   }
@@ -854,7 +865,7 @@ private:
   struct Counts {
     uint64_t seen = 0, palettized = 0, small = 0, splat = 0, nonFinite = 0,
              tooManyDistinct = 0, unreadable = 0, channels = 0, byConfig = 0,
-             bytesBefore = 0, bytesAfter = 0;
+             coreMLRule = 0, bytesBefore = 0, bytesAfter = 0;
   } counts;
   /// The settings of every constant, without a configuration file.
   PalettizeSettings commandLineSettings;

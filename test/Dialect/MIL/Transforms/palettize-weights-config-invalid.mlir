@@ -47,7 +47,7 @@
 // NBITS-TYPE: nbits-type.yaml:3:10: error: palettize-weights config: 'nbits' in 'global_config' must be one of 1, 2, 3, 4, 6, 8, "auto" (or null), got "four"
 // GRANULARITY: granularity.yaml:4:16: error: palettize-weights config: 'granularity' in 'global_config' must be one of "per_tensor", "per_grouped_channel", got "per_row"
 // MISSING-NBITS: missing-nbits.json:1:20: error: palettize-weights config: 'global_config': mode=kmeans requires nbits, one of 1, 2, 3, 4, 6, 8
-// OP-TYPE: op-type.json:1:22: error: palettize-weights config: op type 'conv' is not an operation name; op_type_configs keys name consumer ops, e.g. 'linalg.matmul' or 'tosa.conv2d'
+// OP-TYPE: op-type.json:1:22: error: palettize-weights config: an empty op type; op_type_configs keys name consumer ops, e.g. 'linalg.matmul', or Core ML op types, e.g. 'conv'
 // SYNTAX: syntax.json:2:{{[0-9]+}}: error: palettize-weights config:
 // CUSTOM: custom.json:1:20: error: palettize-weights config: 'global_config': mode=custom requires lut-function, the name of a registered LUT function
 // CUSTOM-UNKNOWN: custom-unknown.json:1:20: error: palettize-weights config: 'global_config': unknown lut-function 'nope'; registered: none (a tool registers them with palettize::registerLutFunction)
@@ -100,7 +100,7 @@ global_config:
 {"global_config": {"mode": "kmeans"}}
 
 //--- op-type.json
-{"op_type_configs": {"conv": {"mode": "unique"}}}
+{"op_type_configs": {"": {"mode": "unique"}}}
 
 //--- syntax.json
 {"global_config": {"mode": "kmeans",

@@ -213,6 +213,22 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     allowed values. The LUT options (`mode` to `lut-dtype`) must then keep
     their defaults.
 
+    **Core ML programs.** In a module marked as a Core ML program (the
+    `mil.spec_version` attribute `palettize-translate --import-coreml` and
+    `palettize-coreml` set), the pass follows the rules of Core ML's tools:
+    only `f16` and `f32` constants of rank 2 or more with more than
+    `weight-threshold` elements; a constant that feeds only the block's
+    outputs (`func.return`, `mil.yield`) or a constexpr op is left alone;
+    the channel axis comes from each consumer's MIL op type (`conv`,
+    `linear` and others: axis 0; `conv_transpose`: 1; `matmul`'s `y`: the
+    last axis, the one before with `transpose_y`, and `x` the other way
+    round), and a constant whose consumers disagree is left alone with a
+    warning even per tensor; the new ops are named `<name>_palettized`
+    (`<name>_palettized_pcs` for a per-channel scale); and `op_type_configs`
+    keys without a dot are MIL op types (`conv`, `linear`), so that a Core
+    ML tools configuration file works unchanged. Constants these rules
+    leave alone are reported with `left_alone: coreml_rule`.
+
     **Left unchanged, with a warning at the constant's location**: constants
     holding NaN or infinity (e.g. attention masks), and in `unique` mode
     constants with more than 256 distinct values.

@@ -64,6 +64,11 @@ mlir::ElementsAttr getFloatConstantValue(mlir::Operation *op);
 /// constant (getFloatConstantValue) of rank >= 2. Null otherwise.
 mlir::ElementsAttr getPalettizableValue(mlir::Operation *op);
 
+/// Returns true if `op` is in a Core ML program: a module with the
+/// `mil.spec_version` attribute, where palettize-weights follows Core ML's
+/// rules.
+bool isInCoreMLProgram(mlir::Operation *op);
+
 /// Returns the name palettize-weights gives a constant's results and blobs:
 /// its `name` attribute (mil.const), else its NameLoc.
 std::optional<std::string> getConstantName(mlir::Operation *op);
@@ -84,6 +89,10 @@ struct PlanOutcome {
     /// disagree on the axis, an axis out of range, channels that are not a
     /// multiple of the group size or cluster-dim); `reason` says which.
     NoChannelCut,
+    /// In a Core ML program, a constant Core ML's rules leave alone (not
+    /// f16/f32, feeding only the block's outputs or a constexpr op);
+    /// `reason` says which.
+    CoreMLRule,
   };
   Kind kind = Kind::Palettize;
   PalettizePlan plan;
@@ -98,8 +107,11 @@ PlanOutcome::Kind classifyBySize(mlir::ElementsAttr value,
 
 /// Plans how `settings` palettize `constant`, for which getPalettizableValue
 /// must be non-null: the threshold, splats, and the channel axis (given, or
-/// inferred from the consumers: linalg indexing maps, TOSA layouts, else 0)
-/// with its cut into groups and vectors.
+/// inferred from the consumers: linalg indexing maps, TOSA layouts, Core ML
+/// op types, else 0) with its cut into groups and vectors. In a Core ML
+/// program, also Core ML's rules: only f16 and f32, not a constant that
+/// feeds only block outputs or constexpr ops, and consumers must agree on
+/// the channel axis even per tensor.
 PlanOutcome planPalettization(mlir::Operation *constant,
                               const PalettizeSettings &settings);
 
