@@ -46,7 +46,7 @@ config.substitutions.append(
 # palettize-opt from the build; the stock mlir-opt (for the plugin tests),
 # FileCheck, not and split-file from Debian's LLVM 22.
 tool_dirs = [config.palettize_tools_dir, config.llvm_tools_dir]
-tools = ["palettize-opt", "palettize-translate", "palettize-fuzz-lut-replay",
+tools = ["palettize-opt", "palettize-translate", "palettize-coreml", "palettize-fuzz-lut-replay",
          "palettize-fuzz-mil-replay", "palettize-fuzz-config-replay",
          "palettize-fuzz-safetensors-replay"]
 # Under a sanitizer build, the stock mlir-opt (not built with it) loads the
