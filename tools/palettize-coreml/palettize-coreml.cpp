@@ -60,8 +60,7 @@ std::optional<Target> findTarget(llvm::StringRef name) {
 std::string describeSpec(int64_t specVersion) {
   for (const Target &target : kTargets)
     if (target.specVersion == specVersion)
-      return llvm::formatv("{0} (specification {1})", target.name,
-                           specVersion);
+      return llvm::formatv("{0} (specification {1})", target.name, specVersion);
   return llvm::formatv("specification {0}", specVersion);
 }
 
@@ -118,8 +117,7 @@ int main(int argc, char **argv) {
   cl::OptionCategory category("palettize-coreml options");
   cl::opt<std::string> input(cl::Positional, cl::Required,
                              cl::desc("<input .mlpackage>"), cl::cat(category));
-  cl::opt<std::string> output("o", cl::Required,
-                              cl::desc("Output .mlpackage"),
+  cl::opt<std::string> output("o", cl::Required, cl::desc("Output .mlpackage"),
                               cl::value_desc("path"), cl::cat(category));
   cl::opt<std::string> palettizeOptions(
       "palettize-weights",
@@ -156,6 +154,8 @@ int main(int argc, char **argv) {
   palettize::registerPasses();
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Messages name the Core ML op and field; the IR form adds nothing.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   auto fail = [](const llvm::Twine &message) {

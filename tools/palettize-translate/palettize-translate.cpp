@@ -60,6 +60,8 @@ int main(int argc, char **argv) {
   registry.insert<arith::ArithDialect, tensor::TensorDialect>();
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Messages name the Core ML op and field; the IR form adds nothing.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 

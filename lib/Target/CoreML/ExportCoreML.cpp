@@ -69,6 +69,16 @@ private:
   LogicalResult exportConst(mil::ConstOp op, milspec::Operation &operation);
   LogicalResult exportLutToDense(mil::ConstexprLutToDenseOp op,
                                  milspec::Operation &operation);
+  LogicalResult exportLutToDenseIOS18(mil::ConstexprLutToDenseOp op,
+                                      milspec::Operation &operation);
+  LogicalResult exportShiftScale(mil::ConstexprBlockwiseShiftScaleOp op,
+                                 milspec::Operation &operation);
+  /// Binds iOS18 constexpr input `name` to `value`: by name when another
+  /// constexpr op computes it, else as the value of the constant it is.
+  LogicalResult bindConstexprInput(Operation *op, StringRef name, Value value,
+                                   milspec::Operation &operation);
+  LogicalResult bindValueInput(Operation *op, StringRef name, Attribute value,
+                               milspec::Operation &operation);
   LogicalResult exportGeneric(mil::GenericOp op, milspec::Operation &operation);
 
   /// Writes `attr` as a value; elements attributes go to the weight file
@@ -90,6 +100,8 @@ private:
   /// Gives `value`, defined here, its MIL name: the IR's, made unique among
   /// the values its block sees, or a made-up one.
   void defineName(Value value);
+  /// Whether constexpr ops take the iOS18 form: parameters as inputs.
+  bool usesIOS18Constexprs() const { return specVersion >= kSpecVersionIOS18; }
   /// The MIL name of `value`, defined before.
   StringRef getName(Value value);
   bool isVisible(StringRef name) const;
@@ -459,13 +471,14 @@ LogicalResult CoreMLExporter::exportLutToDense(mil::ConstexprLutToDenseOp op,
   ShapedType lutType = op.getLutType();
   if (op.getLutOperand() || lutType.getRank() != 1 || op.getVectorAxis())
     return op.emitError()
-           << "grouped, vector and computed LUTs need the iOS18 form of "
-              "constexpr_lut_to_dense, which this exporter does not write yet";
+           << "grouped, vector and computed LUTs need iOS18 (specification "
+              "9); the module's specification is "
+           << specVersion;
   unsigned bits = llvm::Log2_64(lutType.getNumElements());
   if (bits == 3)
-    return op.emitError() << "3-bit indices need the iOS18 form of "
-                             "constexpr_lut_to_dense, which this exporter does "
-                             "not write yet";
+    return op.emitError() << "3-bit indices need iOS18 (specification 9); "
+                             "the module's specification is "
+                          << specVersion;
   operation.set_type("constexpr_lut_to_dense");
   defineName(op.getResult());
   auto &attributes = *operation.mutable_attributes();
@@ -488,6 +501,179 @@ LogicalResult CoreMLExporter::exportLutToDense(mil::ConstexprLutToDenseOp op,
           /*mayUseBlob=*/true, attributes["shape"])))
     return failure();
   return addOutput(op, op.getResult(), operation);
+}
+
+LogicalResult CoreMLExporter::bindValueInput(Operation *op, StringRef name,
+                                             Attribute value,
+                                             milspec::Operation &operation) {
+  milspec::Argument &argument = (*operation.mutable_inputs())[name.str()];
+  return exportValue(op, ("input '" + name + "'").str(), value,
+                     /*mayUseBlob=*/true,
+                     *argument.add_arguments()->mutable_value());
+}
+
+LogicalResult
+CoreMLExporter::bindConstexprInput(Operation *op, StringRef name, Value value,
+                                   milspec::Operation &operation) {
+  Operation *producer = value.getDefiningOp();
+  if (auto constOp = dyn_cast_or_null<mil::ConstOp>(producer))
+    return bindValueInput(op, name, constOp.getValue(), operation);
+  if (isa_and_nonnull<mil::ConstexprLutToDenseOp,
+                      mil::ConstexprBlockwiseShiftScaleOp>(producer)) {
+    milspec::Argument &argument = (*operation.mutable_inputs())[name.str()];
+    argument.add_arguments()->set_name(getName(value).str());
+    return success();
+  }
+  return op->emitError() << "input '" << name
+                         << "' must be a mil.const or a constexpr op to be "
+                            "exported";
+}
+
+LogicalResult
+CoreMLExporter::exportLutToDenseIOS18(mil::ConstexprLutToDenseOp op,
+                                      milspec::Operation &operation) {
+  operation.set_type("constexpr_lut_to_dense");
+  defineName(op.getResult());
+  (*operation.mutable_attributes())["name"] =
+      makeString(getName(op.getResult()));
+  auto resultType = cast<RankedTensorType>(op.getType());
+  ShapedType lutType = op.getLutType();
+  const int64_t rank = resultType.getRank();
+  // [2^n] is the iOS18 LUT [1, ..., 1, 2^n, 1].
+  SmallVector<int64_t> lutShape(lutType.getShape());
+  if (lutType.getRank() == 1) {
+    lutShape.assign(rank, 1);
+    lutShape.push_back(lutType.getDimSize(0));
+    lutShape.push_back(1);
+  }
+  const int64_t vectorSize = lutShape.back();
+  const unsigned bits = llvm::Log2_64(lutShape[rank]);
+  // The indices have the result's shape, the vector axis divided by the
+  // vector size; their bytes are already in Core ML's layout.
+  SmallVector<int64_t> indicesShape(resultType.getShape());
+  if (std::optional<int64_t> axis = op.getVectorAxis())
+    indicesShape[*axis] /= vectorSize;
+  auto indicesType = RankedTensorType::get(
+      indicesShape, IntegerType::get(context, bits, IntegerType::Unsigned));
+  ElementsAttr indices = op.getIndices();
+  Attribute indicesValue;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(indices)) {
+    indicesValue =
+        DenseResourceElementsAttr::get(indicesType, resource.getRawHandle());
+  } else {
+    mil::RawElementsData raw = getRawElementsData(indices);
+    if (!raw.succeeded())
+      return op.emitError() << "'indices': " << mil::describe(raw.error);
+    indicesValue = DenseResourceElementsAttr::get(
+        indicesType, "indices",
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(raw.bytes, 64));
+  }
+  if (failed(bindValueInput(op, "indices", indicesValue, operation)))
+    return failure();
+  if (Value lutOperand = op.getLutOperand()) {
+    // A computed per-tensor LUT is reshaped where it is computed (see
+    // getIOS18LutShape).
+    if (failed(bindConstexprInput(op, "lut", lutOperand, operation)))
+      return failure();
+  } else {
+    ElementsAttr lut = *op.getLut();
+    if (lutType.getRank() == 1) {
+      auto reshaped = RankedTensorType::get(lutShape, lutType.getElementType());
+      if (auto resource = dyn_cast<DenseResourceElementsAttr>(lut))
+        lut = DenseResourceElementsAttr::get(reshaped, resource.getRawHandle());
+      else
+        lut = cast<DenseElementsAttr>(lut).reshape(reshaped);
+    }
+    if (failed(bindValueInput(op, "lut", lut, operation)))
+      return failure();
+  }
+  if (std::optional<int64_t> axis = op.getVectorAxis())
+    if (failed(bindValueInput(
+            op, "vector_axis",
+            DenseElementsAttr::get(
+                RankedTensorType::get({}, IntegerType::get(context, 32)),
+                APInt(32, uint64_t(*axis))),
+            operation)))
+      return failure();
+  return addOutput(op, op.getResult(), operation);
+}
+
+/// The iOS18 shape of a per-tensor LUT that `op` computes (an 8-bit LUT's
+/// dequantization): `[1, ..., 1, 2^n, 1]` for the rank of the weight it
+/// decodes, when `op` yields a rank-1 LUT that only LUT ops read.
+static std::optional<SmallVector<int64_t>>
+getIOS18LutShape(mil::ConstexprBlockwiseShiftScaleOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  if (type.getRank() != 1 || op->use_empty())
+    return std::nullopt;
+  std::optional<int64_t> weightRank;
+  for (Operation *user : op->getUsers()) {
+    auto lut = dyn_cast<mil::ConstexprLutToDenseOp>(user);
+    if (!lut || lut.getLutOperand() != op.getResult())
+      return std::nullopt;
+    int64_t rank = cast<RankedTensorType>(lut.getType()).getRank();
+    if (weightRank && *weightRank != rank)
+      return std::nullopt;
+    weightRank = rank;
+  }
+  SmallVector<int64_t> shape(*weightRank, 1);
+  shape.push_back(type.getDimSize(0));
+  shape.push_back(1);
+  return shape;
+}
+
+/// `attr`, a rank-1 tensor, reshaped to `shape`.
+static ElementsAttr reshapeElements(ElementsAttr attr,
+                                    ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(
+      shape, cast<ShapedType>(attr.getType()).getElementType());
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    return DenseResourceElementsAttr::get(type, resource.getRawHandle());
+  return cast<DenseElementsAttr>(attr).reshape(type);
+}
+
+LogicalResult
+CoreMLExporter::exportShiftScale(mil::ConstexprBlockwiseShiftScaleOp op,
+                                 milspec::Operation &operation) {
+  operation.set_type("constexpr_blockwise_shift_scale");
+  defineName(op.getResult());
+  (*operation.mutable_attributes())["name"] =
+      makeString(getName(op.getResult()));
+  std::optional<SmallVector<int64_t>> lutShape = getIOS18LutShape(op);
+  if (!lutShape) {
+    if (failed(bindConstexprInput(op, "data", op.getData(), operation)) ||
+        failed(bindValueInput(op, "scale", op.getScale(), operation)))
+      return failure();
+    if (std::optional<ElementsAttr> offset = op.getOffset())
+      if (failed(bindValueInput(op, "offset", *offset, operation)))
+        return failure();
+    return addOutput(op, op.getResult(), operation);
+  }
+  // A per-tensor 8-bit LUT: its data, scale and offset take the LUT's rank.
+  auto data = op.getData().getDefiningOp<mil::ConstOp>();
+  if (!data)
+    return op.emitError() << "the data of an 8-bit LUT must be a mil.const "
+                             "to be exported";
+  SmallVector<int64_t> scaleShape(lutShape->size(), 1);
+  if (cast<ShapedType>(op.getScale().getType()).getNumElements() != 1)
+    return op.emitError() << "a per-tensor 8-bit LUT has one scale";
+  if (failed(bindValueInput(op, "data",
+                            reshapeElements(data.getValue(), *lutShape),
+                            operation)) ||
+      failed(bindValueInput(
+          op, "scale", reshapeElements(op.getScale(), scaleShape), operation)))
+    return failure();
+  if (std::optional<ElementsAttr> offset = op.getOffset())
+    if (failed(bindValueInput(op, "offset",
+                              reshapeElements(*offset, scaleShape), operation)))
+      return failure();
+  milspec::NamedValueType &output = *operation.add_outputs();
+  output.set_name(getName(op.getResult()).str());
+  return exportType(
+      op,
+      RankedTensorType::get(*lutShape,
+                            cast<ShapedType>(op.getType()).getElementType()),
+      *output.mutable_type());
 }
 
 LogicalResult CoreMLExporter::exportGeneric(mil::GenericOp op,
@@ -543,11 +729,30 @@ LogicalResult CoreMLExporter::exportOperation(Operation *op,
       block.add_outputs(getName(operand).str());
     return success();
   }
+  // From iOS18 on, a constant that only feeds constexpr ops is written as
+  // their inputs' values, as Core ML's tools write it.
+  if (auto constOp = dyn_cast<mil::ConstOp>(op);
+      constOp && usesIOS18Constexprs() && !constOp->use_empty() &&
+      llvm::all_of(constOp->getUsers(), [](Operation *user) {
+        return isa<mil::ConstexprLutToDenseOp,
+                   mil::ConstexprBlockwiseShiftScaleOp>(user);
+      }))
+    return success();
   milspec::Operation &operation = *block.add_operations();
   if (auto constOp = dyn_cast<mil::ConstOp>(op))
     return exportConst(constOp, operation);
   if (auto lut = dyn_cast<mil::ConstexprLutToDenseOp>(op))
-    return exportLutToDense(lut, operation);
+    return usesIOS18Constexprs() ? exportLutToDenseIOS18(lut, operation)
+                                 : exportLutToDense(lut, operation);
+  if (auto shiftScale = dyn_cast<mil::ConstexprBlockwiseShiftScaleOp>(op)) {
+    if (!usesIOS18Constexprs())
+      return op->emitError()
+             << "constexpr_blockwise_shift_scale (a per-channel scale or an "
+                "8-bit LUT) needs iOS18 (specification 9); the module's "
+                "specification is "
+             << specVersion;
+    return exportShiftScale(shiftScale, operation);
+  }
   if (auto generic = dyn_cast<mil::GenericOp>(op))
     return exportGeneric(generic, operation);
   return op->emitError() << "'" << op->getName()

@@ -9,6 +9,7 @@
 #include "Package.h"
 #include "TypeConversion.h"
 
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/IR/MILTypes.h"
 #include "palettize/Target/CoreML/CoreML.h"
@@ -74,6 +75,17 @@ private:
                                      StringRef name);
   FailureOr<Operation *>
   importLutToDense(const spec::MILSpec::Operation &operation, StringRef name);
+  FailureOr<Operation *>
+  importLutToDenseIOS18(const spec::MILSpec::Operation &operation,
+                        StringRef name);
+  FailureOr<Operation *>
+  importShiftScale(const spec::MILSpec::Operation &operation, StringRef name);
+  /// The single binding of iOS18 constexpr input `input`: a value
+  /// (`attribute`) or a value defined before (`operand`); failure when
+  /// broken (reported), neither when absent or not in this form.
+  LogicalResult readConstexprInput(const spec::MILSpec::Operation &operation,
+                                   StringRef input, Attribute &attribute,
+                                   Value &operand);
   LogicalResult importGeneric(const spec::MILSpec::Operation &operation,
                               StringRef name);
 
@@ -525,6 +537,174 @@ CoreMLImporter::importLutToDense(const spec::MILSpec::Operation &operation,
       .getOperation();
 }
 
+/// Whether an op is in the iOS18 constexpr form: parameters as inputs with
+/// one binding each (among `inputs`, all of `required`), `name` the only
+/// attribute, one output named after the op, no blocks.
+static bool hasInputForm(const spec::MILSpec::Operation &operation,
+                         StringRef name,
+                         std::initializer_list<StringRef> required,
+                         std::initializer_list<StringRef> optional) {
+  if (hasUnknownFields(operation) || operation.blocks_size() != 0 ||
+      operation.outputs_size() != 1 || operation.outputs(0).name() != name ||
+      hasUnknownFields(operation.outputs(0)) ||
+      operation.attributes_size() != 1)
+    return false;
+  for (StringRef input : required)
+    if (!operation.inputs().count(input.str()))
+      return false;
+  for (const auto &[input, argument] : operation.inputs()) {
+    if (!llvm::is_contained(required, input) &&
+        !llvm::is_contained(optional, input))
+      return false;
+    if (argument.arguments_size() != 1 || hasUnknownFields(argument) ||
+        hasUnknownFields(argument.arguments(0)))
+      return false;
+  }
+  return true;
+}
+
+LogicalResult
+CoreMLImporter::readConstexprInput(const spec::MILSpec::Operation &operation,
+                                   StringRef input, Attribute &attribute,
+                                   Value &operand) {
+  attribute = Attribute();
+  operand = Value();
+  auto it = operation.inputs().find(input.str());
+  if (it == operation.inputs().end())
+    return success();
+  const spec::MILSpec::Argument::Binding &binding = it->second.arguments(0);
+  site.field = ("input '" + input + "'").str();
+  if (binding.has_name()) {
+    operand = lookup(binding.name());
+    if (!operand) {
+      emitError("'" + binding.name() + "' names no value defined before");
+      return failure();
+    }
+  } else if (binding.has_value()) {
+    FailureOr<Attribute> value = convertValue(binding.value());
+    if (failed(value))
+      return failure();
+    attribute = *value;
+  }
+  site.field.clear();
+  return success();
+}
+
+/// The packed bytes of iOS18 indices (a tensor of the output's shape of
+/// 1- to 8-bit unsigned integers) as the dialect's rank-1 ui8 tensor, or
+/// null when `indices` is not such a tensor.
+static ElementsAttr getPackedIndices(Attribute indices, unsigned &bits) {
+  auto elements = dyn_cast_or_null<ElementsAttr>(indices);
+  if (!elements)
+    return {};
+  auto type = cast<ShapedType>(elements.getType());
+  auto integer = dyn_cast<IntegerType>(type.getElementType());
+  if (!integer || !integer.isUnsigned() || integer.getWidth() > 8)
+    return {};
+  bits = integer.getWidth();
+  std::optional<int64_t> bytes = mil::getBlobByteCount(type);
+  if (!bytes)
+    return {};
+  auto packedType = RankedTensorType::get(
+      {*bytes}, IntegerType::get(type.getContext(), 8, IntegerType::Unsigned));
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(elements))
+    return DenseResourceElementsAttr::get(packedType, resource.getRawHandle());
+  // An immediate: pack its values, LSB-first.
+  std::vector<uint8_t> packed(*bytes, 0);
+  uint64_t bit = 0;
+  for (const APInt &value :
+       cast<DenseElementsAttr>(elements).getValues<APInt>()) {
+    uint64_t raw = value.getZExtValue();
+    for (unsigned b = 0; b < bits; ++b, ++bit)
+      if (raw >> b & 1)
+        packed[bit / 8] |= uint8_t(1u << (bit % 8));
+  }
+  return DenseElementsAttr::get(packedType, ArrayRef<uint8_t>(packed));
+}
+
+FailureOr<Operation *>
+CoreMLImporter::importLutToDenseIOS18(const spec::MILSpec::Operation &operation,
+                                      StringRef name) {
+  if (!hasInputForm(operation, name, {"indices", "lut"}, {"vector_axis"}))
+    return nullptr;
+  site.field = "output '" + name.str() + "'";
+  FailureOr<Type> type = convertValueTypeAt(operation.outputs(0).type());
+  site.field.clear();
+  if (failed(type))
+    return failure();
+  Attribute indicesValue, lutValue, axisValue;
+  Value indicesOperand, lutOperand, axisOperand;
+  if (failed(readConstexprInput(operation, "indices", indicesValue,
+                                indicesOperand)) ||
+      failed(readConstexprInput(operation, "lut", lutValue, lutOperand)) ||
+      failed(
+          readConstexprInput(operation, "vector_axis", axisValue, axisOperand)))
+    return failure();
+  unsigned bits = 0;
+  ElementsAttr indices = getPackedIndices(indicesValue, bits);
+  auto resultType = dyn_cast<RankedTensorType>(*type);
+  if (!indices || !resultType || axisOperand ||
+      (!lutOperand && !isa_and_nonnull<ElementsAttr>(lutValue)))
+    return nullptr;
+  IntegerAttr vectorAxis;
+  if (axisValue) {
+    auto axis = dyn_cast<DenseElementsAttr>(axisValue);
+    if (!axis || axis.getNumElements() != 1 ||
+        !axis.getElementType().isInteger(32))
+      return nullptr;
+    vectorAxis = builder.getI64IntegerAttr(
+        (*axis.getValues<APInt>().begin()).getSExtValue());
+  }
+  if (lutOperand)
+    return mil::ConstexprLutToDenseOp::create(
+               builder, getOpLoc(name), resultType, lutOperand, indices,
+               vectorAxis, builder.getStringAttr(name))
+        .getOperation();
+  return mil::ConstexprLutToDenseOp::create(
+             builder, getOpLoc(name), resultType, cast<ElementsAttr>(lutValue),
+             indices, vectorAxis, builder.getStringAttr(name))
+      .getOperation();
+}
+
+FailureOr<Operation *>
+CoreMLImporter::importShiftScale(const spec::MILSpec::Operation &operation,
+                                 StringRef name) {
+  if (!hasInputForm(operation, name, {"data", "scale"}, {"offset"}))
+    return nullptr;
+  site.field = "output '" + name.str() + "'";
+  FailureOr<Type> type = convertValueTypeAt(operation.outputs(0).type());
+  site.field.clear();
+  if (failed(type))
+    return failure();
+  Attribute dataValue, scaleValue, offsetValue;
+  Value dataOperand, scaleOperand, offsetOperand;
+  if (failed(readConstexprInput(operation, "data", dataValue, dataOperand)) ||
+      failed(
+          readConstexprInput(operation, "scale", scaleValue, scaleOperand)) ||
+      failed(
+          readConstexprInput(operation, "offset", offsetValue, offsetOperand)))
+    return failure();
+  auto scale = dyn_cast_or_null<ElementsAttr>(scaleValue);
+  auto offset = dyn_cast_or_null<ElementsAttr>(offsetValue);
+  if (!scale || scaleOperand || offsetOperand || (offsetValue && !offset))
+    return nullptr;
+  if (!dataOperand) {
+    // Inline data becomes a constant of its own; the exporter writes it back
+    // inline.
+    auto data = dyn_cast_or_null<ElementsAttr>(dataValue);
+    if (!data)
+      return nullptr;
+    dataOperand =
+        mil::ConstOp::create(builder, getOpLoc(name), data.getType(), data,
+                             builder.getStringAttr(name + "_data"))
+            .getResult();
+  }
+  return mil::ConstexprBlockwiseShiftScaleOp::create(
+             builder, getOpLoc(name), *type, dataOperand, scale, offset,
+             builder.getStringAttr(name))
+      .getOperation();
+}
+
 LogicalResult
 CoreMLImporter::importGeneric(const spec::MILSpec::Operation &operation,
                               StringRef name) {
@@ -669,8 +849,14 @@ CoreMLImporter::importOperation(const spec::MILSpec::Operation &operation) {
   FailureOr<Operation *> op = nullptr;
   if (!name.empty() && operation.type() == "const")
     op = importConst(operation, name);
-  else if (!name.empty() && operation.type() == "constexpr_lut_to_dense")
+  else if (!name.empty() && operation.type() == "constexpr_lut_to_dense") {
     op = importLutToDense(operation, name);
+    if (succeeded(op) && !*op)
+      op = importLutToDenseIOS18(operation, name);
+  } else if (!name.empty() &&
+             operation.type() == "constexpr_blockwise_shift_scale") {
+    op = importShiftScale(operation, name);
+  }
   if (failed(op))
     return failure();
   if (*op) {
@@ -682,7 +868,14 @@ CoreMLImporter::importOperation(const spec::MILSpec::Operation &operation) {
       bind(name, (*op)->getResult(0));
       return success();
     }
+    Operation *inlineData = nullptr;
+    if (auto shiftScale = dyn_cast<mil::ConstexprBlockwiseShiftScaleOp>(*op))
+      if (auto data = shiftScale.getData().getDefiningOp<mil::ConstOp>();
+          data && data->hasOneUse())
+        inlineData = data;
     (*op)->erase();
+    if (inlineData)
+      inlineData->erase();
   }
   return importGeneric(operation, name);
 }

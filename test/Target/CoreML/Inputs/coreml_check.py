@@ -199,19 +199,84 @@ def unpack_indices(packed, bits, count):
     return (stream.reshape(count, bits) * weights).sum(axis=1)
 
 
-def decode_lut_to_dense(model_dir, op):
-    """The dense value of an iOS16 constexpr_lut_to_dense."""
-    lut = value_array(model_dir, op.attributes["lut"])
-    shape = immediate_array(op.attributes["shape"]).astype(np.int64)
-    indices = op.attributes["indices"]
-    if indices.type.tensorType.dataType != 31:
-        fail("iOS16 indices must be uint8")
-    packed = value_array(model_dir, indices)
-    bits = int(np.log2(len(lut)))
+def sub_byte_array(model_dir, value):
+    """The elements of a uint1..uint8 tensor value, unpacked."""
+    dtype = value.type.tensorType.dataType
+    bits = {37: 1, 36: 2, 39: 3, 35: 4, 38: 6, 31: 8}[dtype]
+    shape = shape_of(value)
     count = int(np.prod(shape))
+    if value.WhichOneof("value") == "blobFileValue":
+        packed = blob_bytes(model_dir, value)
+    else:
+        packed = value.immediateValue.tensor.bytes.values
     if len(packed) != (bits * count + 7) // 8:
-        fail(f"{len(packed)} index bytes for {count} {bits}-bit indices")
-    return lut[unpack_indices(packed, bits, count)].reshape(shape)
+        fail(f"{len(packed)} bytes for {count} {bits}-bit values")
+    return bits, unpack_indices(packed, bits, count).reshape(shape)
+
+
+def decode_input(model_dir, ops, op, name):
+    """An iOS18 constexpr input: a value, or another constexpr op's result."""
+    binding = op.inputs[name].arguments[0]
+    if binding.WhichOneof("binding") == "name":
+        return decode(model_dir, ops, ops[binding.name])
+    value = binding.value
+    return value_array(model_dir, value).reshape(shape_of(value))
+
+
+def decode(model_dir, ops, op):
+    """The dense value of a const or constexpr op, by the format's
+    definitions, computed with numpy."""
+    if op.type == "const":
+        val = op.attributes["val"]
+        return value_array(model_dir, val).reshape(shape_of(val))
+    if op.type == "constexpr_lut_to_dense" and "lut" in op.attributes:
+        # iOS16: parameters as attributes, packed uint8 indices.
+        lut = value_array(model_dir, op.attributes["lut"])
+        shape = immediate_array(op.attributes["shape"]).astype(np.int64)
+        indices = op.attributes["indices"]
+        if indices.type.tensorType.dataType != 31:
+            fail("iOS16 indices must be uint8")
+        packed = value_array(model_dir, indices)
+        bits = int(np.log2(len(lut)))
+        count = int(np.prod(shape))
+        if len(packed) != (bits * count + 7) // 8:
+            fail(f"{len(packed)} index bytes for {count} {bits}-bit indices")
+        return lut[unpack_indices(packed, bits, count)].reshape(shape)
+    if op.type == "constexpr_lut_to_dense":
+        # iOS18: indices of the output's shape (vector axis / V), LUT
+        # [groups..., 2^n, V], element p from group p // (S / G).
+        bits, indices = sub_byte_array(
+            model_dir, op.inputs["indices"].arguments[0].value)
+        lut = decode_input(model_dir, ops, op, "lut")
+        rank = indices.ndim
+        if lut.ndim != rank + 2 or lut.shape[rank] != 1 << bits:
+            fail(f"LUT of shape {lut.shape} for {bits}-bit indices of rank {rank}")
+        groups = [np.arange(size) // (size // lut.shape[d])
+                  for d, size in enumerate(indices.shape)]
+        grid = np.meshgrid(*groups, indexing="ij")
+        values = lut[tuple(grid) + (indices,)]  # indices.shape + [V]
+        vector = lut.shape[-1]
+        if vector == 1:
+            return values[..., 0]
+        axis = int(decode_input(model_dir, ops, op, "vector_axis"))
+        values = np.moveaxis(values, -1, axis + 1)
+        out = list(indices.shape)
+        out[axis] *= vector
+        return values.reshape(out)
+    if op.type == "constexpr_blockwise_shift_scale":
+        data = decode_input(model_dir, ops, op, "data")
+        scale = decode_input(model_dir, ops, op, "scale")
+        offset = (decode_input(model_dir, ops, op, "offset")
+                  if "offset" in op.inputs else np.zeros_like(scale, data.dtype))
+        def expand(x):
+            for d in range(x.ndim):
+                x = np.repeat(x, data.shape[d] // x.shape[d], axis=d)
+            return x
+        # scale * (data - offset), computed in f32, rounded once.
+        result = expand(scale.astype(np.float32)) * (
+            data.astype(np.float32) - expand(offset.astype(np.float32)))
+        return result.astype(scale.dtype)
+    fail(f"cannot decode a {op.type}")
 
 
 def ops_by_name(model):
@@ -258,22 +323,27 @@ def main():
         print(f"{len(a_values)} blobs identical")
     elif args.command == "check-palettized":
         (p, p_dir), (d, d_dir) = (read_package(x, schema) for x in args.paths)
-        dense_ops = ops_by_name(d)
-        checked = 0
-        for name, op in sorted(ops_by_name(p).items()):
-            if op.type != "constexpr_lut_to_dense":
+        ops, dense_ops = ops_by_name(p), ops_by_name(d)
+        # The compressed weights: constexpr ops no other constexpr op reads.
+        read = {b.name for op in ops.values() if op.type.startswith("constexpr_")
+                for a in op.inputs.values() for b in a.arguments
+                if b.WhichOneof("binding") == "name"}
+        checked, forms = 0, set()
+        for name, op in sorted(ops.items()):
+            if not op.type.startswith("constexpr_") or name in read:
                 continue
-            decoded = decode_lut_to_dense(p_dir, op)
+            decoded = decode(p_dir, ops, op)
             dense = dense_ops.get(name)
             if dense is None or dense.type != "const":
                 fail(f"{name}: no const of that name in the dense model")
-            expected = value_array(d_dir, dense.attributes["val"]).reshape(
-                shape_of(dense.attributes["val"]))
+            expected = decode(d_dir, dense_ops, dense)
             if decoded.dtype != expected.dtype or decoded.shape != expected.shape \
                     or decoded.tobytes() != expected.tobytes():
                 fail(f"{name}: decodes to other values than the dense model's")
+            forms.add(op.type + (" (iOS16)" if "lut" in op.attributes else ""))
             checked += 1
-        print(f"{checked} palettized weights decode to the dense values")
+        print(f"{checked} palettized weights decode to the dense values: "
+              + ", ".join(sorted(forms)))
     else:
         fail("unknown command " + args.command)
 
