@@ -223,6 +223,18 @@ int main(int argc, char **argv) {
                                 "--target=iOS18",
                                 *option, describeSpec(specVersion)));
 
+  // The indices the passes make wait in a scratch file beside the output,
+  // not in memory, until they are written.
+  llvm::SmallString<256> outputDir(llvm::sys::path::parent_path(output));
+  if (outputDir.empty())
+    outputDir = ".";
+  std::string scratchError;
+  palettize::mil::BlobAllocator scratch =
+      palettize::coreml::createFileBackedBlobAllocator(outputDir, scratchError);
+  if (!scratch)
+    return fail(scratchError);
+  palettize::mil::setLargeBlobAllocator(scratch);
+
   PassManager pm(&context, ModuleOp::getOperationName());
   if (palettize) {
     std::string options = palettizeOptions;

@@ -371,7 +371,12 @@ LogicalResult CoreMLExporter::exportBlob(Operation *op, StringRef field,
               llvm::formatv("the resource '{0}' holds {1} bytes, its type "
                             "needs {2}",
                             key, data.size(), bytes ? *bytes : 0));
-        return weightWriter->addBlob(*blobType, *count, data);
+        llvm::Expected<uint64_t> offset =
+            weightWriter->addBlob(*blobType, *count, data);
+        // Written: a mapped weight or a file-backed index blob leaves
+        // memory.
+        mil::releaseStorage(data);
+        return offset;
       }
       std::string bytes = getPackedBytes(cast<DenseElementsAttr>(attr));
       return weightWriter->addBlob(*blobType, *count,

@@ -41,8 +41,23 @@ void palettize::coreml::registerCoreMLDialects(DialectRegistry &registry) {
 
 namespace {
 
-/// A failure whose diagnostic has been emitted.
-struct Reported {};
+/// A weight file's mapping, registered as storage whose pages may leave
+/// memory (mil::releaseStorage) for as long as it is mapped.
+struct RegisteredMapping {
+  explicit RegisteredMapping(std::shared_ptr<llvm::MemoryBuffer> buffer)
+      : buffer(std::move(buffer)) {
+    if (this->buffer->getBufferKind() == llvm::MemoryBuffer::MemoryBuffer_MMap)
+      mil::registerReleasableStorage(getRange());
+  }
+  ~RegisteredMapping() {
+    if (buffer->getBufferKind() == llvm::MemoryBuffer::MemoryBuffer_MMap)
+      mil::unregisterReleasableStorage(getRange());
+  }
+  ArrayRef<char> getRange() const {
+    return ArrayRef<char>(buffer->getBufferStart(), buffer->getBufferSize());
+  }
+  std::shared_ptr<llvm::MemoryBuffer> buffer;
+};
 
 class CoreMLImporter {
 public:
@@ -118,6 +133,15 @@ private:
   Site site;
   std::vector<llvm::StringMap<Value>> scopes;
   std::map<std::string, std::unique_ptr<WeightFileReader>> weightFiles;
+  std::map<const WeightFileReader *, std::shared_ptr<RegisteredMapping>>
+      mappings;
+  std::shared_ptr<RegisteredMapping>
+  getMapping(const WeightFileReader &reader) {
+    std::shared_ptr<RegisteredMapping> &mapping = mappings[&reader];
+    if (!mapping)
+      mapping = std::make_shared<RegisteredMapping>(reader.getBuffer());
+    return mapping;
+  }
   /// One resource per blob, so that constants sharing a blob share it.
   std::map<std::pair<std::string, uint64_t>, DenseResourceElementsHandle> blobs;
 };
@@ -393,7 +417,7 @@ CoreMLImporter::convertBlob(const spec::MILSpec::Value &value,
     AsmResourceBlob resource;
     if (llvm::isAddrAligned(llvm::Align(alignment), data.data())) {
       // The data stays in the mapping, which the blob keeps alive.
-      std::shared_ptr<llvm::MemoryBuffer> mapping = reader.getBuffer();
+      std::shared_ptr<RegisteredMapping> mapping = getMapping(reader);
       size_t dataAlignment = std::min<size_t>(
           64, size_t(1) << llvm::countr_zero(uintptr_t(data.data()) | 64));
       resource = UnmanagedAsmResourceBlob::allocateWithAlign(

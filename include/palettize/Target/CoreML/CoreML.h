@@ -17,6 +17,8 @@
 #ifndef PALETTIZE_TARGET_COREML_COREML_H
 #define PALETTIZE_TARGET_COREML_COREML_H
 
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
@@ -50,6 +52,15 @@ struct ExportOptions {
 mlir::LogicalResult exportCoreMLPackage(mlir::ModuleOp module,
                                         llvm::StringRef packagePath,
                                         const ExportOptions &options = {});
+
+/// Returns a large-blob allocator (mil::setLargeBlobAllocator) whose blobs
+/// are pages of a scratch file in `directory`, deleted from the directory at
+/// once and freed with the last blob. Their pages leave memory once
+/// released (mil::releaseStorage), so that the indices of a model larger
+/// than memory wait on disk, not in memory, until they are exported. Null
+/// with `error` set when the file cannot be created.
+mil::BlobAllocator createFileBackedBlobAllocator(llvm::StringRef directory,
+                                                 std::string &error);
 
 } // namespace palettize::coreml
 

@@ -6,6 +6,11 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/Process.h"
+
+#include <map>
+#include <mutex>
+#include <sys/mman.h>
 
 using namespace mlir;
 using namespace palettize::mil;
@@ -176,4 +181,82 @@ ElementsAttr palettize::mil::createElementsAttr(
   AsmResourceBlob blob = HeapAsmResourceBlob::allocate(byteCount, /*align=*/64);
   fill(blob.getMutableData());
   return DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+}
+
+//===----------------------------------------------------------------------===//
+// Storage that need not stay in memory
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The registered ranges, by start address.
+struct ReleasableStorage {
+  std::mutex mutex;
+  std::map<uintptr_t, size_t> ranges;
+  BlobAllocator allocator;
+};
+ReleasableStorage &getReleasableStorage() {
+  static ReleasableStorage storage;
+  return storage;
+}
+} // namespace
+
+void palettize::mil::registerReleasableStorage(ArrayRef<char> range) {
+  ReleasableStorage &storage = getReleasableStorage();
+  std::lock_guard<std::mutex> lock(storage.mutex);
+  storage.ranges[uintptr_t(range.data())] = range.size();
+}
+
+void palettize::mil::unregisterReleasableStorage(ArrayRef<char> range) {
+  ReleasableStorage &storage = getReleasableStorage();
+  std::lock_guard<std::mutex> lock(storage.mutex);
+  storage.ranges.erase(uintptr_t(range.data()));
+}
+
+void palettize::mil::releaseStorage(ArrayRef<char> data) {
+  if (data.empty())
+    return;
+  static const uintptr_t pageSize = llvm::sys::Process::getPageSizeEstimate();
+  uintptr_t begin = uintptr_t(data.data());
+  uintptr_t end = begin + data.size();
+  ReleasableStorage &storage = getReleasableStorage();
+  std::lock_guard<std::mutex> lock(storage.mutex);
+  auto it = storage.ranges.upper_bound(begin);
+  if (it == storage.ranges.begin())
+    return;
+  --it;
+  // Only what lies inside the registered range, whole pages only.
+  begin = std::max(begin, it->first);
+  end = std::min(end, it->first + it->second);
+  begin = (begin + pageSize - 1) / pageSize * pageSize;
+  end = end / pageSize * pageSize;
+  if (begin < end)
+    (void)madvise(reinterpret_cast<void *>(begin), end - begin, MADV_DONTNEED);
+}
+
+void palettize::mil::releaseStorage(ElementsAttr attr) {
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return;
+  if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+    releaseStorage(blob->getData());
+}
+
+BlobAllocator palettize::mil::setLargeBlobAllocator(BlobAllocator allocator) {
+  ReleasableStorage &storage = getReleasableStorage();
+  std::lock_guard<std::mutex> lock(storage.mutex);
+  std::swap(storage.allocator, allocator);
+  return allocator;
+}
+
+AsmResourceBlob palettize::mil::allocateLargeBlob(size_t bytes,
+                                                  size_t alignment) {
+  BlobAllocator allocator;
+  {
+    ReleasableStorage &storage = getReleasableStorage();
+    std::lock_guard<std::mutex> lock(storage.mutex);
+    allocator = storage.allocator;
+  }
+  if (allocator)
+    return allocator(bytes, alignment);
+  return HeapAsmResourceBlob::allocate(bytes, alignment);
 }

@@ -466,7 +466,7 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
   const unsigned nbits = result.lut.getIndexBitWidth();
   const uint64_t bytes =
       getPackedIndicesByteCount(result.lut.indices.size(), nbits);
-  result.packedIndices = HeapAsmResourceBlob::allocate(bytes, /*align=*/1);
+  result.packedIndices = allocateLargeBlob(bytes, /*alignment=*/1);
   MutableArrayRef<char> out = result.packedIndices.getMutableData();
   packIndices(result.lut.indices, nbits,
               MutableArrayRef<uint8_t>(reinterpret_cast<uint8_t *>(out.data()),
@@ -498,6 +498,11 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
   }
   // The unpacked indices are no longer needed; free them early.
   std::vector<uint8_t>().swap(result.lut.indices);
+  // Neither the weight nor its packed indices are read again before they
+  // are written out: storage that can be read back from a file (a mapped
+  // weight file, a file-backed index blob) leaves memory now.
+  releaseStorage(value);
+  releaseStorage(result.packedIndices.getData());
   return result;
 }
 

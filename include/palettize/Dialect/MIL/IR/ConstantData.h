@@ -12,9 +12,11 @@
 
 #include "palettize/Lut/FloatFormats.h"
 
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Support/LLVM.h"
 
+#include <functional>
 #include <vector>
 
 namespace palettize::mil {
@@ -98,6 +100,36 @@ mlir::ElementsAttr
 createElementsAttr(mlir::ShapedType type, llvm::StringRef blobName,
                    int64_t maxDenseElements,
                    llvm::function_ref<void(llvm::MutableArrayRef<char>)> fill);
+
+//===----------------------------------------------------------------------===//
+// Storage that need not stay in memory
+//===----------------------------------------------------------------------===//
+
+/// Registers `range`, memory mapped from a file, as storage whose pages may
+/// be dropped from memory and read back from the file when touched again: a
+/// read-only mapping of a weight file, or a shared writable mapping (whose
+/// written pages stay in the page cache). Ranges must not overlap; a range
+/// must be unregistered before it is unmapped.
+void registerReleasableStorage(llvm::ArrayRef<char> range);
+void unregisterReleasableStorage(llvm::ArrayRef<char> range);
+
+/// Drops from the process's memory the whole pages of `data` that lie in
+/// registered storage. The data stays readable: touching it again reads it
+/// back. Memory outside registered storage is left alone. Lets a tool that
+/// streams a model through memory (each weight read, compressed and
+/// written once) keep its resident size to the weights in flight.
+void releaseStorage(llvm::ArrayRef<char> data);
+/// Releases the storage of a `dense_resource` attribute's blob.
+void releaseStorage(mlir::ElementsAttr attr);
+
+/// Allocates large blobs (the packed indices palettize-weights makes):
+/// `bytes` bytes aligned to `alignment`, mutable.
+using BlobAllocator =
+    std::function<mlir::AsmResourceBlob(size_t bytes, size_t alignment)>;
+/// Replaces the allocator (the default, an empty function, allocates on the
+/// heap) for the whole process; returns the previous one.
+BlobAllocator setLargeBlobAllocator(BlobAllocator allocator);
+mlir::AsmResourceBlob allocateLargeBlob(size_t bytes, size_t alignment);
 
 } // namespace palettize::mil
 
