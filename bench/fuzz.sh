@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for a while: bench/fuzz.sh TARGET MINUTES, with
-# TARGET one of lut, mil, config, safetensors. Builds the fuzzers with clang-22 under
+# TARGET one of lut, mil, config, safetensors, coreml. Builds the fuzzers with clang-22 under
 # AddressSanitizer and UndefinedBehaviorSanitizer in build-fuzz/ (installing
 # clang-22 and its runtime if missing), starts from the committed corpus in
 # fuzz/corpus/TARGET and keeps what it finds in build-fuzz/corpus/TARGET; a
@@ -10,14 +10,15 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 
-target=${1:?usage: bench/fuzz.sh lut|mil|config|safetensors MINUTES}
-minutes=${2:?usage: bench/fuzz.sh lut|mil|config|safetensors MINUTES}
+target=${1:?usage: bench/fuzz.sh lut|mil|config|safetensors|coreml MINUTES}
+minutes=${2:?usage: bench/fuzz.sh lut|mil|config|safetensors|coreml MINUTES}
 case "$target" in
   lut) max_len=4096 ;;
   mil) max_len=2048 ;;
   config) max_len=4096 ;;
   safetensors) max_len=4096 ;;
-  *) echo "unknown target '$target'; expected lut, mil, config or safetensors" >&2; exit 1 ;;
+  coreml) max_len=65536 ;;
+  *) echo "unknown target '$target'; expected lut, mil, config, safetensors or coreml" >&2; exit 1 ;;
 esac
 
 PALETTIZE_PACKAGES+=(clang-22 libclang-rt-22-dev)

@@ -48,7 +48,7 @@ config.substitutions.append(
 tool_dirs = [config.palettize_tools_dir, config.llvm_tools_dir]
 tools = ["palettize-opt", "palettize-translate", "palettize-coreml", "palettize-fuzz-lut-replay",
          "palettize-fuzz-mil-replay", "palettize-fuzz-config-replay",
-         "palettize-fuzz-safetensors-replay"]
+         "palettize-fuzz-safetensors-replay", "palettize-fuzz-coreml-replay"]
 # Under a sanitizer build, the stock mlir-opt (not built with it) loads the
 # instrumented plugin only with the runtime preloaded; its own allocations
 # are then tracked too, and libMLIR's are not leak-free at exit, so leak
