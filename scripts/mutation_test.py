@@ -30,7 +30,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LLVM = "/usr/lib/llvm-22"
-TARGETS = ["palettize-opt", "PalettizePlugin", "PalettizeUnitTests",
+TARGETS = ["palettize-opt", "palettize-translate", "palettize-coreml",
+           "PalettizePlugin", "PalettizeUnitTests",
            "PalettizeFuzzReplay"]
 
 

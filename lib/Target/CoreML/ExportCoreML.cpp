@@ -229,15 +229,15 @@ LogicalResult CoreMLExporter::exportType(Operation *op, Type type,
 }
 
 /// Whether Core ML's tools would store a constant of this type in the weight
-/// file: ten elements or more of a float or byte type (and of 16- and 32-bit
-/// integers from iOS18 on); sub-byte types always.
+/// file: ten elements or more of a float or byte type, or of a sub-byte type
+/// (which they hold as bytes); of 16- and 32-bit integers from iOS18 on.
 static bool prefersBlob(ShapedType type, int64_t specVersion) {
+  if (type.getNumElements() < 10)
+    return false;
   Type element = type.getElementType();
   if (auto integer = dyn_cast<IntegerType>(element))
     if (integer.getWidth() < 8 && integer.getWidth() != 1)
       return true;
-  if (type.getNumElements() < 10)
-    return false;
   if (element.isF16() || element.isF32() || element.isInteger(8))
     return true;
   return specVersion >= kSpecVersionIOS18 &&
