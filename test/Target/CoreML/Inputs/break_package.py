@@ -141,6 +141,29 @@ def main():
         def edit(model):
             first_op(model, "sigmoid").type = "my_vendor_sigmoid"
         edit_model(pkg, schema, edit)
+    elif case == "multifunction":
+        # A second function, "second", whose blobs live in a second weight
+        # file; in "main", two constants share one blob.
+        weights = weight_path(pkg)
+        shutil.copyfile(weights, os.path.join(os.path.dirname(weights),
+                                              "1-weight.bin"))
+
+        def edit(model):
+            functions = model.mlProgram.functions
+            second = functions["second"]
+            second.CopyFrom(functions["main"])
+            for op in second.block_specializations["CoreML6"].operations:
+                if op.type == "const" and is_blob(op):
+                    op.attributes["val"].blobFileValue.fileName = \
+                        "@model_path/weights/1-weight.bin"
+            main_ops = functions["main"].block_specializations["CoreML6"]
+            by_name = {o.attributes["name"].immediateValue.tensor.strings
+                       .values[0]: o for o in main_ops.operations}
+            by_name["DTLN_AEC_Part1_lpb_norm_add_1_ReadVariableOp"] \
+                .attributes["val"].blobFileValue.offset = \
+                by_name["DTLN_AEC_Part1_lpb_norm_mul_ReadVariableOp"] \
+                .attributes["val"].blobFileValue.offset
+        edit_model(pkg, schema, edit)
     elif case == "unknown-fields":
         # Fields the schema does not know, on the model, the program, an op
         # and a value: appended as raw tag/value bytes.

@@ -138,10 +138,12 @@ def walk(path, strict):
 # --- values ----------------------------------------------------------------
 
 def iter_blob_values(model):
-    """(op name, field, Value) of every blob value of the program."""
+    """(function/op name, field, Value) of every blob value of the
+    program."""
     def walk_block(block):
         for op in block.operations:
-            name = op.attributes["name"].immediateValue.tensor.strings.values[0]
+            name = function_name + "/" + \
+                op.attributes["name"].immediateValue.tensor.strings.values[0]
             for key, value in op.attributes.items():
                 if value.WhichOneof("value") == "blobFileValue":
                     yield name, key, value
@@ -152,7 +154,7 @@ def iter_blob_values(model):
                         yield name, key, binding.value
             for nested in op.blocks:
                 yield from walk_block(nested)
-    for function in model.mlProgram.functions.values():
+    for function_name, function in model.mlProgram.functions.items():
         for block in function.block_specializations.values():
             yield from walk_block(block)
 
