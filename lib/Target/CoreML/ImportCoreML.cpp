@@ -105,6 +105,9 @@ private:
                               StringRef name);
 
   FailureOr<Type> convertValueTypeAt(const spec::MILSpec::ValueType &type);
+  /// The type of the single output of `operation`, named `name`.
+  FailureOr<Type> convertOutputType(const spec::MILSpec::Operation &operation,
+                                    StringRef name);
   /// The attribute standing for `value`: an elements attribute for tensors,
   /// immediate or blob, or a #mil.serialized_value for anything else.
   FailureOr<Attribute> convertValue(const spec::MILSpec::Value &value);
@@ -190,6 +193,15 @@ CoreMLImporter::convertValueTypeAt(const spec::MILSpec::ValueType &type) {
     return failure();
   }
   return *converted;
+}
+
+FailureOr<Type>
+CoreMLImporter::convertOutputType(const spec::MILSpec::Operation &operation,
+                                  StringRef name) {
+  site.field = "output '" + name.str() + "'";
+  FailureOr<Type> type = convertValueTypeAt(operation.outputs(0).type());
+  site.field.clear();
+  return type;
 }
 
 /// The number of elements of a static shape, or nothing on overflow.
@@ -500,12 +512,11 @@ CoreMLImporter::importConst(const spec::MILSpec::Operation &operation,
                             StringRef name) {
   if (!hasPlainForm(operation, name, {"val"}))
     return nullptr;
-  site.field = "output '" + name.str() + "'";
-  FailureOr<Type> type = convertValueTypeAt(operation.outputs(0).type());
+  FailureOr<Type> type = convertOutputType(operation, name);
+  if (failed(type))
+    return failure();
   site.field = "attribute 'val'";
-  FailureOr<Attribute> value = failure();
-  if (succeeded(type))
-    value = convertValue(operation.attributes().at("val"));
+  FailureOr<Attribute> value = convertValue(operation.attributes().at("val"));
   site.field.clear();
   if (failed(value))
     return failure();
@@ -524,9 +535,7 @@ CoreMLImporter::importLutToDense(const spec::MILSpec::Operation &operation,
   // is kept as a generic op.)
   if (!hasPlainForm(operation, name, {"indices", "lut", "shape"}))
     return nullptr;
-  site.field = "output '" + name.str() + "'";
-  FailureOr<Type> type = convertValueTypeAt(operation.outputs(0).type());
-  site.field.clear();
+  FailureOr<Type> type = convertOutputType(operation, name);
   if (failed(type))
     return failure();
   bool broken = false;
@@ -651,9 +660,7 @@ CoreMLImporter::importLutToDenseIOS18(const spec::MILSpec::Operation &operation,
                                       StringRef name) {
   if (!hasInputForm(operation, name, {"indices", "lut"}, {"vector_axis"}))
     return nullptr;
-  site.field = "output '" + name.str() + "'";
-  FailureOr<Type> type = convertValueTypeAt(operation.outputs(0).type());
-  site.field.clear();
+  FailureOr<Type> type = convertOutputType(operation, name);
   if (failed(type))
     return failure();
   Attribute indicesValue, lutValue, axisValue;
@@ -695,9 +702,7 @@ CoreMLImporter::importShiftScale(const spec::MILSpec::Operation &operation,
                                  StringRef name) {
   if (!hasInputForm(operation, name, {"data", "scale"}, {"offset"}))
     return nullptr;
-  site.field = "output '" + name.str() + "'";
-  FailureOr<Type> type = convertValueTypeAt(operation.outputs(0).type());
-  site.field.clear();
+  FailureOr<Type> type = convertOutputType(operation, name);
   if (failed(type))
     return failure();
   Attribute dataValue, scaleValue, offsetValue;
