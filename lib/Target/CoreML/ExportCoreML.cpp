@@ -31,6 +31,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/stubs/logging.h>
 
 #include <map>
 
@@ -887,6 +888,8 @@ LogicalResult CoreMLExporter::writePackage(StringRef staging) {
     google::protobuf::io::StringOutputStream stream(&bytes);
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
+    // Strings the IR holds need not be UTF-8; protobuf would log each one.
+    google::protobuf::LogSilencer silence;
     if (!model.SerializeToCodedStream(&coded))
       return module.emitError()
              << "the model cannot be serialized (over 2 GiB?)";

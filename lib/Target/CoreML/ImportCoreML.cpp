@@ -28,6 +28,8 @@
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <map>
 
 using namespace mlir;
@@ -1073,7 +1075,13 @@ OwningOpRef<ModuleOp> CoreMLImporter::run() {
     return nullptr;
   }
   spec::Model model;
-  if (!model.ParseFromArray(bytes.data(), int(bytes.size()))) {
+  bool parsed;
+  {
+    // protobuf logs what it rejects to stderr; the error below says it.
+    google::protobuf::LogSilencer silence;
+    parsed = model.ParseFromArray(bytes.data(), int(bytes.size()));
+  }
+  if (!parsed) {
     mlir::emitError(fileLoc)
         << "not a Core ML model (the protobuf does not parse)";
     return nullptr;
