@@ -245,30 +245,13 @@ static bool prefersBlob(ShapedType type, int64_t specVersion) {
          (element.isInteger(16) || element.isInteger(32));
 }
 
-/// Appends `values`' elements of `width` bits, LSB-first.
-static std::string packSubByte(DenseElementsAttr attr, unsigned width) {
-  std::string bytes;
-  uint64_t bit = 0;
-  for (const APInt &value : attr.getValues<APInt>()) {
-    uint64_t raw = value.getZExtValue() & ((1u << width) - 1);
-    if (bit / 8 >= bytes.size())
-      bytes.resize(bit / 8 + 1, 0);
-    bytes[bit / 8] |= char(raw << (bit % 8));
-    if (bit % 8 + width > 8) {
-      bytes.resize(bit / 8 + 2, 0);
-      bytes[bit / 8 + 1] |= char(raw >> (8 - bit % 8));
-    }
-    bit += width;
-  }
-  return bytes;
-}
-
 /// The little-endian bytes of a dense attribute of a type with a blob layout.
 static std::string getPackedBytes(DenseElementsAttr attr) {
   Type element = attr.getElementType();
-  unsigned width = element.getIntOrFloatBitWidth();
-  if (width < 8)
-    return packSubByte(attr, width);
+  if (element.getIntOrFloatBitWidth() < 8) {
+    std::vector<uint8_t> packed = packSubByteElements(attr);
+    return std::string(packed.begin(), packed.end());
+  }
   RawElementsData raw = getRawElementsData(attr);
   return std::string(raw.bytes.data(), raw.bytes.size());
 }

@@ -12,6 +12,7 @@
 #include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/IR/MILTypes.h"
+#include "palettize/Lut/BitPacking.h"
 #include "palettize/Target/CoreML/CoreML.h"
 #include "palettize/Target/CoreML/WeightFile.h"
 
@@ -206,17 +207,6 @@ CoreMLImporter::convertOutputType(const spec::MILSpec::Operation &operation,
   return type;
 }
 
-/// The number of elements of a static shape, or nothing on overflow.
-static std::optional<uint64_t> getElementCount(ArrayRef<int64_t> shape) {
-  uint64_t count = 1;
-  for (int64_t size : shape)
-    if (size < 0 || __builtin_mul_overflow(count, uint64_t(size), &count))
-      return std::nullopt;
-  if (count > uint64_t(INT64_MAX))
-    return std::nullopt;
-  return count;
-}
-
 FailureOr<Attribute>
 CoreMLImporter::convertValue(const spec::MILSpec::Value &value) {
   // What this form does not keep stays serialized, byte for byte.
@@ -232,7 +222,7 @@ CoreMLImporter::convertValue(const spec::MILSpec::Value &value) {
   auto tensorType = dyn_cast<RankedTensorType>(*type);
   if (!tensorType || !tensorType.hasStaticShape())
     return serialize(value);
-  if (!getElementCount(tensorType.getShape())) {
+  if (!mil::getCheckedElementCount(tensorType)) {
     emitError(llvm::formatv("the shape of a {0}-dimensional value overflows",
                             tensorType.getRank()));
     return failure();
@@ -244,19 +234,15 @@ CoreMLImporter::convertValue(const spec::MILSpec::Value &value) {
   return serialize(value);
 }
 
-/// Unpacks `count` elements of `width` bits, LSB-first.
+/// Unpacks `count` elements of `width` bits, stored LSB-first.
 static std::vector<APInt> unpackSubByte(StringRef bytes, uint64_t count,
-                                        unsigned width, bool isSigned) {
+                                        unsigned width) {
+  std::vector<uint8_t> raw(count);
+  unpackIndices(arrayRefFromStringRef(bytes), width, raw);
   std::vector<APInt> values;
   values.reserve(count);
-  for (uint64_t i = 0; i < count; ++i) {
-    uint64_t bit = i * width;
-    unsigned raw = uint8_t(bytes[bit / 8]);
-    if (bit / 8 + 1 < bytes.size())
-      raw |= unsigned(uint8_t(bytes[bit / 8 + 1])) << 8;
-    raw = (raw >> (bit % 8)) & ((1u << width) - 1);
-    values.emplace_back(width, raw, isSigned);
-  }
+  for (uint8_t value : raw)
+    values.emplace_back(width, value);
   return values;
 }
 
@@ -266,7 +252,7 @@ CoreMLImporter::convertImmediateTensor(const spec::MILSpec::Value &value,
   const spec::MILSpec::TensorValue &tensor = value.immediatevalue().tensor();
   if (hasUnknownFields(tensor))
     return serialize(value);
-  const uint64_t count = *getElementCount(type.getShape());
+  const uint64_t count = *mil::getCheckedElementCount(type);
   Type element = type.getElementType();
   using TV = spec::MILSpec::TensorValue;
   auto sizeMatches = [&](int size) { return uint64_t(size) == count; };
@@ -338,8 +324,7 @@ CoreMLImporter::convertImmediateTensor(const spec::MILSpec::Value &value,
     if (width >= 8)
       return Attribute(DenseElementsAttr::getFromRawBuffer(
           type, ArrayRef<char>(bytes.data(), bytes.size())));
-    std::vector<APInt> values =
-        unpackSubByte(bytes, count, width, !element.isUnsignedInteger());
+    std::vector<APInt> values = unpackSubByte(bytes, count, width);
     return Attribute(DenseElementsAttr::get(type, values));
   }
   return serialize(value);
@@ -409,7 +394,7 @@ CoreMLImporter::convertBlob(const spec::MILSpec::Value &value,
         llvm::formatv("the value is {0} but the blob holds {1}",
                       getDataTypeName(value.type().tensortype().datatype()),
                       getName(record->dataType)));
-  const uint64_t count = *getElementCount(type.getShape());
+  const uint64_t count = *mil::getCheckedElementCount(type);
   std::optional<uint64_t> bytes = getByteCount(*expectedType, count);
   if (!bytes || *bytes != record->sizeInBytes)
     return blobError(llvm::formatv("a value of {0} elements needs {1} bytes, "
@@ -645,15 +630,8 @@ static ElementsAttr getPackedIndices(Attribute indices, unsigned &bits) {
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(elements))
     return DenseResourceElementsAttr::get(packedType, resource.getRawHandle());
   // An immediate: pack its values, LSB-first.
-  std::vector<uint8_t> packed(*bytes, 0);
-  uint64_t bit = 0;
-  for (const APInt &value :
-       cast<DenseElementsAttr>(elements).getValues<APInt>()) {
-    uint64_t raw = value.getZExtValue();
-    for (unsigned b = 0; b < bits; ++b, ++bit)
-      if (raw >> b & 1)
-        packed[bit / 8] |= uint8_t(1u << (bit % 8));
-  }
+  std::vector<uint8_t> packed =
+      packSubByteElements(cast<DenseElementsAttr>(elements));
   return DenseElementsAttr::get(packedType, ArrayRef<uint8_t>(packed));
 }
 

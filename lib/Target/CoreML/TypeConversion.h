@@ -19,11 +19,13 @@
 #include "MIL.pb.h"
 #include "palettize/Target/CoreML/WeightFile.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/Support/Error.h"
 
 #include <optional>
+#include <vector>
 
 namespace palettize::coreml {
 
@@ -52,6 +54,10 @@ std::string getUnknownFields(const google::protobuf::Message &message);
 /// Gives `message` the unknown fields `getUnknownFields` returned.
 void setUnknownFields(google::protobuf::Message &message,
                       llvm::StringRef fields);
+
+/// The elements of `attr`, a dense tensor of 1- to 7-bit integers, packed
+/// LSB-first as Core ML stores sub-byte data.
+std::vector<uint8_t> packSubByteElements(mlir::DenseElementsAttr attr);
 
 /// MIL's name for a data type ("FLOAT16").
 llvm::StringRef getDataTypeName(milspec::DataType type);
