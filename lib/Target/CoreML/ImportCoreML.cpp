@@ -62,6 +62,12 @@ struct RegisteredMapping {
   std::shared_ptr<llvm::MemoryBuffer> buffer;
 };
 
+/// A weight file opened, and its mapping, which blobs keep alive.
+struct WeightFile {
+  std::unique_ptr<WeightFileReader> reader;
+  std::shared_ptr<RegisteredMapping> mapping;
+};
+
 class CoreMLImporter {
 public:
   CoreMLImporter(MLIRContext *context, StringRef packagePath)
@@ -121,7 +127,7 @@ private:
                                               RankedTensorType type);
   FailureOr<Attribute> convertBlob(const spec::MILSpec::Value &value,
                                    RankedTensorType type);
-  FailureOr<WeightFileReader *> getWeightFile(StringRef fileName);
+  FailureOr<WeightFile *> getWeightFile(StringRef fileName);
   Attribute serialize(const spec::MILSpec::Value &value);
   DictionaryAttr convertValueMap(
       const google::protobuf::Map<std::string, spec::MILSpec::Value> &values,
@@ -138,16 +144,7 @@ private:
   Location fileLoc = UnknownLoc::get(context);
   Site site;
   std::vector<llvm::StringMap<Value>> scopes;
-  std::map<std::string, std::unique_ptr<WeightFileReader>> weightFiles;
-  std::map<const WeightFileReader *, std::shared_ptr<RegisteredMapping>>
-      mappings;
-  std::shared_ptr<RegisteredMapping>
-  getMapping(const WeightFileReader &reader) {
-    std::shared_ptr<RegisteredMapping> &mapping = mappings[&reader];
-    if (!mapping)
-      mapping = std::make_shared<RegisteredMapping>(reader.getBuffer());
-    return mapping;
-  }
+  std::map<std::string, WeightFile> weightFiles;
   /// One resource per blob, so that constants sharing a blob share it.
   std::map<std::pair<std::string, uint64_t>, DenseResourceElementsHandle> blobs;
 };
@@ -330,11 +327,11 @@ CoreMLImporter::convertImmediateTensor(const spec::MILSpec::Value &value,
   return serialize(value);
 }
 
-FailureOr<WeightFileReader *>
+FailureOr<WeightFile *>
 CoreMLImporter::getWeightFile(StringRef fileName) {
   auto it = weightFiles.find(fileName.str());
   if (it != weightFiles.end())
-    return it->second.get();
+    return &it->second;
   llvm::Expected<std::string> path = resolveBlobFileName(modelPath, fileName);
   if (!path) {
     emitError(llvm::toString(path.takeError()));
@@ -346,9 +343,10 @@ CoreMLImporter::getWeightFile(StringRef fileName) {
     emitError(llvm::toString(reader.takeError()));
     return failure();
   }
-  WeightFileReader *result = reader->get();
-  weightFiles[fileName.str()] = std::move(*reader);
-  return result;
+  WeightFile &file = weightFiles[fileName.str()];
+  file.mapping = std::make_shared<RegisteredMapping>((*reader)->getBuffer());
+  file.reader = std::move(*reader);
+  return &file;
 }
 
 /// Keeps a resource key to the characters the IR's resource syntax takes.
@@ -375,10 +373,10 @@ CoreMLImporter::convertBlob(const spec::MILSpec::Value &value,
                       getDataTypeName(value.type().tensortype().datatype())));
     return failure();
   }
-  FailureOr<WeightFileReader *> file = getWeightFile(blob.filename());
+  FailureOr<WeightFile *> file = getWeightFile(blob.filename());
   if (failed(file))
     return failure();
-  WeightFileReader &reader = **file;
+  WeightFileReader &reader = *(*file)->reader;
   llvm::Expected<BlobRecord> record = reader.readBlob(blob.offset());
   if (!record) {
     emitError(llvm::toString(record.takeError()));
@@ -416,7 +414,7 @@ CoreMLImporter::convertBlob(const spec::MILSpec::Value &value,
     AsmResourceBlob resource;
     if (llvm::isAddrAligned(llvm::Align(alignment), data.data())) {
       // The data stays in the mapping, which the blob keeps alive.
-      std::shared_ptr<RegisteredMapping> mapping = getMapping(reader);
+      std::shared_ptr<RegisteredMapping> mapping = (*file)->mapping;
       size_t dataAlignment = std::min<size_t>(
           64, size_t(1) << llvm::countr_zero(uintptr_t(data.data()) | 64));
       resource = UnmanagedAsmResourceBlob::allocateWithAlign(
