@@ -20,6 +20,10 @@
 // PROTO: values: "signed"
 // PROTO: dataType: INT4
 // PROTO: values: "/\010"
+// [1, 2, 3] in 2 bits: 1 | 2 << 2 | 3 << 4 = 0x39, "9".
+// PROTO: values: "pairs"
+// PROTO: dataType: UINT2
+// PROTO: values: "9"
 // Twelve 3-bit values 0..7, 0..3 go to the weight file: 36 bits, 5 bytes,
 // 4 padding bits.
 // PROTO: values: "threes"
@@ -27,6 +31,7 @@
 // WALK: weight file: 1 blobs, 5 data bytes
 // BACK: mil.const "nibbles" dense<[1, 2, 3]> : tensor<3xui4>
 // BACK: mil.const "signed" dense<[-1, 2, -8]> : tensor<3xi4>
+// BACK: mil.const "pairs" dense<[1, 2, 3]> : tensor<3xui2>
 // BACK: mil.const "threes" dense_resource<threes> : tensor<12xui3>
 // Bits 3i..3i+2 hold value i: 0x88, 0xC6, 0xFA, 0x88, 0x06 (after the
 // blob's 4-byte alignment prefix).
@@ -37,9 +42,10 @@ module attributes {mil.spec_version = 9 : i64} {
       attributes {mil.opset = "CoreML8"} {
     %a = mil.const "nibbles" dense<[1, 2, 3]> : tensor<3xui4>
     %b = mil.const "signed" dense<[-1, 2, -8]> : tensor<3xi4>
+    %p = mil.const "pairs" dense<[1, 2, 3]> : tensor<3xui2>
     %c = mil.const "threes" dense<[0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3]> : tensor<12xui3>
-    %y = mil.op "use"(%x, %a, %b, %c) {inputs = {x = [0 : index], a = [1 : index], b = [2 : index], c = [3 : index]}, name = "y", result_names = ["y"]}
-        : (tensor<3xf32>, tensor<3xui4>, tensor<3xi4>, tensor<12xui3>) -> tensor<3xf32>
+    %y = mil.op "use"(%x, %a, %b, %p, %c) {inputs = {x = [0 : index], a = [1 : index], b = [2 : index], p = [3 : index], c = [4 : index]}, name = "y", result_names = ["y"]}
+        : (tensor<3xf32>, tensor<3xui4>, tensor<3xi4>, tensor<3xui2>, tensor<12xui3>) -> tensor<3xf32>
     return %y : tensor<3xf32>
   }
 }
