@@ -13,6 +13,9 @@ using namespace palettize;
 
 unsigned palettize::getByteWidth(ShiftScaleDataType type) {
   switch (type) {
+  case ShiftScaleDataType::Int4:
+  case ShiftScaleDataType::UInt4:
+    return 0;
   case ShiftScaleDataType::Int8:
   case ShiftScaleDataType::UInt8:
     return 1;
@@ -25,11 +28,25 @@ unsigned palettize::getByteWidth(ShiftScaleDataType type) {
   return 0;
 }
 
+uint64_t palettize::getStorageByteCount(ShiftScaleDataType type,
+                                        uint64_t count) {
+  if (unsigned width = getByteWidth(type))
+    return count * width;
+  return count / 2 + count % 2;
+}
+
 /// Reads element `i` of a buffer of `type` as f32 (exact for every type).
 static float readElement(const void *buffer, ShiftScaleDataType type,
                          int64_t i) {
   const auto *bytes = static_cast<const uint8_t *>(buffer);
   switch (type) {
+  case ShiftScaleDataType::Int4:
+  case ShiftScaleDataType::UInt4: {
+    unsigned nibble = (bytes[i / 2] >> (4 * (i % 2))) & 0xF;
+    if (type == ShiftScaleDataType::Int4 && nibble >= 8)
+      return float(int(nibble) - 16);
+    return float(nibble);
+  }
   case ShiftScaleDataType::Int8:
     return float(int8_t(bytes[i]));
   case ShiftScaleDataType::UInt8:

@@ -125,6 +125,43 @@ TEST(DecodeBlockwiseShiftScale, RoundsOnceToF16) {
   EXPECT_EQ(halfToFloat(result[1]), 2 * 0.0999755859375f);
 }
 
+// 4-bit data packed two to a byte, low nibble first. The rows
+// [[-1, 2, -8], [7, 0, 1]] are the nibbles F 2 8 7 0 1: bytes 0x2F, 0x78,
+// 0x10; the offsets [1, -2] are the nibbles 1 E: byte 0xE1.
+TEST(DecodeBlockwiseShiftScale, Int4PackedWithOffsets) {
+  const uint8_t data[] = {0x2F, 0x78, 0x10};
+  const uint8_t offset[] = {0xE1};
+  const std::vector<float> scale = {0.5f, 2};
+  BlockwiseLayout layout{{2, 3}, {2, 1}};
+  std::vector<float> result(6);
+  decodeBlockwiseShiftScale(layout, data, ShiftScaleDataType::Int4,
+                            scale.data(), offset, FloatFormat::F32,
+                            result.data());
+  // 0.5 * (v - 1) on the first row, 2 * (v + 2) on the second.
+  EXPECT_EQ(result, (std::vector<float>{-1, 0.5f, -4.5f, 18, 4, 6}));
+}
+
+// The same bytes read as uint4: [[15, 2, 8], [7, 0, 1]], offsets [1, 14].
+TEST(DecodeBlockwiseShiftScale, UInt4PackedWithOffsets) {
+  const uint8_t data[] = {0x2F, 0x78, 0x10};
+  const uint8_t offset[] = {0xE1};
+  const std::vector<float> scale = {0.5f, 2};
+  BlockwiseLayout layout{{2, 3}, {2, 1}};
+  std::vector<float> result(6);
+  decodeBlockwiseShiftScale(layout, data, ShiftScaleDataType::UInt4,
+                            scale.data(), offset, FloatFormat::F32,
+                            result.data());
+  EXPECT_EQ(result, (std::vector<float>{7, 0.5f, 3.5f, -14, -28, -26}));
+}
+
+TEST(ShiftScaleStorage, ByteCounts) {
+  EXPECT_EQ(getStorageByteCount(ShiftScaleDataType::Int4, 5), 3u);
+  EXPECT_EQ(getStorageByteCount(ShiftScaleDataType::UInt4, 4), 2u);
+  EXPECT_EQ(getStorageByteCount(ShiftScaleDataType::Int8, 5), 5u);
+  EXPECT_EQ(getStorageByteCount(ShiftScaleDataType::BF16, 5), 10u);
+  EXPECT_EQ(getStorageByteCount(ShiftScaleDataType::F32, 5), 20u);
+}
+
 // Float data, as a per-channel scale over a decoded LUT.
 TEST(DecodeBlockwiseShiftScale, FloatDataPerRow) {
   const std::vector<float> data = {1, 0, 1, 0, 0, 1, 0, 1};

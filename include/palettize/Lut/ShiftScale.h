@@ -19,11 +19,19 @@
 
 namespace palettize {
 
-/// Element types a shift-scale's data (and offset) may have.
-enum class ShiftScaleDataType { Int8, UInt8, F16, BF16, F32 };
+/// Element types a shift-scale's data (and offset) may have. Int4 and UInt4
+/// are packed two to a byte, as Core ML stores them: element `i` is the low
+/// nibble of byte `i / 2` when `i` is even, the high one when it is odd;
+/// Int4 is two's complement within its nibble.
+enum class ShiftScaleDataType { Int4, UInt4, Int8, UInt8, F16, BF16, F32 };
 
-/// Returns the width in bytes of one element of `type`.
+/// Returns the width in bytes of one element of `type`, or 0 for the packed
+/// 4-bit types.
 unsigned getByteWidth(ShiftScaleDataType type);
+
+/// Returns the bytes `count` elements of `type` occupy: packed 4-bit types
+/// take ceil(count / 2).
+uint64_t getStorageByteCount(ShiftScaleDataType type, uint64_t count);
 
 /// How scales (and offsets) map to the elements of the data: both shapes have
 /// the same rank, and every data dimension is a multiple of the scale's.
@@ -38,7 +46,8 @@ struct BlockwiseLayout {
 /// `b` its block: the subtraction and the product in f32, the product
 /// rounded once more to `scaleFormat`, which is also the result's format.
 /// `offset` may be null (no shift); it has the data's type. Buffers hold
-/// elements as dense storage does (little-endian, row-major).
+/// elements as dense storage does (little-endian, row-major; 4-bit types
+/// packed).
 void decodeBlockwiseShiftScale(const BlockwiseLayout &layout, const void *data,
                                ShiftScaleDataType dataType, const void *scale,
                                const void *offset, FloatFormat scaleFormat,
