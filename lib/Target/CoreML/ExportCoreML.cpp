@@ -249,7 +249,7 @@ static bool prefersBlob(ShapedType type, int64_t specVersion) {
 static std::string getPackedBytes(DenseElementsAttr attr) {
   Type element = attr.getElementType();
   if (element.getIntOrFloatBitWidth() < 8) {
-    std::vector<uint8_t> packed = packSubByteElements(attr);
+    std::vector<uint8_t> packed = mil::packSubByteElements(attr);
     return std::string(packed.begin(), packed.end());
   }
   RawElementsData raw = getRawElementsData(attr);

@@ -3,7 +3,6 @@
 #include "TypeConversion.h"
 
 #include "palettize/Dialect/MIL/IR/MILTypes.h"
-#include "palettize/Lut/BitPacking.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -192,15 +191,6 @@ void palettize::coreml::setUnknownFields(google::protobuf::Message &message,
                                          llvm::StringRef fields) {
   message.GetReflection()->MutableUnknownFields(&message)->ParseFromArray(
       fields.data(), int(fields.size()));
-}
-
-std::vector<uint8_t>
-palettize::coreml::packSubByteElements(DenseElementsAttr attr) {
-  std::vector<uint8_t> values;
-  values.reserve(attr.getNumElements());
-  for (const APInt &value : attr.getValues<APInt>())
-    values.push_back(uint8_t(value.getZExtValue()));
-  return packIndices(values, attr.getElementType().getIntOrFloatBitWidth());
 }
 
 llvm::StringRef palettize::coreml::getDataTypeName(milspec::DataType type) {

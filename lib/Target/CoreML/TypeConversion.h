@@ -55,10 +55,6 @@ std::string getUnknownFields(const google::protobuf::Message &message);
 void setUnknownFields(google::protobuf::Message &message,
                       llvm::StringRef fields);
 
-/// The elements of `attr`, a dense tensor of 1- to 7-bit integers, packed
-/// LSB-first as Core ML stores sub-byte data.
-std::vector<uint8_t> packSubByteElements(mlir::DenseElementsAttr attr);
-
 /// MIL's name for a data type ("FLOAT16").
 llvm::StringRef getDataTypeName(milspec::DataType type);
 

@@ -1,6 +1,7 @@
 //===- ConstantData.cpp - Raw bytes of constant tensors -------------------===//
 
 #include "palettize/Dialect/MIL/IR/ConstantData.h"
+#include "palettize/Lut/BitPacking.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -159,6 +160,45 @@ RawElementsData palettize::mil::getRawElementsData(ElementsAttr attr) {
     return data;
   }
 
+  data.error = RawDataError::UnsupportedAttribute;
+  return data;
+}
+
+std::vector<uint8_t>
+palettize::mil::packSubByteElements(DenseElementsAttr attr) {
+  std::vector<uint8_t> values;
+  values.reserve(attr.getNumElements());
+  for (const APInt &value : attr.getValues<APInt>())
+    values.push_back(uint8_t(value.getZExtValue()));
+  return packIndices(values, attr.getElementType().getIntOrFloatBitWidth());
+}
+
+RawElementsData palettize::mil::getPackedElementsData(ElementsAttr attr) {
+  auto integer = dyn_cast<IntegerType>(attr.getElementType());
+  if (!integer || integer.getWidth() < 2 || integer.getWidth() >= 8)
+    return getRawElementsData(attr);
+  RawElementsData data;
+  std::optional<int64_t> byteCount = getBlobByteCount(attr.getShapedType());
+  if (!byteCount) {
+    data.error = RawDataError::TooLarge;
+    return data;
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    std::vector<uint8_t> packed = packSubByteElements(dense);
+    data.expanded.assign(packed.begin(), packed.end());
+    data.bytes = data.expanded;
+    return data;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      data.error = RawDataError::MissingBlob;
+    else if (blob->getData().size() != uint64_t(*byteCount))
+      data.error = RawDataError::WrongBlobSize;
+    else
+      data.bytes = blob->getData();
+    return data;
+  }
   data.error = RawDataError::UnsupportedAttribute;
   return data;
 }

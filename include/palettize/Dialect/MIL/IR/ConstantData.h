@@ -86,6 +86,18 @@ struct RawElementsData {
 /// element type must be byte-addressable.
 RawElementsData getRawElementsData(mlir::ElementsAttr attr);
 
+/// Reads the bytes of `attr` in blob layout (getBlobByteCount): as
+/// getRawElementsData for byte-sized types; for integers of 2 to 7 bits,
+/// packed LSB-first and row-major, as Core ML stores them and as a
+/// `dense_resource` blob of such a type holds them (read without copying),
+/// or packed into `expanded` for a `dense` attribute, whose storage pads
+/// each element to a byte.
+RawElementsData getPackedElementsData(mlir::ElementsAttr attr);
+
+/// Returns the elements of `attr`, a dense tensor of integers of 1 to 8
+/// bits, packed LSB-first and row-major.
+std::vector<uint8_t> packSubByteElements(mlir::DenseElementsAttr attr);
+
 /// Returns the size in bytes `attr`'s blob or dense storage actually holds
 /// for a non-splat attribute, if it can be read; used by verifiers to check
 /// sizes without expanding splats.
