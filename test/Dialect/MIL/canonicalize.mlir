@@ -26,6 +26,22 @@ func.func @fold_small() -> tensor<5xf32> {
 
 // -----
 
+// An int8 LUT folds to int8 values (the same vector: [0, 0, -128, -128,
+// -128]); the shift-scale that dequantizes it has no folder and stays.
+// CHECK-LABEL: func.func @fold_int8
+// CHECK-NOT: mil.constexpr_lut_to_dense
+// CHECK: %[[Q:.*]] = mil.const dense<[0, 0, -128, -128, -128]> : tensor<5xi8>
+// CHECK: mil.constexpr_blockwise_shift_scale %[[Q]]
+func.func @fold_int8() -> tensor<5xf32> {
+  %q = mil.constexpr_lut_to_dense lut(dense<[-128, -1, 0, 127]> : tensor<4xi8>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xi8>
+  %w = mil.constexpr_blockwise_shift_scale %q scale(dense<0.5> : tensor<1xf32>)
+         : tensor<5xi8> -> tensor<5xf32>
+  return %w : tensor<5xf32>
+}
+
+// -----
+
 // A large one stays compressed: folding would rebuild the whole weight.
 // CHECK-LABEL: func.func @keep_large
 // CHECK: mil.constexpr_lut_to_dense

@@ -136,3 +136,18 @@ func.func @scale_vector_typed() -> tensor<2x2xf32> {
          : tensor<2x2xi8> -> tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
 }
+
+// -----
+
+// A 4-bit offset blob is packed like any sub-byte blob: 2 x i4 take one
+// byte, not two.
+func.func @shift_scale_int4_offset_blob() -> tensor<2x4xf32> {
+  %d = mil.const dense<1> : tensor<2x4xi4>
+  // expected-error @+1 {{'offset' resource blob must hold 1 bytes for its type 'tensor<2x1xi4>', got 2}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<2x1xf32>)
+         offset(dense_resource<offsets> : tensor<2x1xi4>) : tensor<2x4xi4> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+{-#
+  dialect_resources: { builtin: { offsets: "0x010000000102" } }
+#-}

@@ -18,9 +18,9 @@ func.func @const_dynamic_shape() -> tensor<?xf32> {
 
 // -----
 
-// Core ML palettizes float weights only.
+// Core ML's LUTs are floats or 8-bit integers.
 func.func @lut_integer_elements() -> tensor<4xi32> {
-  // expected-error @+1 {{'lut' element type must be f16, bf16 or f32, got 'i32'}}
+  // expected-error @+1 {{'lut' element type must be f16, bf16, f32, i8, si8 or ui8, got 'i32'}}
   %0 = mil.constexpr_lut_to_dense lut(dense<[1, 2]> : tensor<2xi32>)
          indices(dense<5> : tensor<1xui8>) : tensor<4xi32>
   return %0 : tensor<4xi32>
@@ -268,11 +268,31 @@ func.func @lut_operand_not_constant(%lut: tensor<4xf32>) -> tensor<5xf32> {
 // -----
 
 func.func @lut_operand_element_type() -> tensor<5xf32> {
+  %lut = mil.const dense<[1, 2, 3, 4]> : tensor<4xi16>
+  // expected-error @+1 {{'lut' element type must be f16, bf16, f32, i8, si8 or ui8, got 'i16'}}
+  %0 = mil.constexpr_lut_to_dense lut(%lut : tensor<4xi16>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+// An integer LUT decodes to integers of its own type, not to floats.
+func.func @lut_integer_result_mismatch() -> tensor<5xf32> {
   %lut = mil.const dense<[1, 2, 3, 4]> : tensor<4xi8>
-  // expected-error @+1 {{'lut' element type must be f16, bf16 or f32, got 'i8'}}
+  // expected-error @+1 {{'lut' element type 'i8' must match the result element type 'f32'}}
   %0 = mil.constexpr_lut_to_dense lut(%lut : tensor<4xi8>)
          indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
   return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @lut_signedness_mismatch() -> tensor<5xui8> {
+  // expected-error @+1 {{'lut' element type 'si8' must match the result element type 'ui8'}}
+  %0 = mil.constexpr_lut_to_dense lut(dense<[1, 2, 3, 4]> : tensor<4xsi8>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xui8>
+  return %0 : tensor<5xui8>
 }
 
 // -----
@@ -325,7 +345,7 @@ func.func @shift_scale_data_not_constant(%d: tensor<4xi8>) -> tensor<4xf32> {
 
 func.func @shift_scale_data_type() -> tensor<4xf32> {
   %d = mil.const dense<1> : tensor<4xi16>
-  // expected-error @+1 {{'data' element type must be i8, si8, ui8, f16, bf16 or f32, got 'i16'}}
+  // expected-error @+1 {{'data' element type must be i4, si4, ui4, i8, si8, ui8, f16, bf16 or f32, got 'i16'}}
   %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<1xf32>)
          : tensor<4xi16> -> tensor<4xf32>
   return %0 : tensor<4xf32>
@@ -399,6 +419,28 @@ func.func @shift_scale_offset_type() -> tensor<2x4xf32> {
   %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<2x1xf32>)
          offset(dense<0> : tensor<2x1xui8>) : tensor<2x4xi8> -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// 4-bit offsets follow the same rule: the data's signedness.
+func.func @shift_scale_int4_offset_type() -> tensor<2x4xf32> {
+  %d = mil.const dense<1> : tensor<2x4xi4>
+  // expected-error @+1 {{'offset' element type 'ui4' must match the 'data' element type 'i4'}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<2x1xf32>)
+         offset(dense<0> : tensor<2x1xui4>) : tensor<2x4xi4> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Core ML quantizes to 4 or 8 bits, nothing in between.
+func.func @shift_scale_int2_data() -> tensor<4xf32> {
+  %d = mil.const dense<1> : tensor<4xui2>
+  // expected-error @+1 {{'data' element type must be i4, si4, ui4, i8, si8, ui8, f16, bf16 or f32, got 'ui2'}}
+  %0 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<1xf32>)
+         : tensor<4xui2> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
 }
 
 // -----

@@ -85,6 +85,45 @@ func.func @lut_vector() -> tensor<2x4xf32> {
 
 // -----
 
+// Core ML's integer forms: an int8 LUT decoded into int8, dequantized by a
+// shift-scale; a uint8 grouped LUT; int4 and uint4 data with offsets.
+// CHECK-LABEL: func.func @integer_forms
+// CHECK: %[[Q:.*]] = mil.constexpr_lut_to_dense lut(dense<[-128, -1, 0, 127]> : tensor<4xi8>) indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xi8>
+// CHECK: mil.constexpr_blockwise_shift_scale %[[Q]] scale(dense<5.000000e-01> : tensor<1xf32>) : tensor<5xi8> -> tensor<5xf32>
+// CHECK: mil.constexpr_lut_to_dense lut(dense<{{.*}}> : tensor<2x1x2x1xui8>) indices(dense<5> : tensor<1xui8>) : tensor<2x2xui8>
+// CHECK: %[[D:.*]] = mil.const dense<{{\[\[}}-8, 7], [1, -1]]> : tensor<2x2xi4>
+// CHECK: mil.constexpr_blockwise_shift_scale %[[D]] scale(dense<{{.*}}> : tensor<2x1xf16>) offset(dense<{{\[\[}}-8], [0]]> : tensor<2x1xi4>) : tensor<2x2xi4> -> tensor<2x2xf16>
+// CHECK: %[[U:.*]] = mil.const dense_resource<nibbles> : tensor<3xui4>
+// CHECK: mil.constexpr_blockwise_shift_scale %[[U]] scale(dense<1.000000e+00> : tensor<1xf32>) offset(dense<8> : tensor<1xui4>) : tensor<3xui4> -> tensor<3xf32>
+func.func @integer_forms() -> (tensor<5xf32>, tensor<2x2xui8>, tensor<2x2xf16>, tensor<3xf32>) {
+  %q = mil.constexpr_lut_to_dense lut(dense<[-128, -1, 0, 127]> : tensor<4xi8>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xi8>
+  %0 = mil.constexpr_blockwise_shift_scale %q scale(dense<0.5> : tensor<1xf32>)
+         : tensor<5xi8> -> tensor<5xf32>
+  %1 = mil.constexpr_lut_to_dense
+         lut(dense<[[[[0], [255]]], [[[1], [2]]]]> : tensor<2x1x2x1xui8>)
+         indices(dense<5> : tensor<1xui8>) : tensor<2x2xui8>
+  %d = mil.const dense<[[-8, 7], [1, -1]]> : tensor<2x2xi4>
+  %2 = mil.constexpr_blockwise_shift_scale %d
+         scale(dense<[[0.25], [1.0]]> : tensor<2x1xf16>)
+         offset(dense<[[-8], [0]]> : tensor<2x1xi4>)
+         : tensor<2x2xi4> -> tensor<2x2xf16>
+  %u = mil.const dense_resource<nibbles> : tensor<3xui4>
+  %3 = mil.constexpr_blockwise_shift_scale %u scale(dense<1.0> : tensor<1xf32>)
+         offset(dense<8> : tensor<1xui4>) : tensor<3xui4> -> tensor<3xf32>
+  return %0, %1, %2, %3 : tensor<5xf32>, tensor<2x2xui8>, tensor<2x2xf16>, tensor<3xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      nibbles: "0x01000000F107"
+    }
+  }
+#-}
+
+// -----
+
 // Both ops are Pure constants: CSE merges identical ones.
 // RUN: palettize-opt %s -split-input-file -cse | FileCheck %s --check-prefix=CSE
 // CSE-LABEL: func.func @cse

@@ -178,8 +178,10 @@ LogicalResult ConstexprLutToDenseOp::verify() {
     return emitOpError("needs exactly one 'lut': an attribute or an operand");
   ShapedType lutType = getLutType();
   Type lutElementType = lutType.getElementType();
-  if (!isa<Float16Type, BFloat16Type, Float32Type>(lutElementType))
-    return emitOpError("'lut' element type must be f16, bf16 or f32, got ")
+  if (!lutElementType.isInteger(8) &&
+      !isa<Float16Type, BFloat16Type, Float32Type>(lutElementType))
+    return emitOpError("'lut' element type must be f16, bf16, f32, i8, si8 "
+                       "or ui8, got ")
            << lutElementType;
   if (lutElementType != elementType)
     return emitOpError("'lut' element type ")
@@ -264,10 +266,10 @@ LogicalResult ConstexprBlockwiseShiftScaleOp::verify() {
     return emitOpError("result type ")
            << resultType << " has more elements than fit in memory";
   Type dataElementType = dataType.getElementType();
-  if (!dataElementType.isInteger(8) &&
+  if (!dataElementType.isInteger(8) && !dataElementType.isInteger(4) &&
       !isa<Float16Type, BFloat16Type, Float32Type>(dataElementType))
-    return emitOpError("'data' element type must be i8, si8, ui8, f16, bf16 "
-                       "or f32, got ")
+    return emitOpError("'data' element type must be i4, si4, ui4, i8, si8, "
+                       "ui8, f16, bf16 or f32, got ")
            << dataElementType;
   if (failed(verifyCompileTimeOperand(*this, "data", getData())))
     return failure();

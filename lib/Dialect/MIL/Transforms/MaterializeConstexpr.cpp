@@ -46,6 +46,10 @@ FailureOr<ElementsAttr> getOperandValue(Operation *op, StringRef name,
 
 /// Returns the shift-scale data type of `type`.
 ShiftScaleDataType getShiftScaleDataType(Type type) {
+  if (type.isUnsignedInteger(4))
+    return ShiftScaleDataType::UInt4;
+  if (type.isInteger(4))
+    return ShiftScaleDataType::Int4;
   if (type.isUnsignedInteger(8))
     return ShiftScaleDataType::UInt8;
   if (type.isInteger(8))
@@ -109,7 +113,8 @@ FailureOr<ConstOp> materialize(RewriterBase &rewriter,
   FailureOr<ElementsAttr> data = getOperandValue(op, "data", op.getData());
   if (failed(data))
     return failure();
-  RawElementsData dataBytes = getRawElementsData(*data);
+  // 4-bit data (and offsets) are read packed, as the decoder takes them.
+  RawElementsData dataBytes = getPackedElementsData(*data);
   if (!dataBytes.succeeded())
     return op.emitOpError("'data' ") << describe(dataBytes.error);
   RawElementsData scaleBytes = getRawElementsData(op.getScale());
@@ -117,7 +122,7 @@ FailureOr<ConstOp> materialize(RewriterBase &rewriter,
     return op.emitOpError("'scale' ") << describe(scaleBytes.error);
   RawElementsData offsetBytes;
   if (ElementsAttr offset = op.getOffsetAttr()) {
-    offsetBytes = getRawElementsData(offset);
+    offsetBytes = getPackedElementsData(offset);
     if (!offsetBytes.succeeded())
       return op.emitOpError("'offset' ") << describe(offsetBytes.error);
   }

@@ -214,3 +214,69 @@ func.func @rounds_to_f16() -> tensor<1xf16> {
          : tensor<1xi8> -> tensor<1xf16>
   return %v : tensor<1xf16>
 }
+
+// -----
+
+// An int8 LUT decodes to int8: bytes [10, 4] are indices [2, 2, 0, 0, 0],
+// which select 0, 0, -128, -128, -128; the shift-scale halves them.
+// CHECK-LABEL: func.func @int8_lut_result
+// CHECK-DAG: mil.const "q" dense<[0, 0, -128, -128, -128]> : tensor<5xi8>
+// CHECK-DAG: mil.const "w" dense<[0.000000e+00, 0.000000e+00, -6.400000e+01, -6.400000e+01, -6.400000e+01]> : tensor<5xf32>
+// CHECK-NOT: mil.constexpr
+func.func @int8_lut_result() -> (tensor<5xi8>, tensor<5xf32>) {
+  %q = mil.constexpr_lut_to_dense "q" lut(dense<[-128, -1, 0, 127]> : tensor<4xi8>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xi8>
+  %w = mil.constexpr_blockwise_shift_scale "w" %q scale(dense<0.5> : tensor<1xf32>)
+         : tensor<5xi8> -> tensor<5xf32>
+  return %q, %w : tensor<5xi8>, tensor<5xf32>
+}
+
+// -----
+
+// A uint8 LUT per row, 1-bit indices: 5 = 0b0101 is [1, 0] on row 0
+// (palette [0, 255]) and [1, 0] on row 1 (palette [1, 2]).
+// CHECK-LABEL: func.func @uint8_grouped_lut
+// CHECK: mil.const dense<{{\[}}[255, 0], [2, 1]]> : tensor<2x2xui8>
+func.func @uint8_grouped_lut() -> tensor<2x2xui8> {
+  %0 = mil.constexpr_lut_to_dense
+         lut(dense<[[[[0], [255]]], [[[1], [2]]]]> : tensor<2x1x2x1xui8>)
+         indices(dense<5> : tensor<1xui8>) : tensor<2x2xui8>
+  return %0 : tensor<2x2xui8>
+}
+
+// -----
+
+// Int4 data and offsets held as MLIR holds them (one per element):
+// 0.25 * ([-8, 7] + 8) on row 0, 1 * ([1, -1] - 0) on row 1.
+// CHECK-LABEL: func.func @int4_dense
+// CHECK: mil.const dense<{{\[}}[0.000000e+00, 3.750000e+00], [1.000000e+00, -1.000000e+00]]> : tensor<2x2xf16>
+func.func @int4_dense() -> tensor<2x2xf16> {
+  %d = mil.const dense<[[-8, 7], [1, -1]]> : tensor<2x2xi4>
+  %0 = mil.constexpr_blockwise_shift_scale %d
+         scale(dense<[[0.25], [1.0]]> : tensor<2x1xf16>)
+         offset(dense<[[-8], [0]]> : tensor<2x1xi4>)
+         : tensor<2x2xi4> -> tensor<2x2xf16>
+  return %0 : tensor<2x2xf16>
+}
+
+// -----
+
+// Uint4 data in a blob, packed as Core ML packs it: bytes F1 07 are the
+// nibbles 1, F, 7 (low first), so [1, 15, 7] - 8 = [-7, 7, -1]. The offset
+// blob of an int4 tensor is packed too: 0x21 is [1, 2].
+// CHECK-LABEL: func.func @int4_blobs
+// CHECK: mil.const dense<[-7.000000e+00, 7.000000e+00, -1.000000e+00]> : tensor<3xf32>
+// CHECK: mil.const dense<{{\[}}[2.000000e+00, 3.000000e+00], [3.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
+func.func @int4_blobs() -> (tensor<3xf32>, tensor<2x2xf32>) {
+  %u = mil.const dense_resource<nibbles> : tensor<3xui4>
+  %0 = mil.constexpr_blockwise_shift_scale %u scale(dense<1.0> : tensor<1xf32>)
+         offset(dense<8> : tensor<1xui4>) : tensor<3xui4> -> tensor<3xf32>
+  %d = mil.const dense<[[3, 4], [5, 6]]> : tensor<2x2xsi4>
+  %1 = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<2x1xf32>)
+         offset(dense_resource<offsets> : tensor<2x1xsi4>)
+         : tensor<2x2xsi4> -> tensor<2x2xf32>
+  return %0, %1 : tensor<3xf32>, tensor<2x2xf32>
+}
+{-#
+  dialect_resources: { builtin: { nibbles: "0x01000000F107", offsets: "0x0100000021" } }
+#-}

@@ -67,8 +67,11 @@ def MIL_ConstexprLutToDenseOp : MIL_Op<"constexpr_lut_to_dense", [Pure]> {
     element; the result type is the decoded tensor. Core ML's
     `constexpr_lut_to_dense`.
 
-    **`lut`** is an `f16`, `bf16` or `f32` tensor whose element type equals
-    the result's: either an attribute, dense or `dense_resource`, or an SSA
+    **`lut`** is an `f16`, `bf16`, `f32` or 8-bit integer (`i8`, `si8`,
+    `ui8`) tensor whose element type equals the result's. An integer LUT
+    decodes to an integer tensor, which a `constexpr_blockwise_shift_scale`
+    then dequantizes: Core ML's palettization of an already quantized
+    weight. The LUT is either an attribute, dense or `dense_resource`, or an SSA
     value computed at compile time, `lut(%v : tensor<...>)`, where `%v` is
     defined by a constant op (`mil.const`, `arith.constant`) or by another
     `mil` constexpr op, such as a `mil.constexpr_blockwise_shift_scale` that
@@ -132,6 +135,18 @@ def MIL_ConstexprLutToDenseOp : MIL_Op<"constexpr_lut_to_dense", [Pure]> {
            indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xf32>
     // %2 == dense<[1.0, 1.0, -1.0, -1.0, -1.0]>
     ```
+
+    An int8 LUT, whose int8 result is dequantized afterwards:
+
+    ```mlir
+    %i = mil.constexpr_lut_to_dense
+           lut(dense<[-128, -1, 0, 127]> : tensor<4xi8>)
+           indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xi8>
+    // %i == dense<[0, 0, -128, -128, -128]>
+    %3 = mil.constexpr_blockwise_shift_scale %i
+           scale(dense<0.5> : tensor<1xf32>) : tensor<5xi8> -> tensor<5xf32>
+    // %3 == dense<[0.0, 0.0, -64.0, -64.0, -64.0]>
+    ```
   }];
 
   let arguments = (ins
@@ -193,8 +208,9 @@ def MIL_ConstexprBlockwiseShiftScaleOp
     `mil.constexpr_lut_to_dense` to undo a per-channel normalization of the
     weight, and below one to store its LUT as 8-bit integers.
 
-    **`data`** is a static tensor of `i8` (signed), `si8`, `ui8`, `f16`,
-    `bf16` or `f32`, computed at compile time: defined by a constant op
+    **`data`** is a static tensor of `i4` or `i8` (signed), `si4`, `si8`,
+    `ui4`, `ui8`, `f16`, `bf16` or `f32`, computed at compile time: defined
+    by a constant op
     (`mil.const`, `arith.constant`) or by another `mil` constexpr op, through
     a chain of at most 16 constexpr ops without a cycle. The result has its
     shape.
@@ -207,6 +223,10 @@ def MIL_ConstexprBlockwiseShiftScaleOp
 
     **`offset`** (optional) has the scale's shape and the data's element
     type; absent, it is zero.
+
+    4-bit data and offsets in a `dense_resource` blob are packed two to a
+    byte, low nibble first, as Core ML stores int4 (see `mil.const`); a
+    `dense` attribute holds them as MLIR does, one per element.
 
     The subtraction and the product are computed in `f32`, and the product
     is rounded once to the result's element type; integer data is exact in
@@ -224,6 +244,17 @@ def MIL_ConstexprBlockwiseShiftScaleOp
            scale(dense<[[0.5], [2.0]]> : tensor<2x1xf16>)
            : tensor<2x3xi8> -> tensor<2x3xf16>
     // %w == dense<[[0.5, 1.0, 1.5], [-2.0, 0.0, 2.0]]>
+    ```
+
+    Int4 data with a zero point per row:
+
+    ```mlir
+    %q = mil.const dense<[[-8, 7], [1, -1]]> : tensor<2x2xi4>
+    %v = mil.constexpr_blockwise_shift_scale %q
+           scale(dense<[[0.25], [1.0]]> : tensor<2x1xf32>)
+           offset(dense<[[-8], [0]]> : tensor<2x1xi4>)
+           : tensor<2x2xi4> -> tensor<2x2xf32>
+    // %v == dense<[[0.0, 3.75], [1.0, -1.0]]>
     ```
   }];
 
