@@ -144,5 +144,52 @@ func.func @main() {
   %uf = arith.extf %us : tensor<2x2xf16> to tensor<2x2xf32>
   %uc = tensor.cast %uf : tensor<2x2xf32> to tensor<*xf32>
   call @print(%uc) : (tensor<*xf32>) -> ()
+
+  // An int8 LUT decoded into int8, then halved: bytes [10, 4] are indices
+  // [2, 2, 0, 0, 0], which select 0, 0, -128, -128, -128.
+  // CHECK: sizes = [5]
+  // CHECK-NEXT: [0,  0,  -64,  -64,  -64]
+  %iq = mil.constexpr_lut_to_dense lut(dense<[-128, -1, 0, 127]> : tensor<4xi8>)
+          indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xi8>
+  %i = mil.constexpr_blockwise_shift_scale %iq scale(dense<0.5> : tensor<1xf32>)
+         : tensor<5xi8> -> tensor<5xf32>
+  %ic = tensor.cast %i : tensor<5xf32> to tensor<*xf32>
+  call @print(%ic) : (tensor<*xf32>) -> ()
+
+  // Int4 data packed in a blob, low nibble first: bytes 2F 78 10 are the
+  // nibbles F 2 8 7 0 1, as si4 [[-1, 2, -8], [7, 0, 1]]; 0.5 * (v - 1) on
+  // row 0 and 2 * (v + 2) on row 1.
+  // CHECK: sizes = [2, 3]
+  // CHECK-NEXT: {{\[}}[-1,   0.5,   -4.5],
+  // CHECK-NEXT: [18,   4,   6]]
+  %n = mil.const dense_resource<nibbles> : tensor<2x3xsi4>
+  %j = mil.constexpr_blockwise_shift_scale %n
+         scale(dense<[[0.5], [2.0]]> : tensor<2x1xf32>)
+         offset(dense<[[1], [-2]]> : tensor<2x1xsi4>)
+         : tensor<2x3xsi4> -> tensor<2x3xf32>
+  %jc = tensor.cast %j : tensor<2x3xf32> to tensor<*xf32>
+  call @print(%jc) : (tensor<*xf32>) -> ()
+
+  // The same bytes as ui4: [[15, 2, 8], [7, 0, 1]], offsets [1, 14] from a
+  // packed blob (byte E1).
+  // CHECK: sizes = [2, 3]
+  // CHECK-NEXT: {{\[}}[7,   0.5,   3.5],
+  // CHECK-NEXT: [-14,   -28,   -26]]
+  %un = mil.const dense_resource<nibbles_u> : tensor<2x3xui4>
+  %k = mil.constexpr_blockwise_shift_scale %un
+         scale(dense<[[0.5], [2.0]]> : tensor<2x1xf32>)
+         offset(dense_resource<offsets_u> : tensor<2x1xui4>)
+         : tensor<2x3xui4> -> tensor<2x3xf32>
+  %kc = tensor.cast %k : tensor<2x3xf32> to tensor<*xf32>
+  call @print(%kc) : (tensor<*xf32>) -> ()
   return
 }
+{-#
+  dialect_resources: {
+    builtin: {
+      nibbles: "0x010000002F7810",
+      nibbles_u: "0x010000002F7810",
+      offsets_u: "0x01000000E1"
+    }
+  }
+#-}

@@ -14,6 +14,7 @@
 
 #include "palettize/Conversion/MILToLinalg/MILToLinalg.h"
 #include "Reinterpret.h"
+#include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Lut/LutLayout.h"
 
@@ -67,24 +68,6 @@ ElementsAttr palettize::reinterpretElements(ElementsAttr value,
   if (auto dense = dyn_cast<DenseElementsAttr>(value))
     return dense.bitcast(type.getElementType());
   return nullptr;
-}
-
-/// Creates an `arith.constant` of `value` converted by `typeConverter`, or
-/// returns null (and reports at `op`) when its storage cannot be kept.
-static Value createConstant(OpBuilder &builder, Operation *op,
-                            const TypeConverter &typeConverter,
-                            ElementsAttr value, StringRef what) {
-  auto type =
-      dyn_cast_or_null<ShapedType>(typeConverter.convertType(value.getType()));
-  ElementsAttr converted = type ? reinterpretElements(value, type) : nullptr;
-  if (!converted) {
-    op->emitOpError("cannot lower '")
-        << what << "': only dense and dense_resource attributes of "
-        << value.getType() << " can be reinterpreted as " << type;
-    return nullptr;
-  }
-  return arith::ConstantOp::create(builder, op->getLoc(),
-                                   cast<TypedAttr>(converted));
 }
 
 //===----------------------------------------------------------------------===//
@@ -188,6 +171,42 @@ static Value createDecodingGeneric(
   return generic.getResult(0);
 }
 
+/// Emits the read of element `linear` of `packed` (i8 bytes, `packedBytes`
+/// of them), elements of `bits` bits packed LSB-first as Core ML stores
+/// them; returns it as an i32 whose bits above `bits` are zero.
+static Value readPackedBits(BodyBuilder &body, Value packed, Value linear,
+                            unsigned bits, int64_t packedBytes) {
+  OpBuilder &b = body.b;
+  Location loc = body.loc;
+  // Bit `n * linear` onwards, LSB-first.
+  Value firstBit = body.mul(linear, bits);
+  Value byteIndex = body.div(firstBit, 8);
+  Type i32 = b.getI32Type();
+  auto readByte = [&](Value at) -> Value {
+    Value byte = tensor::ExtractOp::create(b, loc, packed, at);
+    return arith::ExtUIOp::create(b, loc, i32, byte);
+  };
+  Value word = readByte(byteIndex);
+  if (8 % bits != 0) {
+    // A 3-, 5-, 6- or 7-bit element may continue in the next byte. The last one
+    // never does, so its read is clamped into the buffer; the bits it reads
+    // then are masked off.
+    Value next =
+        arith::MinUIOp::create(b, loc, body.add(byteIndex, body.index(1)),
+                               body.index(packedBytes - 1));
+    Value high = arith::ShLIOp::create(b, loc, readByte(next), body.i32(8));
+    word = arith::OrIOp::create(b, loc, word, high);
+  }
+  if (bits != 8) {
+    Value shift =
+        arith::IndexCastUIOp::create(b, loc, i32, body.rem(firstBit, 8));
+    word = arith::ShRUIOp::create(b, loc, word, shift);
+    word =
+        arith::AndIOp::create(b, loc, word, body.i32((int64_t(1) << bits) - 1));
+  }
+  return word;
+}
+
 /// Emits the body of a LUT decode: reads the index of the element at the
 /// loop position out of `packed` (i8 bytes) and returns its LUT value.
 static Value buildLutLookup(OpBuilder &b, OpBuilder &outside, Location loc,
@@ -216,33 +235,8 @@ static Value buildLutLookup(OpBuilder &b, OpBuilder &outside, Location loc,
   if (!linear) // a rank-0 result has the one index 0
     linear = body.index(0);
 
-  // Bit `n * linear` onwards, LSB-first.
-  const unsigned bits = layout.indexBitWidth;
-  Value firstBit = body.mul(linear, bits);
-  Value byteIndex = body.div(firstBit, 8);
-  Type i32 = b.getI32Type();
-  auto readByte = [&](Value at) -> Value {
-    Value byte = tensor::ExtractOp::create(b, loc, packed, at);
-    return arith::ExtUIOp::create(b, loc, i32, byte);
-  };
-  Value word = readByte(byteIndex);
-  if (8 % bits != 0) {
-    // A 3- or 6-bit index may continue in the next byte. The last index
-    // never does, so its read is clamped into the buffer; the bits it reads
-    // then are masked off.
-    Value next =
-        arith::MinUIOp::create(b, loc, body.add(byteIndex, body.index(1)),
-                               body.index(packedBytes - 1));
-    Value high = arith::ShLIOp::create(b, loc, readByte(next), body.i32(8));
-    word = arith::OrIOp::create(b, loc, word, high);
-  }
-  if (bits != 8) {
-    Value shift =
-        arith::IndexCastUIOp::create(b, loc, i32, body.rem(firstBit, 8));
-    word = arith::ShRUIOp::create(b, loc, word, shift);
-    word =
-        arith::AndIOp::create(b, loc, word, body.i32((int64_t(1) << bits) - 1));
-  }
+  Value word =
+      readPackedBits(body, packed, linear, layout.indexBitWidth, packedBytes);
   // index_castui: the index is unsigned (a signed cast would turn 6- and
   // 8-bit indices of 128 and more into negative positions).
   Value row = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), word);
@@ -260,6 +254,73 @@ static Value buildLutLookup(OpBuilder &b, OpBuilder &outside, Location loc,
     lutPosition.push_back(lane ? lane : body.index(0));
   }
   return tensor::ExtractOp::create(b, loc, lut, lutPosition);
+}
+
+/// Returns true for the integer types whose blobs hold their elements packed
+/// LSB-first (2 to 7 bits, as Core ML stores int4), a layout MLIR gives no
+/// meaning to in a `dense_resource` of that type.
+static bool isPackedSubByte(Type elementType) {
+  auto integer = dyn_cast<IntegerType>(elementType);
+  return integer && integer.getWidth() > 1 && integer.getWidth() < 8;
+}
+
+/// Lowers `value`, a packed sub-byte blob, to its bytes as an i8 constant
+/// and a decoding linalg.generic that unpacks them into a tensor of `type`,
+/// the converted (signless) type. The decoding is marked with the name of
+/// `op`, whose attribute `value` is.
+static Value createPackedConstant(OpBuilder &builder, Operation *op,
+                                  DenseResourceElementsAttr value,
+                                  RankedTensorType type) {
+  Location loc = op->getLoc();
+  const int64_t packedBytes = *mil::getBlobByteCount(type);
+  auto bytesType = RankedTensorType::get({packedBytes}, builder.getI8Type());
+  Value packed = arith::ConstantOp::create(
+      builder, loc,
+      DenseResourceElementsAttr::get(bytesType, value.getRawHandle()));
+  const unsigned bits = type.getElementTypeBitWidth();
+  return createDecodingGeneric(
+      builder, loc, op->getAttrOfType<StringAttr>("name"), type, {}, {},
+      [&](OpBuilder &b, OpBuilder &outside, Location bodyLoc, ValueRange) {
+        BodyBuilder body{b, outside, bodyLoc};
+        SmallVector<Value> position =
+            getLoopIndices(b, bodyLoc, type.getRank());
+        Value linear;
+        for (int64_t d = 0, stride = type.getNumElements(); d < type.getRank();
+             ++d) {
+          stride /= type.getDimSize(d);
+          Value term = body.mul(position[d], stride);
+          linear = linear ? body.add(linear, term) : term;
+        }
+        if (!linear) // a rank-0 tensor has the one element 0
+          linear = body.index(0);
+        Value word = readPackedBits(body, packed, linear, bits, packedBytes);
+        // Truncation keeps the element's bits; the tensor's original type
+        // says whether they are signed.
+        return arith::TruncIOp::create(b, bodyLoc, type.getElementType(), word)
+            .getResult();
+      });
+}
+
+/// Creates an `arith.constant` of `value` converted by `typeConverter`, or
+/// returns null (and reports at `op`) when its storage cannot be kept.
+static Value createConstant(OpBuilder &builder, Operation *op,
+                            const TypeConverter &typeConverter,
+                            ElementsAttr value, StringRef what) {
+  auto type =
+      dyn_cast_or_null<ShapedType>(typeConverter.convertType(value.getType()));
+  ElementsAttr converted = type ? reinterpretElements(value, type) : nullptr;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+      resource && type && isPackedSubByte(value.getElementType()))
+    return createPackedConstant(builder, op, resource,
+                                cast<RankedTensorType>(type));
+  if (!converted) {
+    op->emitOpError("cannot lower '")
+        << what << "': only dense and dense_resource attributes of "
+        << value.getType() << " can be reinterpreted as " << type;
+    return nullptr;
+  }
+  return arith::ConstantOp::create(builder, op->getLoc(),
+                                   cast<TypedAttr>(converted));
 }
 
 //===----------------------------------------------------------------------===//

@@ -245,3 +245,57 @@ func.func @blocks() -> tensor<2x6xf32> {
          : tensor<2x6xf32> -> tensor<2x6xf32>
   return %w : tensor<2x6xf32>
 }
+
+// -----
+
+// An integer LUT decodes to integers: the lookup reads the i8 LUT and the
+// result is signless i8, dequantized by the shift-scale after it.
+// CHECK-LABEL: func.func @integer_lut_result
+// CHECK-DAG:   %[[LUT:.*]] = arith.constant dense<[-128, -1, 0, 127]> : tensor<4xi8>
+// CHECK:       %[[Q:.*]] = linalg.generic
+// CHECK:         %[[V:.*]] = tensor.extract %[[LUT]][%{{.*}}] : tensor<4xi8>
+// CHECK:         linalg.yield %[[V]] : i8
+// CHECK:       } -> tensor<5xi8>
+// CHECK:       linalg.generic {{.*}} ins(%[[Q]], %{{.*}} : tensor<5xi8>, tensor<1xf32>)
+// CHECK:         arith.sitofp %{{.*}} : i8 to f32
+func.func @integer_lut_result() -> tensor<5xf32> {
+  %q = mil.constexpr_lut_to_dense lut(dense<[-128, -1, 0, 127]> : tensor<4xi8>)
+         indices(dense<[10, 4]> : tensor<2xui8>) : tensor<5xi8>
+  %w = mil.constexpr_blockwise_shift_scale %q scale(dense<0.5> : tensor<1xf32>)
+         : tensor<5xi8> -> tensor<5xf32>
+  return %w : tensor<5xf32>
+}
+
+// -----
+
+// A packed 4-bit blob is read as its bytes and unpacked by a generic:
+// element i is the nibble at bit 4i; truncation to i4 keeps its bits, and
+// the shift-scale widens them signed (si4) or unsigned (ui4 offset data).
+// A dense int4 constant needs no unpacking.
+// CHECK-LABEL: func.func @int4_blob
+// CHECK:       %[[BYTES:.*]] = arith.constant dense_resource<nibbles> : tensor<3xi8>
+// CHECK:       %[[D:.*]] = linalg.generic
+// CHECK-SAME:    outs(%{{.*}} : tensor<2x3xi4>)
+// CHECK:         %[[R:.*]] = linalg.index 0 : index
+// CHECK:         %[[C:.*]] = linalg.index 1 : index
+// CHECK:         %[[ROW:.*]] = arith.muli %[[R]], %c3
+// CHECK:         %[[L:.*]] = arith.addi %[[ROW]], %[[C]]
+// CHECK:         %[[BIT:.*]] = arith.muli %[[L]], %c4
+// CHECK:         %[[AT:.*]] = arith.divui %[[BIT]], %c8
+// CHECK:         tensor.extract %[[BYTES]][%[[AT]]] : tensor<3xi8>
+// CHECK:         arith.shrui
+// CHECK:         arith.andi %{{.*}}, %c15_i32
+// CHECK:         %[[E:.*]] = arith.trunci %{{.*}} : i32 to i4
+// CHECK:         linalg.yield %[[E]] : i4
+// CHECK:       %[[OFFSET:.*]] = arith.constant dense<-8> : tensor<1x1xi4>
+// CHECK:       linalg.generic {{.*}} ins(%[[D]], %{{.*}}, %[[OFFSET]] : tensor<2x3xi4>, tensor<1x1xf32>, tensor<1x1xi4>)
+// CHECK:         arith.sitofp %{{.*}} : i4 to f32
+func.func @int4_blob() -> tensor<2x3xf32> {
+  %d = mil.const dense_resource<nibbles> : tensor<2x3xsi4>
+  %w = mil.constexpr_blockwise_shift_scale %d scale(dense<1.0> : tensor<1x1xf32>)
+         offset(dense<-8> : tensor<1x1xsi4>) : tensor<2x3xsi4> -> tensor<2x3xf32>
+  return %w : tensor<2x3xf32>
+}
+{-#
+  dialect_resources: { builtin: { nibbles: "0x010000002F7810" } }
+#-}
