@@ -327,8 +327,7 @@ CoreMLImporter::convertImmediateTensor(const spec::MILSpec::Value &value,
   return serialize(value);
 }
 
-FailureOr<WeightFile *>
-CoreMLImporter::getWeightFile(StringRef fileName) {
+FailureOr<WeightFile *> CoreMLImporter::getWeightFile(StringRef fileName) {
   auto it = weightFiles.find(fileName.str());
   if (it != weightFiles.end())
     return &it->second;
@@ -516,8 +515,8 @@ CoreMLImporter::importConst(const spec::MILSpec::Operation &operation,
 FailureOr<Operation *>
 CoreMLImporter::importLutToDense(const spec::MILSpec::Operation &operation,
                                  StringRef name) {
-  // The iOS16 form: parameters as attributes. (The iOS18 form, with inputs,
-  // is kept as a generic op.)
+  // The iOS16 form: parameters as attributes. (importLutToDenseIOS18 reads
+  // the iOS18 form, with inputs.)
   if (!hasPlainForm(operation, name, {"indices", "lut", "shape"}))
     return nullptr;
   FailureOr<Type> type = convertOutputType(operation, name);
@@ -629,7 +628,7 @@ static ElementsAttr getPackedIndices(Attribute indices, unsigned &bits) {
     return DenseResourceElementsAttr::get(packedType, resource.getRawHandle());
   // An immediate: pack its values, LSB-first.
   std::vector<uint8_t> packed =
-      packSubByteElements(cast<DenseElementsAttr>(elements));
+      mil::packSubByteElements(cast<DenseElementsAttr>(elements));
   return DenseElementsAttr::get(packedType, ArrayRef<uint8_t>(packed));
 }
 
@@ -867,7 +866,7 @@ CoreMLImporter::importOperation(const spec::MILSpec::Operation &operation) {
   if (failed(op))
     return failure();
   if (*op) {
-    // A form the dialect's verifier rejects (an integer LUT, say) is kept as
+    // A form the dialect's verifier rejects (a LUT of int16, say) is kept as
     // a generic op, like any op the dialect does not model.
     ScopedDiagnosticHandler silence(context,
                                     [](Diagnostic &) { return success(); });

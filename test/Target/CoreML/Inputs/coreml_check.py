@@ -7,8 +7,9 @@ project's schema, the .proto files in --schema) and walks weight files with
   walk WEIGHT_FILE [--strict]        check every record of a weight file
   decode PACKAGE                     print the model in protobuf text form
   compare-blobs A B                  the blobs both models use are identical
-  check-palettized PALETTIZED DENSE  every constexpr_lut_to_dense of
-                                     PALETTIZED decodes to DENSE's constant
+  check-palettized PALETTIZED DENSE  every constexpr op of PALETTIZED that
+                                     no other reads decodes to DENSE's
+                                     constant
 """
 
 import argparse
@@ -186,11 +187,30 @@ def immediate_array(value):
     return np.array(getattr(tensor, kind).values, MIL_NUMPY[dtype])
 
 
+# int4 and uint4, packed two to a byte, low nibble first.
+FOUR_BIT = {25: np.int8, 35: np.uint8}
+
+
+def four_bit_array(packed, dtype, count):
+    if len(packed) != (count + 1) // 2:
+        fail(f"{len(packed)} bytes for {count} 4-bit values")
+    nibbles = unpack_indices(packed, 4, count)
+    if dtype == 25:  # two's complement within the nibble
+        nibbles = np.where(nibbles >= 8, nibbles - 16, nibbles)
+    return nibbles.astype(FOUR_BIT[dtype])
+
+
 def value_array(model_dir, value):
+    dtype = value.type.tensorType.dataType
     if value.WhichOneof("value") == "blobFileValue":
-        dtype = value.type.tensorType.dataType
-        return np.frombuffer(blob_bytes(model_dir, value), MIL_NUMPY[dtype])
-    return immediate_array(value)
+        data = blob_bytes(model_dir, value)
+    elif dtype in FOUR_BIT:
+        data = value.immediateValue.tensor.bytes.values
+    else:
+        return immediate_array(value)
+    if dtype in FOUR_BIT:
+        return four_bit_array(data, dtype, int(np.prod(shape_of(value))))
+    return np.frombuffer(data, MIL_NUMPY[dtype])
 
 
 def unpack_indices(packed, bits, count):
