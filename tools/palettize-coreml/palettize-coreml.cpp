@@ -26,6 +26,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <chrono>
@@ -139,6 +140,11 @@ int main(int argc, char **argv) {
       cl::desc("Deployment target: iOS16, iOS17 or iOS18 (default: the "
                "model's own)"),
       cl::value_desc("target"), cl::cat(category));
+  cl::opt<std::string> progress(
+      "progress",
+      cl::desc("Show progress on stderr while palettizing and writing: "
+               "auto (when stderr is a terminal), on or off"),
+      cl::value_desc("auto|on|off"), cl::init("auto"), cl::cat(category));
   cl::opt<bool> quiet("quiet",
                       cl::desc("Print nothing but errors and warnings"),
                       cl::init(false), cl::cat(category));
@@ -168,6 +174,14 @@ int main(int argc, char **argv) {
                                          start)
         .count();
   };
+
+  bool showProgress;
+  if (progress == "auto")
+    showProgress = !quiet && llvm::sys::Process::StandardErrIsDisplayed();
+  else if (progress == "on" || progress == "off")
+    showProgress = progress == "on";
+  else
+    return fail("--progress=" + progress + " is not one of auto, on, off");
 
   bool palettize = palettizeOptions.getNumOccurrences() > 0;
   if (!palettize && pipeline.empty() && !decompress &&
@@ -240,6 +254,10 @@ int main(int argc, char **argv) {
     std::string options = palettizeOptions;
     if (!quiet && !llvm::StringRef(options).contains("print-statistics"))
       options += " print-statistics=true";
+    // The pass reports its own progress; --progress decides whether it
+    // does, unless the options say.
+    if (!llvm::StringRef(options).contains("progress="))
+      options += showProgress ? " progress=on" : " progress=off";
     if (failed(parsePassPipeline("palettize-weights{" + options + "}", pm,
                                  llvm::errs())))
       return fail("bad --palettize-weights options: " + palettizeOptions);
@@ -256,7 +274,38 @@ int main(int argc, char **argv) {
   if (failed(pm.run(*module)))
     return fail("the passes failed; " + output + " was not written");
 
-  if (failed(palettize::coreml::exportCoreMLPackage(*module, output)))
+  // Writing the blobs is the other long step: a line per half second, on
+  // a terminal rewritten in place.
+  palettize::coreml::ExportOptions exportOptions;
+  const bool terminal = llvm::sys::Process::StandardErrIsDisplayed();
+  double lastReport = -1;
+  uint64_t reportedBlobs = 0, writtenBlobs = 0, writtenBytes = 0;
+  auto reportWriting = [&] {
+    llvm::errs() << llvm::formatv("{0}palettize-coreml: writing {1}: {2} "
+                                  "blobs, {3} bytes, {4:f1} s{5}",
+                                  terminal ? "\r" : "", output, writtenBlobs,
+                                  writtenBytes, elapsed(),
+                                  terminal ? "" : "\n");
+    reportedBlobs = writtenBlobs;
+  };
+  if (showProgress)
+    exportOptions.onBlobWritten = [&](uint64_t blobs, uint64_t bytes) {
+      writtenBlobs = blobs;
+      writtenBytes = bytes;
+      if (elapsed() - lastReport < 0.5)
+        return;
+      lastReport = elapsed();
+      reportWriting();
+    };
+  LogicalResult exported =
+      palettize::coreml::exportCoreMLPackage(*module, output, exportOptions);
+  if (showProgress && writtenBlobs != 0) {
+    if (reportedBlobs != writtenBlobs)
+      reportWriting();
+    if (terminal)
+      llvm::errs() << "\n";
+  }
+  if (failed(exported))
     return fail(output + " was not written");
   if (!quiet)
     llvm::errs() << llvm::formatv("palettize-coreml: wrote {0}: {1}, {2} "

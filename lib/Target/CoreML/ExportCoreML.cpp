@@ -118,6 +118,8 @@ private:
   std::unique_ptr<WeightFileWriter> weightWriter;
   /// Blobs already written: by resource key and storage type.
   std::map<std::pair<std::string, BlobDataType>, uint64_t> writtenBlobs;
+  /// Blobs and blob bytes written, for ExportOptions::onBlobWritten.
+  uint64_t blobCount = 0, blobBytes = 0;
   llvm::DenseMap<Value, std::string> names;
   llvm::StringSet<> usedNames;
   /// The names each enclosing block defines.
@@ -372,6 +374,10 @@ LogicalResult CoreMLExporter::exportBlob(Operation *op, StringRef field,
     offset = *written;
     if (!key.empty())
       writtenBlobs[{key, *blobType}] = offset;
+    ++blobCount;
+    blobBytes += getByteCount(*blobType, *count).value_or(0);
+    if (options.onBlobWritten)
+      options.onBlobWritten(blobCount, blobBytes);
   }
   value.mutable_blobfilevalue()->set_filename(kWeightFileName.str());
   value.mutable_blobfilevalue()->set_offset(offset);

@@ -23,6 +23,8 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LLVM.h"
 
+#include <functional>
+
 namespace mlir {
 class DialectRegistry;
 } // namespace mlir
@@ -43,6 +45,9 @@ struct ExportOptions {
   /// Shown by Core ML's tools as the package's author directory and kept in
   /// the manifest.
   std::string author = "com.apple.CoreML";
+  /// Called after each blob is written to a weight file, with the number
+  /// and bytes of the blobs written so far: for a progress display.
+  std::function<void(uint64_t blobs, uint64_t bytes)> onBlobWritten;
 };
 
 /// Writes `module` as an ML Program package at `packagePath`. The package is
