@@ -64,6 +64,9 @@ public:
 
 private:
   LogicalResult writePackage(StringRef staging);
+  /// Copies the package items besides the model (`mil.package_items`) from
+  /// the package they came from; returns their manifest entries.
+  FailureOr<std::vector<PackageItem>> copyOtherItems(StringRef staging);
   LogicalResult exportFunction(func::FuncOp func, milspec::Block &block);
   LogicalResult exportBlock(Block &body, milspec::Block &block);
   LogicalResult exportOperation(Operation *op, milspec::Block &block);
@@ -910,12 +913,16 @@ LogicalResult CoreMLExporter::writePackage(StringRef staging) {
     weightsId.clear();
   else if (weightsId.empty())
     weightsId = makeIdentifier(modelId + "/weights");
+  FailureOr<std::vector<PackageItem>> otherItems = copyOtherItems(staging);
+  if (failed(otherItems))
+    return failure();
   llvm::SmallString<256> manifestFile(staging);
   llvm::sys::path::append(manifestFile, "Manifest.json");
   std::error_code ec;
   llvm::raw_fd_ostream os(manifestFile, ec);
   if (!ec) {
-    os << formatManifest(options.author, modelId, weightsId) << "\n";
+    os << formatManifest(options.author, modelId, weightsId, *otherItems)
+       << "\n";
     os.close();
     ec = os.error();
   }
@@ -923,6 +930,50 @@ LogicalResult CoreMLExporter::writePackage(StringRef staging) {
     return module.emitError()
            << manifestFile << ": cannot write: " << ec.message();
   return success();
+}
+
+FailureOr<std::vector<PackageItem>>
+CoreMLExporter::copyOtherItems(StringRef staging) {
+  std::vector<PackageItem> items;
+  auto list = module->getAttrOfType<ArrayAttr>("mil.package_items");
+  if (!list)
+    return items;
+  auto source = module->getAttrOfType<StringAttr>("mil.package_source");
+  if (!source)
+    return module.emitError() << "'mil.package_items' needs "
+                                 "'mil.package_source', the package to copy "
+                                 "them from";
+  for (Attribute entry : list) {
+    auto dict = dyn_cast<DictionaryAttr>(entry);
+    auto text = [&](StringRef field) -> std::optional<std::string> {
+      if (auto value = dict ? dict.getAs<StringAttr>(field) : StringAttr())
+        return value.getValue().str();
+      return std::nullopt;
+    };
+    std::optional<std::string> identifier = text("identifier"),
+                               path = text("path");
+    if (!identifier || !path)
+      return module.emitError()
+             << "'mil.package_items' entries need an 'identifier' and a "
+                "'path', got "
+             << entry;
+    // The model and its weights are this export's own.
+    llvm::StringRef author(options.author);
+    if (*path == (author + "/model.mlmodel").str() ||
+        *path == (author + "/weights").str() ||
+        llvm::StringRef(*path).starts_with((author + "/weights/").str()))
+      return module.emitError()
+             << "package item '" << *identifier << "' is at " << *path
+             << ", where the exported model is written";
+    if (llvm::Error error = copyPackageItem(source.getValue(), staging, *path))
+      return module.emitError()
+             << "package item '" << *identifier << "' (" << *path
+             << "): " << llvm::toString(std::move(error));
+    items.push_back({*identifier, text("author").value_or(""),
+                     text("description").value_or(""),
+                     text("name").value_or(""), *path});
+  }
+  return items;
 }
 
 LogicalResult CoreMLExporter::run() {

@@ -25,6 +25,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -1079,6 +1080,23 @@ OwningOpRef<ModuleOp> CoreMLImporter::run() {
   (*module)->setAttr(
       "mil.package_identifiers",
       b.getStrArrayAttr({root->modelIdentifier, root->weightsIdentifier}));
+  if (!root->otherItems.empty()) {
+    // Items of the package besides the model (a vendor's files): kept with
+    // where they are, so that the export copies them.
+    SmallVector<Attribute> items;
+    for (const PackageItem &item : root->otherItems)
+      items.push_back(b.getDictionaryAttr({
+          b.getNamedAttr("identifier", b.getStringAttr(item.identifier)),
+          b.getNamedAttr("author", b.getStringAttr(item.author)),
+          b.getNamedAttr("description", b.getStringAttr(item.description)),
+          b.getNamedAttr("name", b.getStringAttr(item.name)),
+          b.getNamedAttr("path", b.getStringAttr(item.path)),
+      }));
+    SmallString<256> source(packagePath);
+    (void)llvm::sys::fs::make_absolute(source);
+    (*module)->setAttr("mil.package_items", b.getArrayAttr(items));
+    (*module)->setAttr("mil.package_source", b.getStringAttr(source));
+  }
   if (failed(importProgram(program, *module)))
     return nullptr;
   if (failed(verify(*module)))

@@ -2,6 +2,7 @@
 
 #include "Package.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -14,6 +15,19 @@
 
 using namespace llvm;
 using namespace palettize::coreml;
+
+/// Appends `itemPath`, a manifest path, to `path`; false if it has a `..`,
+/// `.` or root component, which could leave the package.
+static bool appendItemPath(SmallVectorImpl<char> &path, StringRef itemPath) {
+  for (auto it = sys::path::begin(itemPath, sys::path::Style::posix),
+            end = sys::path::end(itemPath);
+       it != end; ++it) {
+    if (*it == ".." || *it == "." || *it == "/")
+      return false;
+    sys::path::append(path, *it);
+  }
+  return true;
+}
 
 static Error manifestError(StringRef path, const Twine &message) {
   return createStringError(inconvertibleErrorCode(),
@@ -65,15 +79,9 @@ palettize::coreml::readPackageRoot(StringRef packagePath) {
     return manifestError(manifestPath, "the root model's entry has no 'path'");
   SmallString<256> modelPath(packagePath);
   sys::path::append(modelPath, "Data");
-  for (auto it = sys::path::begin(*itemPath, sys::path::Style::posix),
-            end = sys::path::end(*itemPath);
-       it != end; ++it) {
-    if (*it == ".." || *it == "." || *it == "/")
-      return manifestError(manifestPath, "the root model's 'path' " +
-                                             *itemPath +
-                                             " leaves the package's Data");
-    sys::path::append(modelPath, *it);
-  }
+  if (!appendItemPath(modelPath, *itemPath))
+    return manifestError(manifestPath, "the root model's 'path' " + *itemPath +
+                                           " leaves the package's Data");
   PackageRoot result;
   result.modelPath = modelPath.str().str();
   result.modelIdentifier = rootId->str();
@@ -90,45 +98,125 @@ palettize::coreml::readPackageRoot(StringRef packagePath) {
         sys::path::filename(*path, sys::path::Style::posix) == "weights")
       result.weightsIdentifier = key.str();
   }
+  // The other items are copied on export, so they must be there now: a
+  // package is never written without them.
+  for (const auto &[key, value] : *items) {
+    if (StringRef(key) == *rootId || StringRef(key) == result.weightsIdentifier)
+      continue;
+    const json::Object *item = value.getAsObject();
+    std::optional<StringRef> path =
+        item ? item->getString("path") : std::nullopt;
+    if (!path || path->empty())
+      return manifestError(manifestPath,
+                           "item '" + key.str() + "' has no 'path'");
+    SmallString<256> itemOnDisk(packagePath);
+    sys::path::append(itemOnDisk, "Data");
+    if (!appendItemPath(itemOnDisk, *path))
+      return manifestError(manifestPath, "item '" + key.str() + "': 'path' " +
+                                             *path +
+                                             " leaves the package's Data");
+    if (!sys::fs::exists(itemOnDisk))
+      return manifestError(manifestPath, "item '" + key.str() + "': " +
+                                             itemOnDisk + " does not exist");
+    auto text = [&](StringRef field) {
+      return item->getString(field).value_or("").str();
+    };
+    result.otherItems.push_back({key.str(), text("author"), text("description"),
+                                 text("name"), path->str()});
+  }
+  llvm::sort(result.otherItems, [](const PackageItem &a, const PackageItem &b) {
+    return a.identifier < b.identifier;
+  });
   return result;
 }
 
-static void writeItem(json::OStream &os, StringRef identifier, StringRef author,
-                      StringRef description, StringRef name) {
-  os.attributeObject(identifier, [&] {
-    os.attribute("author", author);
-    os.attribute("description", description);
-    os.attribute("name", name);
-    os.attribute("path", (author + "/" + name).str());
+static void writeItem(json::OStream &os, const PackageItem &item) {
+  os.attributeObject(item.identifier, [&] {
+    os.attribute("author", item.author);
+    os.attribute("description", item.description);
+    os.attribute("name", item.name);
+    os.attribute("path", item.path);
   });
 }
 
-std::string palettize::coreml::formatManifest(StringRef author,
-                                              StringRef modelIdentifier,
-                                              StringRef weightsIdentifier) {
+std::string
+palettize::coreml::formatManifest(StringRef author, StringRef modelIdentifier,
+                                  StringRef weightsIdentifier,
+                                  ArrayRef<PackageItem> otherItems) {
+  auto inAuthorDir = [&](StringRef identifier, StringRef description,
+                         StringRef name) {
+    return PackageItem{identifier.str(), author.str(), description.str(),
+                       name.str(), (author + "/" + name).str()};
+  };
+  std::vector<PackageItem> items(otherItems.begin(), otherItems.end());
+  items.push_back(inAuthorDir(modelIdentifier, "CoreML Model Specification",
+                              "model.mlmodel"));
+  if (!weightsIdentifier.empty())
+    items.push_back(
+        inAuthorDir(weightsIdentifier, "CoreML Model Weights", "weights"));
+  // Keys in sorted order, as Core ML's tools write them.
+  llvm::sort(items, [](const PackageItem &a, const PackageItem &b) {
+    return a.identifier < b.identifier;
+  });
   std::string text;
   raw_string_ostream out(text);
   json::OStream os(out, /*IndentSize=*/4);
   os.object([&] {
     os.attribute("fileFormatVersion", "1.0.0");
     os.attributeObject("itemInfoEntries", [&] {
-      // Keys in sorted order, as Core ML's tools write them.
-      bool weightsFirst =
-          !weightsIdentifier.empty() && weightsIdentifier < modelIdentifier;
-      auto writeWeights = [&] {
-        writeItem(os, weightsIdentifier, author, "CoreML Model Weights",
-                  "weights");
-      };
-      if (weightsFirst)
-        writeWeights();
-      writeItem(os, modelIdentifier, author, "CoreML Model Specification",
-                "model.mlmodel");
-      if (!weightsIdentifier.empty() && !weightsFirst)
-        writeWeights();
+      for (const PackageItem &item : items)
+        writeItem(os, item);
     });
     os.attribute("rootModelIdentifier", modelIdentifier);
   });
   return text;
+}
+
+Error palettize::coreml::copyPackageItem(StringRef source,
+                                         StringRef destination,
+                                         StringRef itemPath) {
+  SmallString<256> from(source), to(destination);
+  sys::path::append(from, "Data");
+  sys::path::append(to, "Data");
+  if (!appendItemPath(from, itemPath) || !appendItemPath(to, itemPath))
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("item path {0} leaves the package's Data", itemPath));
+  auto copyFile = [](StringRef from, StringRef to) -> Error {
+    if (std::error_code ec =
+            sys::fs::create_directories(sys::path::parent_path(to)))
+      return createStringError(ec, formatv("{0}: cannot create: {1}",
+                                           sys::path::parent_path(to),
+                                           ec.message()));
+    if (std::error_code ec = sys::fs::copy_file(from, to))
+      return createStringError(
+          ec, formatv("cannot copy {0} to {1}: {2}", from, to, ec.message()));
+    return Error::success();
+  };
+  if (!sys::fs::is_directory(from))
+    return copyFile(from, to);
+  std::error_code ec;
+  for (sys::fs::recursive_directory_iterator it(from, ec), end;
+       it != end && !ec; it.increment(ec)) {
+    SmallString<256> target(to);
+    sys::path::append(target, StringRef(it->path()).drop_front(from.size()));
+    if (sys::fs::is_directory(it->path())) {
+      if (std::error_code dirError = sys::fs::create_directories(target))
+        return createStringError(dirError, formatv("{0}: cannot create: {1}",
+                                                   target, dirError.message()));
+      continue;
+    }
+    if (Error error = copyFile(it->path(), target))
+      return error;
+  }
+  if (ec)
+    return createStringError(
+        ec, formatv("cannot read {0}: {1}", from, ec.message()));
+  // An empty directory is an item too.
+  if (std::error_code dirError = sys::fs::create_directories(to))
+    return createStringError(
+        dirError, formatv("{0}: cannot create: {1}", to, dirError.message()));
+  return Error::success();
 }
 
 std::string palettize::coreml::makeIdentifier(StringRef seed) {

@@ -9,12 +9,24 @@
 #ifndef PALETTIZE_LIB_TARGET_COREML_PACKAGE_H
 #define PALETTIZE_LIB_TARGET_COREML_PACKAGE_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace palettize::coreml {
+
+/// An entry of a manifest's `itemInfoEntries`.
+struct PackageItem {
+  std::string identifier;
+  std::string author;
+  std::string description;
+  std::string name;
+  /// Its place under the package's `Data` directory.
+  std::string path;
+};
 
 /// What the manifest of a package says about its root model.
 struct PackageRoot {
@@ -24,6 +36,9 @@ struct PackageRoot {
   /// the manifest has one.
   std::string modelIdentifier;
   std::string weightsIdentifier;
+  /// Every other item (a vendor's files, say), in identifier order; each
+  /// exists under Data.
+  std::vector<PackageItem> otherItems;
 };
 
 /// Reads `<packagePath>/Manifest.json` and finds the root model by
@@ -31,11 +46,18 @@ struct PackageRoot {
 llvm::Expected<PackageRoot> readPackageRoot(llvm::StringRef packagePath);
 
 /// The text of a manifest listing a model and, if `weightsIdentifier` is not
-/// empty, a weights directory, both under the `author` directory; keys
-/// sorted and indented by four spaces, as Core ML's tools write them.
+/// empty, a weights directory, both under the `author` directory, and
+/// `otherItems`; keys sorted and indented by four spaces, as Core ML's tools
+/// write them.
 std::string formatManifest(llvm::StringRef author,
                            llvm::StringRef modelIdentifier,
-                           llvm::StringRef weightsIdentifier);
+                           llvm::StringRef weightsIdentifier,
+                           llvm::ArrayRef<PackageItem> otherItems = {});
+
+/// Copies the file or directory `itemPath` under the `Data` directory of
+/// package `source` to the same place in package `destination`.
+llvm::Error copyPackageItem(llvm::StringRef source, llvm::StringRef destination,
+                            llvm::StringRef itemPath);
 
 /// A version-4 style identifier made from a hash of `seed`, so that the same
 /// package is written with the same identifiers.

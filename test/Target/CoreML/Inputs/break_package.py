@@ -178,6 +178,36 @@ def main():
                 message.MergeFromString(extra_varint + extra_bytes)
             model.MergeFromString(extra_bytes)
         edit_model(pkg, schema, edit)
+    elif case in ("extra-items", "missing-item", "escaping-item"):
+        # Items besides the model, as other tools add them: a directory of
+        # files and a single file, under a vendor's directory.
+        path = os.path.join(pkg, "Manifest.json")
+        with open(path) as f:
+            manifest = json.load(f)
+        vendor = os.path.join(pkg, "Data", "com.example.vendor")
+        os.makedirs(os.path.join(vendor, "notes", "deeper"))
+        with open(os.path.join(vendor, "notes", "readme.txt"), "w") as f:
+            f.write("kept as it is\n")
+        with open(os.path.join(vendor, "notes", "deeper", "data.bin"),
+                  "wb") as f:
+            f.write(bytes(range(256)))
+        with open(os.path.join(vendor, "labels.json"), "w") as f:
+            f.write('["speech", "echo"]\n')
+        entries = manifest["itemInfoEntries"]
+        entries["A0000000-0000-4000-8000-00000000000A"] = {
+            "author": "com.example.vendor", "description": "Vendor notes",
+            "name": "notes", "path": "com.example.vendor/notes"}
+        entries["F0000000-0000-4000-8000-00000000000F"] = {
+            "author": "com.example.vendor", "description": "Labels",
+            "name": "labels.json", "path": "com.example.vendor/labels.json"}
+        if case == "missing-item":
+            os.remove(os.path.join(vendor, "labels.json"))
+        if case == "escaping-item":
+            entries["F0000000-0000-4000-8000-00000000000F"]["path"] = \
+                "com.example.vendor/../../../labels.json"
+        with open(path, "w") as f:
+            json.dump(manifest, f, indent=4, sort_keys=True)
+            f.write("\n")
     else:
         sys.exit("unknown case " + case)
 
