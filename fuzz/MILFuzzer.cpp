@@ -51,7 +51,7 @@ namespace {
 
 Type pickElementType(MLIRContext *context, uint8_t choice) {
   Builder b(context);
-  switch (choice % 6) {
+  switch (choice % 8) {
   case 0:
     return b.getF16Type();
   case 1:
@@ -61,8 +61,12 @@ Type pickElementType(MLIRContext *context, uint8_t choice) {
     return b.getF32Type();
   case 4:
     return b.getIntegerType(8);
-  default:
+  case 5:
     return IntegerType::get(context, 8, IntegerType::Unsigned);
+  case 6: // packed two to a byte in blobs, as Core ML stores int4
+    return b.getIntegerType(4);
+  default:
+    return IntegerType::get(context, 4, IntegerType::Unsigned);
   }
 }
 
@@ -126,7 +130,8 @@ Built build(MLIRContext *context, fuzz::FuzzInput &in) {
         built.originals[name].assign(data.bytes.begin(), data.bytes.end());
       results.push_back(result);
     } else if (kind == 2) { // a LUT op with random shapes
-      Type element = pickElementType(context, in.byte() % 4);
+      // Float or 8-bit integer LUTs (a 4-bit one is rejected).
+      Type element = pickElementType(context, in.byte() % 7);
       auto resultType = RankedTensorType::get(pickShape(in), element);
       SmallVector<int64_t> lutShape;
       if (in.byte() % 2) {
