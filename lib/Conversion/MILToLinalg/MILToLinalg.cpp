@@ -257,11 +257,11 @@ static Value buildLutLookup(OpBuilder &b, OpBuilder &outside, Location loc,
 }
 
 /// Returns true for the integer types whose blobs hold their elements packed
-/// LSB-first (2 to 7 bits, as Core ML stores int4), a layout MLIR gives no
-/// meaning to in a `dense_resource` of that type.
+/// LSB-first (1 to 7 bits but i1, as Core ML stores int4 and uint1), a
+/// layout MLIR gives no meaning to in a `dense_resource` of that type.
 static bool isPackedSubByte(Type elementType) {
   auto integer = dyn_cast<IntegerType>(elementType);
-  return integer && integer.getWidth() > 1 && integer.getWidth() < 8;
+  return integer && integer.getWidth() < 8 && !integer.isSignlessInteger(1);
 }
 
 /// Lowers `value`, a packed sub-byte blob, to its bytes as an i8 constant

@@ -242,7 +242,7 @@ static bool prefersBlob(ShapedType type, int64_t specVersion) {
     return false;
   Type element = type.getElementType();
   if (auto integer = dyn_cast<IntegerType>(element))
-    if (integer.getWidth() < 8 && integer.getWidth() != 1)
+    if (integer.getWidth() < 8 && !integer.isSignlessInteger(1))
       return true;
   if (element.isF16() || element.isF32() || element.isInteger(8))
     return true;
@@ -265,7 +265,7 @@ LogicalResult CoreMLExporter::exportImmediate(Operation *op, StringRef field,
                                               DenseElementsAttr attr,
                                               milspec::TensorValue &tensor) {
   Type element = attr.getElementType();
-  if (element.isInteger(1)) {
+  if (element.isSignlessInteger(1)) {
     auto &values = *tensor.mutable_bools()->mutable_values();
     for (bool value : attr.getValues<bool>())
       values.Add(value);

@@ -255,7 +255,7 @@ CoreMLImporter::convertImmediateTensor(const spec::MILSpec::Value &value,
   using TV = spec::MILSpec::TensorValue;
   auto sizeMatches = [&](int size) { return uint64_t(size) == count; };
 
-  if (element.isInteger(1)) {
+  if (element.isSignlessInteger(1)) {
     if (tensor.value_case() != TV::kBools ||
         !sizeMatches(tensor.bools().values_size()))
       return serialize(value);

@@ -74,7 +74,8 @@ Type palettize::coreml::convertDataType(milspec::DataType type,
 
 std::optional<milspec::DataType>
 palettize::coreml::convertElementType(Type type) {
-  if (type.isInteger(1))
+  // Booleans are signless; ui1 is Core ML's packed uint1.
+  if (type.isSignlessInteger(1))
     return milspec::BOOL;
   if (isa<mil::StringType>(type))
     return milspec::STRING;

@@ -37,6 +37,19 @@ func.func @const_i1_blob() -> tensor<4xi1> {
 
 // -----
 
+// ui1, Core ML's uint1, is packed, unlike MLIR's booleans: 12 x ui1 take
+// ceil(12 / 8) = 2 bytes.
+func.func @const_ui1_blob() -> tensor<12xui1> {
+  // expected-error @+1 {{'value' resource blob must hold 2 bytes for its type 'tensor<12xui1>', got 12}}
+  %0 = mil.const dense_resource<mask> : tensor<12xui1>
+  return %0 : tensor<12xui1>
+}
+{-#
+  dialect_resources: { builtin: { mask: "0x01000000010101010101010101010101" } }
+#-}
+
+// -----
+
 // Sub-byte integers are packed: 5 x i4 take ceil(20 / 8) = 3 bytes.
 func.func @const_i4_blob() -> tensor<5xi4> {
   // expected-error @+1 {{'value' resource blob must hold 3 bytes for its type 'tensor<5xi4>', got 4}}

@@ -53,7 +53,9 @@ static unsigned getBlobElementBits(Type elementType) {
   if (!isa<IntegerType, FloatType>(elementType))
     return 0;
   const unsigned bits = elementType.getIntOrFloatBitWidth();
-  return bits == 1 ? 8 : bits;
+  // MLIR's blobs hold a boolean (i1) per byte; ui1, Core ML's uint1 (the
+  // sparse masks), is packed like the other sub-byte types.
+  return elementType.isSignlessInteger(1) ? 8 : bits;
 }
 
 bool palettize::mil::hasBlobLayout(Type elementType) {
@@ -175,7 +177,7 @@ palettize::mil::packSubByteElements(DenseElementsAttr attr) {
 
 RawElementsData palettize::mil::getPackedElementsData(ElementsAttr attr) {
   auto integer = dyn_cast<IntegerType>(attr.getElementType());
-  if (!integer || integer.getWidth() < 2 || integer.getWidth() >= 8)
+  if (!integer || integer.getWidth() >= 8 || integer.isSignlessInteger(1))
     return getRawElementsData(attr);
   RawElementsData data;
   std::optional<int64_t> byteCount = getBlobByteCount(attr.getShapedType());

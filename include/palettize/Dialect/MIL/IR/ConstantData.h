@@ -39,8 +39,9 @@ std::optional<int64_t> getCheckedByteCount(mlir::ShapedType type);
 
 /// Returns the bytes a `dense_resource` blob of `type` holds: elements times
 /// the width for byte-sized integer and float types; one byte per element
-/// for i1 (as MLIR stores booleans); ceil(elements * bits / 8) for sub-byte
-/// integer and float types (packed, as Core ML stores int4); twice the
+/// for i1 (as MLIR stores booleans); ceil(elements * bits / 8) for other
+/// sub-byte integer and float types, ui1 included (packed, as Core ML stores
+/// int4 and uint1); twice the
 /// element's for complex types. std::nullopt for element types with no blob
 /// layout (index, and any other), or when the size does not fit in int64_t.
 std::optional<int64_t> getBlobByteCount(mlir::ShapedType type);
@@ -87,11 +88,11 @@ struct RawElementsData {
 RawElementsData getRawElementsData(mlir::ElementsAttr attr);
 
 /// Reads the bytes of `attr` in blob layout (getBlobByteCount): as
-/// getRawElementsData for byte-sized types; for integers of 2 to 7 bits,
-/// packed LSB-first and row-major, as Core ML stores them and as a
-/// `dense_resource` blob of such a type holds them (read without copying),
-/// or packed into `expanded` for a `dense` attribute, whose storage pads
-/// each element to a byte.
+/// getRawElementsData for byte-sized types (and i1, which has no packed
+/// form); for other integers of 1 to 7 bits, packed LSB-first and
+/// row-major, as Core ML stores them and as a `dense_resource` blob of such
+/// a type holds them (read without copying), or packed into `expanded` for
+/// a `dense` attribute, whose storage pads each element to a byte.
 RawElementsData getPackedElementsData(mlir::ElementsAttr attr);
 
 /// Returns the elements of `attr`, a dense tensor of integers of 1 to 8

@@ -34,8 +34,9 @@ def MIL_ConstOp : MIL_Op<"const",
     element and byte counts fit in 64 bits, and that a `dense_resource` blob,
     when its data is present, holds exactly the bytes the type implies:
     elements times the width for byte-sized types, one byte per `i1` element
-    (as MLIR stores booleans), `ceil(elements * bits / 8)` for sub-byte types
-    (packed, as Core ML stores int4), two values per `complex` element;
+    (as MLIR stores booleans), `ceil(elements * bits / 8)` for the other
+    sub-byte types, `ui1` included (packed LSB-first, as Core ML stores int4
+    and uint1), two values per `complex` element;
     `index` has no blob layout.
 
     Example:
