@@ -42,6 +42,41 @@ func.func @fold_int8() -> tensor<5xf32> {
 
 // -----
 
+// A small sparse chain folds whole: Core ML's 4x6 example (see
+// mil-materialize-constexpr.mlir), to its dense value.
+// CHECK-LABEL: func.func @fold_sparse
+// CHECK-NOT: mil.constexpr
+// CHECK: mil.const dense<{{\[}}[2.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [3.000000e+00, 2.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 3.000000e+00], [0.000000e+00, 3.000000e+00, 2.000000e+00, 0.000000e+00, 2.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<4x6xf16>
+// CHECK-NOT: mil.constexpr
+func.func @fold_sparse() -> tensor<4x6xf16> {
+  %mask, %data = mil.constexpr_lut_to_sparse mask(dense_resource<m> : tensor<4x6xui1>)
+      lut(dense<[2.0, 3.0]> : tensor<2xf16>) indices(dense<[54, 1]> : tensor<2xui8>)
+      : tensor<4x6xui1>, tensor<9xf16>
+  %w = mil.constexpr_sparse_to_dense mask(%mask : tensor<4x6xui1>) data(%data : tensor<9xf16>) : tensor<4x6xf16>
+  return %w : tensor<4x6xf16>
+}
+{-#
+  dialect_resources: { builtin: { m: "0x01000000C36821" } }
+#-}
+
+// -----
+
+// Past 256 elements the sparse ops stay: a 16x17 mask (34 bytes) of one
+// bit.
+// CHECK-LABEL: func.func @keep_large_sparse
+// CHECK: mil.constexpr_sparse_to_dense
+func.func @keep_large_sparse() -> tensor<16x17xf32> {
+  %m = mil.const dense_resource<one> : tensor<16x17xui1>
+  %d = mil.const dense<1.0> : tensor<1xf32>
+  %w = mil.constexpr_sparse_to_dense mask(%m : tensor<16x17xui1>) data(%d : tensor<1xf32>) : tensor<16x17xf32>
+  return %w : tensor<16x17xf32>
+}
+{-#
+  dialect_resources: { builtin: { one: "0x0100000001000000000000000000000000000000000000000000000000000000000000000000" } }
+#-}
+
+// -----
+
 // A large one stays compressed: folding would rebuild the whole weight.
 // CHECK-LABEL: func.func @keep_large
 // CHECK: mil.constexpr_lut_to_dense

@@ -554,3 +554,129 @@ func.func @yield_outside_generic(%x: tensor<i32>) {
   // expected-error @+1 {{'mil.yield' op expects parent op 'mil.op'}}
   mil.yield %x : tensor<i32>
 }
+
+// -----
+
+func.func @sparse_mask_type() -> tensor<4xf32> {
+  %m = mil.const dense<[true, false, true, true]> : tensor<4xi1>
+  %d = mil.const dense<1.0> : tensor<3xf32>
+  // expected-error @+1 {{'mask' must be a tensor of ui1, got 'tensor<4xi1>'}}
+  %0 = mil.constexpr_sparse_to_dense mask(%m : tensor<4xi1>) data(%d : tensor<3xf32>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @sparse_mask_shape() -> tensor<2x2xf32> {
+  %m = mil.const dense<[true, false, true, true]> : tensor<4xui1>
+  %d = mil.const dense<1.0> : tensor<3xf32>
+  // expected-error @+1 {{'mask' shape must equal the result's, got 'tensor<4xui1>'}}
+  %0 = mil.constexpr_sparse_to_dense mask(%m : tensor<4xui1>) data(%d : tensor<3xf32>) : tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @sparse_data_type() -> tensor<4xf32> {
+  %m = mil.const dense<[true, false, true, true]> : tensor<4xui1>
+  %d = mil.const dense<1.0> : tensor<3xf16>
+  // expected-error @+1 {{'nonzero_data' must be a rank-1 tensor of 'f32', got 'tensor<3xf16>'}}
+  %0 = mil.constexpr_sparse_to_dense mask(%m : tensor<4xui1>) data(%d : tensor<3xf16>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @sparse_element_type() -> tensor<4xi16> {
+  %m = mil.const dense<[true, false, true, true]> : tensor<4xui1>
+  %d = mil.const dense<1> : tensor<3xi16>
+  // expected-error @+1 {{result element type must be i4, si4, ui4, i8, si8, ui8, f16, bf16 or f32, got 'i16'}}
+  %0 = mil.constexpr_sparse_to_dense mask(%m : tensor<4xui1>) data(%d : tensor<3xi16>) : tensor<4xi16>
+  return %0 : tensor<4xi16>
+}
+
+// -----
+
+// Three bits, two values.
+func.func @sparse_count() -> tensor<4xf32> {
+  %m = mil.const dense<[true, false, true, true]> : tensor<4xui1>
+  %d = mil.const dense<1.0> : tensor<2xf32>
+  // expected-error @+1 {{'mask' has 3 bits set, 'nonzero_data' 2 values}}
+  %0 = mil.constexpr_sparse_to_dense mask(%m : tensor<4xui1>) data(%d : tensor<2xf32>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @sparse_mask_not_constant(%m: tensor<4xui1>) -> tensor<4xf32> {
+  %d = mil.const dense<1.0> : tensor<3xf32>
+  // expected-error @+1 {{'mask' must be a compile-time constant, defined by a constant op or a mil constexpr op}}
+  %0 = mil.constexpr_sparse_to_dense mask(%m : tensor<4xui1>) data(%d : tensor<3xf32>) : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// The index grid of an 8x6 mask with vectors of 2 along axis 0 is 4x6.
+func.func @lut_sparse_grid_shape() -> (tensor<8x6xui1>, tensor<18xf32>) {
+  // expected-error @+1 {{'indices_mask' must be a ui1 tensor of the index grid's shape 'tensor<4x6xui1>', got 'tensor<8x6xui1>'}}
+  %m, %d = mil.constexpr_lut_to_sparse mask(dense<true> : tensor<8x6xui1>)
+      lut(dense<1.0> : tensor<1x1x2x2xf32>) indices(dense<0> : tensor<6xui8>) vector_axis(0)
+      : tensor<8x6xui1>, tensor<18xf32>
+  return %m, %d : tensor<8x6xui1>, tensor<18xf32>
+}
+
+// -----
+
+func.func @lut_sparse_data_size() -> (tensor<8x6xui1>, tensor<17xf32>) {
+  // expected-error @+1 {{result 'nonzero_data' must be a rank-1 tensor of 'f32' whose size is a multiple of 2, got 'tensor<17xf32>'}}
+  %m, %d = mil.constexpr_lut_to_sparse mask(dense<true> : tensor<4x6xui1>)
+      lut(dense<1.0> : tensor<1x1x2x2xf32>) indices(dense<0> : tensor<3xui8>) vector_axis(0)
+      : tensor<8x6xui1>, tensor<17xf32>
+  return %m, %d : tensor<8x6xui1>, tensor<17xf32>
+}
+
+// -----
+
+// 24 bits set (a splat mask), 9 stored indices.
+func.func @lut_sparse_count() -> (tensor<4x6xui1>, tensor<9xf32>) {
+  // expected-error @+1 {{'indices_mask' has 24 bits set, the result holds 9 stored indices}}
+  %m, %d = mil.constexpr_lut_to_sparse mask(dense<true> : tensor<4x6xui1>)
+      lut(dense<1.0> : tensor<2xf32>) indices(dense<0> : tensor<2xui8>)
+      : tensor<4x6xui1>, tensor<9xf32>
+  return %m, %d : tensor<4x6xui1>, tensor<9xf32>
+}
+
+// -----
+
+// Nine 2-bit indices take ceil(18 / 8) = 3 bytes.
+func.func @lut_sparse_index_bytes() -> (tensor<4x6xui1>, tensor<9xf32>) {
+  // expected-error @+1 {{'indices' must hold ceil(2 * 9 / 8) = 3 bytes, got 2}}
+  %m, %d = mil.constexpr_lut_to_sparse mask(dense_resource<m> : tensor<4x6xui1>)
+      lut(dense<1.0> : tensor<4xf32>) indices(dense<0> : tensor<2xui8>)
+      : tensor<4x6xui1>, tensor<9xf32>
+  return %m, %d : tensor<4x6xui1>, tensor<9xf32>
+}
+{-#
+  dialect_resources: { builtin: { m: "0x01000000C36821" } }
+#-}
+
+// -----
+
+func.func @lut_sparse_lut_type() -> (tensor<4xui1>, tensor<2xi16>) {
+  // expected-error @+1 {{'lut' element type must be f16, bf16, f32, i8, si8 or ui8, got 'i16'}}
+  %m, %d = mil.constexpr_lut_to_sparse mask(dense<[true, false, false, true]> : tensor<4xui1>)
+      lut(dense<1> : tensor<2xi16>) indices(dense<0> : tensor<1xui8>)
+      : tensor<4xui1>, tensor<2xi16>
+  return %m, %d : tensor<4xui1>, tensor<2xi16>
+}
+
+// -----
+
+func.func @lut_sparse_result_mask() -> (tensor<4xi1>, tensor<2xf32>) {
+  // expected-error @+1 {{result 'mask' must be a tensor of ui1, got 'tensor<4xi1>'}}
+  %m, %d = mil.constexpr_lut_to_sparse mask(dense<[true, false, false, true]> : tensor<4xui1>)
+      lut(dense<1.0> : tensor<2xf32>) indices(dense<0> : tensor<1xui8>)
+      : tensor<4xi1>, tensor<2xf32>
+  return %m, %d : tensor<4xi1>, tensor<2xf32>
+}

@@ -124,6 +124,41 @@ func.func @integer_forms() -> (tensor<5xf32>, tensor<2x2xui8>, tensor<2x2xf16>, 
 
 // -----
 
+// The sparse forms: a pruned weight (a mask and its values), and a pruned
+// and palettized one (Core ML's example: a 4x6 index mask, nine 1-bit
+// indices), scalar and vector.
+// CHECK-LABEL: func.func @sparse_forms
+// CHECK: %[[M:.*]] = mil.const dense<[true, false, true, true]> : tensor<4xui1>
+// CHECK: %[[D:.*]] = mil.const dense<[1, -2, 7]> : tensor<3xi4>
+// CHECK: mil.constexpr_sparse_to_dense "pruned" mask(%[[M]] : tensor<4xui1>) data(%[[D]] : tensor<3xi4>) : tensor<4xi4>
+// CHECK: %[[SM:.*]], %[[SD:.*]] = mil.constexpr_lut_to_sparse "w" mask(dense_resource<m> : tensor<4x6xui1>) lut(dense<[2.000000e+00, 3.000000e+00]> : tensor<2xf16>) indices(dense<[54, 1]> : tensor<2xui8>) : tensor<4x6xui1>, tensor<9xf16>
+// CHECK: mil.constexpr_sparse_to_dense mask(%[[SM]] : tensor<4x6xui1>) data(%[[SD]] : tensor<9xf16>) : tensor<4x6xf16>
+// CHECK: mil.constexpr_lut_to_sparse mask(dense_resource<m> : tensor<4x6xui1>) lut(dense<{{.*}}> : tensor<1x1x2x2xf32>) indices(dense<[54, 1]> : tensor<2xui8>) vector_axis(0) : tensor<8x6xui1>, tensor<18xf32>
+func.func @sparse_forms() -> (tensor<4xi4>, tensor<4x6xf16>, tensor<8x6xui1>, tensor<18xf32>) {
+  %m = mil.const dense<[true, false, true, true]> : tensor<4xui1>
+  %d = mil.const dense<[1, -2, 7]> : tensor<3xi4>
+  %0 = mil.constexpr_sparse_to_dense "pruned" mask(%m : tensor<4xui1>) data(%d : tensor<3xi4>) : tensor<4xi4>
+  %mask, %data = mil.constexpr_lut_to_sparse "w" mask(dense_resource<m> : tensor<4x6xui1>)
+      lut(dense<[2.0, 3.0]> : tensor<2xf16>) indices(dense<[54, 1]> : tensor<2xui8>)
+      : tensor<4x6xui1>, tensor<9xf16>
+  %1 = mil.constexpr_sparse_to_dense mask(%mask : tensor<4x6xui1>) data(%data : tensor<9xf16>) : tensor<4x6xf16>
+  %vm, %vd = mil.constexpr_lut_to_sparse mask(dense_resource<m> : tensor<4x6xui1>)
+      lut(dense<[[[[2.0, 2.0], [3.0, 3.0]]]]> : tensor<1x1x2x2xf32>)
+      indices(dense<[54, 1]> : tensor<2xui8>) vector_axis(0)
+      : tensor<8x6xui1>, tensor<18xf32>
+  return %0, %1, %vm, %vd : tensor<4xi4>, tensor<4x6xf16>, tensor<8x6xui1>, tensor<18xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      m: "0x01000000C36821"
+    }
+  }
+#-}
+
+// -----
+
 // Both ops are Pure constants: CSE merges identical ones.
 // RUN: palettize-opt %s -split-input-file -cse | FileCheck %s --check-prefix=CSE
 // CSE-LABEL: func.func @cse

@@ -205,17 +205,35 @@ RawElementsData palettize::mil::getPackedElementsData(ElementsAttr attr) {
   return data;
 }
 
+DenseElementsAttr palettize::mil::getDenseFromBlobLayout(ShapedType type,
+                                                         ArrayRef<char> bytes) {
+  auto integer = dyn_cast<IntegerType>(type.getElementType());
+  if (!integer || integer.getWidth() >= 8 || integer.isSignlessInteger(1))
+    return DenseElementsAttr::getFromRawBuffer(type, bytes);
+  std::vector<uint8_t> values(type.getNumElements());
+  unpackIndices(
+      ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()),
+                        bytes.size()),
+      integer.getWidth(), values);
+  SmallVector<APInt> elements;
+  elements.reserve(values.size());
+  for (uint8_t value : values)
+    elements.emplace_back(integer.getWidth(), value);
+  return DenseElementsAttr::get(type, elements);
+}
+
 ElementsAttr palettize::mil::createElementsAttr(
     ShapedType type, StringRef blobName, int64_t maxDenseElements,
     function_ref<void(MutableArrayRef<char>)> fill) {
-  unsigned width = getElementByteWidth(type.getElementType());
-  assert(width != 0 && "element type has no byte-addressable storage");
-  const size_t byteCount = size_t(type.getNumElements()) * width;
+  std::optional<int64_t> blobBytes = getBlobByteCount(type);
+  assert(blobBytes && !type.getElementType().isSignlessInteger(1) &&
+         "element type has no blob layout");
+  const size_t byteCount = size_t(*blobBytes);
 
   if (type.getNumElements() <= maxDenseElements) {
     std::vector<char> buffer(byteCount);
     fill(buffer);
-    return DenseElementsAttr::getFromRawBuffer(type, buffer);
+    return getDenseFromBlobLayout(type, buffer);
   }
 
   // Align blobs to 64 bytes so that readers (and bytecode, which keeps the

@@ -1,7 +1,8 @@
 //===- MaterializeConstexpr.cpp - Decode constexpr ops into constants -----===//
 //
 // Replaces each mil constexpr op (constexpr_lut_to_dense,
-// constexpr_blockwise_shift_scale) with a mil.const of its decoded value,
+// constexpr_blockwise_shift_scale, constexpr_sparse_to_dense,
+// constexpr_lut_to_sparse) with mil.const ops of its decoded values,
 // using the same decoders as the library and the LUT op's folder: one
 // pattern per op, applied in program order, then the constants that only fed
 // decoded ops are erased.
@@ -13,6 +14,7 @@
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
 #include "palettize/Dialect/MIL/Transforms/Transforms.h"
+#include "palettize/Lut/SparseDecode.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -140,6 +142,137 @@ FailureOr<ConstOp> materialize(RewriterBase &rewriter,
                             });
 }
 
+/// The packed bytes of `data`, a readable attribute, as bytes.
+static ArrayRef<uint8_t> asBytes(const RawElementsData &data) {
+  return ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(data.bytes.data()),
+                           data.bytes.size());
+}
+
+/// Decodes a sparse op into a new mil.const placed before it.
+FailureOr<ConstOp> materialize(RewriterBase &rewriter,
+                               ConstexprSparseToDenseOp op,
+                               int64_t maxDenseElements) {
+  FailureOr<ElementsAttr> mask = getOperandValue(op, "mask", op.getMask());
+  if (failed(mask))
+    return failure();
+  FailureOr<ElementsAttr> data =
+      getOperandValue(op, "nonzero_data", op.getNonzeroData());
+  if (failed(data))
+    return failure();
+  RawElementsData maskBytes = getPackedElementsData(*mask);
+  if (!maskBytes.succeeded())
+    return op.emitOpError("'mask' ") << describe(maskBytes.error);
+  RawElementsData dataBytes = getPackedElementsData(*data);
+  if (!dataBytes.succeeded())
+    return op.emitOpError("'nonzero_data' ") << describe(dataBytes.error);
+  auto resultType = cast<ShapedType>(op.getType());
+  const uint64_t count = resultType.getNumElements();
+  // The verifier counts the bits of a constant mask; a decoded one is
+  // counted here.
+  const uint64_t bits = countMaskBits(asBytes(maskBytes), count);
+  if (bits != uint64_t(data->getNumElements()))
+    return op.emitOpError("'mask' has ") << bits << " bits set, 'nonzero_data' "
+                                         << data->getNumElements() << " values";
+  return createDecodedConst(
+      rewriter, op, op.getNameAttr(), maxDenseElements,
+      [&](MutableArrayRef<char> out) {
+        scatterMasked(asBytes(maskBytes), count, dataBytes.bytes.data(),
+                      resultType.getElementTypeBitWidth(), out.data());
+      });
+}
+
+/// Returns the bytes the results of `op` take in blob layout, or
+/// std::nullopt when they do not fit in int64_t.
+static std::optional<int64_t> getResultBytes(Operation *op) {
+  int64_t total = 0;
+  for (Type type : op->getResultTypes()) {
+    std::optional<int64_t> bytes = getBlobByteCount(cast<ShapedType>(type));
+    if (!bytes || *bytes > std::numeric_limits<int64_t>::max() - total)
+      return std::nullopt;
+    total += *bytes;
+  }
+  return total;
+}
+
+/// Fails, reporting at `op`, when its decoded results would take more than
+/// `maxResultBytes`: checked before anything is allocated.
+static LogicalResult checkResultBytes(Operation *op, int64_t maxResultBytes) {
+  std::optional<int64_t> bytes = getResultBytes(op);
+  if (bytes && *bytes <= maxResultBytes)
+    return success();
+  InFlightDiagnostic diagnostic = op->emitOpError("decoded result ");
+  llvm::interleaveComma(op->getResultTypes(), diagnostic);
+  if (bytes)
+    diagnostic << " of " << *bytes << " bytes";
+  diagnostic << " is larger than max-result-bytes=" << maxResultBytes;
+  return diagnostic;
+}
+
+/// Replaces a constexpr_lut_to_sparse by two mil.const: its mask and its
+/// stored values.
+struct MaterializeLutToSparsePattern
+    : OpRewritePattern<ConstexprLutToSparseOp> {
+  MaterializeLutToSparsePattern(MLIRContext *context, int64_t maxDenseElements,
+                                int64_t maxResultBytes)
+      : OpRewritePattern(context), maxDenseElements(maxDenseElements),
+        maxResultBytes(maxResultBytes) {}
+
+  LogicalResult matchAndRewrite(ConstexprLutToSparseOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkResultBytes(op, maxResultBytes)))
+      return failure();
+    ElementsAttr lut = op.getLutAttr();
+    if (!lut) {
+      FailureOr<ElementsAttr> value =
+          getOperandValue(op, "lut", op.getLutOperand());
+      if (failed(value))
+        return failure();
+      lut = *value;
+    }
+    RawElementsData lutData = getRawElementsData(lut);
+    if (!lutData.succeeded())
+      return op.emitOpError("'lut' ") << describe(lutData.error);
+    RawElementsData gridMask = getPackedElementsData(op.getIndicesMask());
+    if (!gridMask.succeeded())
+      return op.emitOpError("'indices_mask' ") << describe(gridMask.error);
+    RawElementsData indexData = getRawElementsData(op.getIndices());
+    if (!indexData.succeeded())
+      return op.emitOpError("'indices' ") << describe(indexData.error);
+
+    LutLayout layout = op.getLutLayout();
+    auto maskType = cast<ShapedType>(op.getMask().getType());
+    auto dataType = cast<ShapedType>(op.getNonzeroData().getType());
+    StringAttr name = op.getNameAttr();
+    StringAttr maskName =
+        name ? rewriter.getStringAttr(name.getValue() + "_mask") : StringAttr();
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(op);
+    ElementsAttr mask = createElementsAttr(
+        maskType, maskName ? maskName.getValue() : "mil_decoded_mask",
+        maxDenseElements, [&](MutableArrayRef<char> out) {
+          expandMask(layout, asBytes(gridMask),
+                     MutableArrayRef<uint8_t>(
+                         reinterpret_cast<uint8_t *>(out.data()), out.size()));
+        });
+    const unsigned width = getElementByteWidth(dataType.getElementType());
+    ElementsAttr data = createElementsAttr(
+        dataType, name ? name.getValue() : "mil_decoded", maxDenseElements,
+        [&](MutableArrayRef<char> out) {
+          decodeLutToSparse(layout, asBytes(gridMask), asBytes(indexData),
+                            lutData.bytes.data(), width, out.data());
+        });
+    Value maskConst =
+        ConstOp::create(rewriter, op.getLoc(), maskType, mask, maskName);
+    Value dataConst =
+        ConstOp::create(rewriter, op.getLoc(), dataType, data, name);
+    rewriter.replaceOp(op, ValueRange{maskConst, dataConst});
+    return success();
+  }
+
+  const int64_t maxDenseElements;
+  const int64_t maxResultBytes;
+};
+
 /// Replaces one constexpr op by the mil.const of its decoded value.
 template <typename ConstexprOp>
 struct MaterializeConstexprPattern : OpRewritePattern<ConstexprOp> {
@@ -152,16 +285,8 @@ struct MaterializeConstexprPattern : OpRewritePattern<ConstexprOp> {
                                 PatternRewriter &rewriter) const override {
     // The verifier bounds the element count; the decoded bytes must also
     // fit the limit, before anything is allocated.
-    auto resultType = cast<ShapedType>(op.getType());
-    std::optional<int64_t> bytes = getCheckedByteCount(resultType);
-    if (!bytes || *bytes > maxResultBytes) {
-      InFlightDiagnostic diagnostic = op.emitOpError("decoded result ");
-      diagnostic << resultType;
-      if (bytes)
-        diagnostic << " of " << *bytes << " bytes";
-      diagnostic << " is larger than max-result-bytes=" << maxResultBytes;
-      return diagnostic;
-    }
+    if (failed(checkResultBytes(op, maxResultBytes)))
+      return failure();
     FailureOr<ConstOp> decoded = materialize(rewriter, op, maxDenseElements);
     if (failed(decoded))
       return failure(); // reported at the op
@@ -213,7 +338,8 @@ struct MILMaterializeConstexprPass
     walkAndApplyPatterns(getOperation(), frozen, &tracker);
     SmallVector<Operation *> left;
     getOperation()->walk([&](Operation *op) {
-      if (isa<ConstexprLutToDenseOp, ConstexprBlockwiseShiftScaleOp>(op))
+      if (isa<ConstexprLutToDenseOp, ConstexprBlockwiseShiftScaleOp,
+              ConstexprSparseToDenseOp, ConstexprLutToSparseOp>(op))
         left.push_back(op);
     });
     bool anyFailed = false;
@@ -239,6 +365,8 @@ void palettize::populateMILMaterializeConstexprPatterns(
     RewritePatternSet &patterns, int64_t maxDenseElements,
     int64_t maxResultBytes) {
   patterns.add<MaterializeConstexprPattern<ConstexprLutToDenseOp>,
-               MaterializeConstexprPattern<ConstexprBlockwiseShiftScaleOp>>(
-      patterns.getContext(), maxDenseElements, maxResultBytes);
+               MaterializeConstexprPattern<ConstexprBlockwiseShiftScaleOp>,
+               MaterializeConstexprPattern<ConstexprSparseToDenseOp>,
+               MaterializeLutToSparsePattern>(patterns.getContext(),
+                                              maxDenseElements, maxResultBytes);
 }

@@ -280,3 +280,67 @@ func.func @int4_blobs() -> (tensor<3xf32>, tensor<2x2xf32>) {
 {-#
   dialect_resources: { builtin: { nibbles: "0x01000000F107", offsets: "0x0100000021" } }
 #-}
+
+// -----
+
+// Core ML's own example of constexpr_lut_to_sparse: the 4x6 index mask
+//   1 1 0 0 0 0 / 1 1 0 0 0 1 / 0 1 1 0 1 0 / 0 0 0 1 0 0
+// (bytes C3 68 21) and the 1-bit indices 0 1 1 0 1 1 0 0 1 (bytes 36 01)
+// through the LUT [2, 3]: the values 2 3 / 3 2 3 / 3 2 2 / 3 at the mask's
+// bits, zero elsewhere.
+// CHECK-LABEL: func.func @lut_to_sparse_known
+// CHECK: mil.const "w_dense" dense<{{\[}}[2.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [3.000000e+00, 2.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 3.000000e+00], [0.000000e+00, 3.000000e+00, 2.000000e+00, 0.000000e+00, 2.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<4x6xf16>
+// CHECK-NOT: mil.const
+// CHECK-NOT: mil.constexpr
+func.func @lut_to_sparse_known() -> tensor<4x6xf16> {
+  %mask, %data = mil.constexpr_lut_to_sparse "w" mask(dense_resource<m> : tensor<4x6xui1>)
+      lut(dense<[2.0, 3.0]> : tensor<2xf16>) indices(dense<[54, 1]> : tensor<2xui8>)
+      : tensor<4x6xui1>, tensor<9xf16>
+  %w = mil.constexpr_sparse_to_dense "w_dense" mask(%mask : tensor<4x6xui1>) data(%data : tensor<9xf16>) : tensor<4x6xf16>
+  return %w : tensor<4x6xf16>
+}
+{-#
+  dialect_resources: { builtin: { m: "0x01000000C36821" } }
+#-}
+
+// -----
+
+// The same with vectors of 2 along axis 0 ([2, 2] and [3, 3]): each row of
+// the mask twice, the vector's values on two rows. Left sparse, the results
+// are the expanded mask (rows 110000 110000 110001 110001 011010 011010
+// 000100 000100) and the values in its row-major order: 2 3 / 2 3 / 3 2 3 /
+// 3 2 3 / 3 2 2 / 3 2 2 / 3 / 3.
+// CHECK-LABEL: func.func @lut_to_sparse_vector
+// CHECK: mil.const "v_mask" dense<{{\[}}[true, true, false, false, false, false], [true, true, false, false, false, false], [true, true, false, false, false, true], [true, true, false, false, false, true], [false, true, true, false, true, false], [false, true, true, false, true, false], [false, false, false, true, false, false], [false, false, false, true, false, false]]> : tensor<8x6xui1>
+// CHECK: mil.const "v" dense<[2.000000e+00, 3.000000e+00, 2.000000e+00, 3.000000e+00, 3.000000e+00, 2.000000e+00, 3.000000e+00, 3.000000e+00, 2.000000e+00, 3.000000e+00, 3.000000e+00, 2.000000e+00, 2.000000e+00, 3.000000e+00, 2.000000e+00, 2.000000e+00, 3.000000e+00, 3.000000e+00]> : tensor<18xf32>
+func.func @lut_to_sparse_vector() -> (tensor<8x6xui1>, tensor<18xf32>) {
+  %vm, %vd = mil.constexpr_lut_to_sparse "v" mask(dense_resource<m> : tensor<4x6xui1>)
+      lut(dense<[[[[2.0, 2.0], [3.0, 3.0]]]]> : tensor<1x1x2x2xf32>)
+      indices(dense<[54, 1]> : tensor<2xui8>) vector_axis(0)
+      : tensor<8x6xui1>, tensor<18xf32>
+  return %vm, %vd : tensor<8x6xui1>, tensor<18xf32>
+}
+{-#
+  dialect_resources: { builtin: { m: "0x01000000C36821" } }
+#-}
+
+// -----
+
+// A pruned weight alone: int4 values [1, -2, 7] at bits 0, 2 and 3 of the
+// mask 1 0 1 1 (0x0D), as a blob; a bigger result is a packed blob too:
+// with max-dense-elements=4, the 5-element result [1, 0, -2, 7, 0] is the
+// nibbles 1 0 E 7 0, bytes 01 7E 00.
+// CHECK-LABEL: func.func @pruned_int4
+// CHECK: mil.const dense<[1, 0, -2, 7, 0]> : tensor<5xi4>
+// BLOB-LABEL: func.func @pruned_int4
+// BLOB: mil.const dense_resource<mil_decoded> : tensor<5xi4>
+// BLOB: mil_decoded: "0x40000000017E00"
+func.func @pruned_int4() -> tensor<5xi4> {
+  %m = mil.const dense_resource<bits> : tensor<5xui1>
+  %d = mil.const dense<[1, -2, 7]> : tensor<3xi4>
+  %0 = mil.constexpr_sparse_to_dense mask(%m : tensor<5xui1>) data(%d : tensor<3xi4>) : tensor<5xi4>
+  return %0 : tensor<5xi4>
+}
+{-#
+  dialect_resources: { builtin: { bits: "0x010000000D" } }
+#-}

@@ -104,8 +104,14 @@ std::vector<uint8_t> packSubByteElements(mlir::DenseElementsAttr attr);
 /// sizes without expanding splats.
 std::optional<uint64_t> getStoredByteCount(mlir::ElementsAttr attr);
 
-/// Creates an elements attribute of `type` whose bytes are written by `fill`
-/// into a buffer of the right size. Results of more than `maxDenseElements`
+/// Returns the dense attribute of `type` whose bytes in blob layout
+/// (getBlobByteCount; packed for sub-byte integers) are `bytes`.
+mlir::DenseElementsAttr getDenseFromBlobLayout(mlir::ShapedType type,
+                                               llvm::ArrayRef<char> bytes);
+
+/// Creates an elements attribute of `type` whose bytes, in blob layout
+/// (packed for sub-byte integers; not i1), are written by `fill` into a
+/// buffer of the right size. Results of more than `maxDenseElements`
 /// elements become a `dense_resource` blob named after `blobName` (the name
 /// is made unique), so that large data never goes through DenseElementsAttr
 /// uniquing; smaller ones become `dense`.

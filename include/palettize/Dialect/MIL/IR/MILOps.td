@@ -1,7 +1,9 @@
 //===- MILOps.td - mil dialect operations ------------------*- tablegen -*-===//
 //
 // Operation definitions of the `mil` dialect: Core ML's `const`,
-// `constexpr_lut_to_dense` and `constexpr_blockwise_shift_scale`.
+// `constexpr_lut_to_dense`, `constexpr_blockwise_shift_scale`,
+// `constexpr_sparse_to_dense` and `constexpr_lut_to_sparse`, and the
+// generic op that keeps any other.
 //
 //===----------------------------------------------------------------------===//
 
@@ -277,6 +279,144 @@ def MIL_ConstexprBlockwiseShiftScaleOp
   let extraClassDeclaration = [{
     /// Describes how this op maps its scales to data elements.
     ::palettize::BlockwiseLayout getBlockwiseLayout();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// ConstexprSparseToDenseOp
+//===----------------------------------------------------------------------===//
+
+def MIL_ConstexprSparseToDenseOp
+    : MIL_Op<"constexpr_sparse_to_dense", [Pure]> {
+  let summary = "constant decoded from a bit mask and its non-zero values";
+  let description = [{
+    A compile-time constant stored sparsely, Core ML's (iOS18)
+    `constexpr_sparse_to_dense`: a bit mask of the result's shape and the
+    values where it has a bit, in row-major order; every other element is
+    zero (`+0.0` for floats: the form has no signed zero).
+
+    **`mask`** is a `ui1` tensor of the result's shape (Core ML's `uint1`; its
+    `dense_resource` blobs are packed LSB-first, row-major).
+
+    **`nonzero_data`** is a rank-1 tensor of the result's element type, one
+    of `i4`, `si4`, `ui4`, `i8`, `si8`, `ui8`, `f16`, `bf16` and `f32`, with
+    as many elements as the mask has bits; the verifier counts them when the
+    mask is a known constant.
+
+    Both are computed at compile time: defined by a constant op or by
+    another `mil` constexpr op (the two results of a
+    `mil.constexpr_lut_to_sparse`, for palettized pruned weights). The op
+    folds when both are known and the result has at most 256 elements.
+
+    Example (bits `1 0 1 1`, byte `0x0D`):
+
+    ```mlir
+    %m = mil.const dense<[true, false, true, true]> : tensor<4xui1>
+    %d = mil.const dense<[1.5, -2.0, 4.0]> : tensor<3xf32>
+    %w = mil.constexpr_sparse_to_dense mask(%m : tensor<4xui1>)
+           data(%d : tensor<3xf32>) : tensor<4xf32>
+    // %w == dense<[1.5, 0.0, -2.0, 4.0]>
+    ```
+  }];
+
+  let arguments = (ins
+    AnyStaticShapeTensor:$mask,
+    AnyStaticShapeTensor:$nonzero_data,
+    OptionalAttr<StrAttr>:$name
+  );
+  let results = (outs AnyStaticShapeTensor:$result);
+
+  let assemblyFormat = [{
+    ($name^)? `mask` `(` $mask `:` type($mask) `)`
+    `data` `(` $nonzero_data `:` type($nonzero_data) `)` attr-dict
+    `:` type($result)
+  }];
+
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// ConstexprLutToSparseOp
+//===----------------------------------------------------------------------===//
+
+def MIL_ConstexprLutToSparseOp
+    : MIL_Op<"constexpr_lut_to_sparse", [Pure]> {
+  let summary = "sparse constant whose non-zero values come from a LUT";
+  let description = [{
+    The palettized form of a pruned weight, Core ML's (iOS18)
+    `constexpr_lut_to_sparse`: the LUT and packed indices of
+    `mil.constexpr_lut_to_dense`, stored only where a mask over the index
+    grid has a bit. Its two results are the operands of a
+    `mil.constexpr_sparse_to_dense`, which gives the weight:
+
+    * **`mask`**: the result's mask, a `ui1` tensor: the index mask with each
+      bit repeated `V` times along the vector axis (the index mask itself
+      for scalar palettes);
+    * **`nonzero_data`**: the values of the decoded weight where that mask
+      has a bit, in its row-major order: `V * D` values for `D` stored
+      indices.
+
+    **`indices_mask`** is a `ui1` tensor, dense or `dense_resource` (packed
+    LSB-first, row-major), of the index grid's shape: the result mask's
+    shape with the vector axis divided by `V`. **`indices`** is a rank-1 `ui8`
+    tensor holding the `D` indices of the mask's bits, in row-major order,
+    packed as `mil.constexpr_lut_to_dense` packs its indices: exactly
+    `ceil(n * D / 8)` bytes.
+
+    **`lut`** and **`vector_axis`** follow `mil.constexpr_lut_to_dense`'s
+    rules, with the result mask's shape as the decoded shape: per-tensor
+    `[2^n]` or `[g_0, ..., g_{R-1}, 2^n, V]`, grouped by position in the
+    grid; `f16`, `bf16`, `f32`, `i8`, `si8` or `ui8`, the element type of
+    `nonzero_data`; an attribute or an operand computed at compile time.
+    The verifier counts the mask's bits when its data is present.
+
+    The op folds when its LUT is known and the mask has at most 256
+    elements. Use `mil-materialize-constexpr` to decode larger ones.
+
+    Example (Core ML's own: a 4x6 mask, bytes `C3 68 21`, whose nine bits
+    take the 1-bit indices `0 1 1 0 1 1 0 0 1`, bytes `36 01`):
+
+    ```mlir
+    %mask, %data = mil.constexpr_lut_to_sparse
+        mask(dense_resource<m> : tensor<4x6xui1>)
+        lut(dense<[2.0, 3.0]> : tensor<2xf16>)
+        indices(dense<[54, 1]> : tensor<2xui8>)
+        : tensor<4x6xui1>, tensor<9xf16>
+    // %data == dense<[2.0, 3.0, 3.0, 2.0, 3.0, 3.0, 2.0, 2.0, 3.0]>
+    %w = mil.constexpr_sparse_to_dense mask(%mask : tensor<4x6xui1>)
+           data(%data : tensor<9xf16>) : tensor<4x6xf16>
+    ```
+  }];
+
+  let arguments = (ins
+    ElementsAttr:$indices_mask,
+    Optional<AnyStaticShapeTensor>:$lut_operand,
+    OptionalAttr<ElementsAttr>:$lut,
+    ElementsAttr:$indices,
+    OptionalAttr<I64Attr>:$vector_axis,
+    OptionalAttr<StrAttr>:$name
+  );
+  let results = (outs AnyStaticShapeTensor:$mask,
+                      AnyStaticShapeTensor:$nonzero_data);
+
+  let assemblyFormat = [{
+    ($name^)? `mask` `(` $indices_mask `)`
+    `lut` `(` custom<LutSource>($lut, $lut_operand, type($lut_operand)) `)`
+    `indices` `(` $indices `)`
+    (`vector_axis` `(` $vector_axis^ `)`)? attr-dict
+    `:` type($mask) `,` type($nonzero_data)
+  }];
+
+  let hasVerifier = 1;
+  let hasFolder = 1;
+
+  let extraClassDeclaration = [{
+    /// Returns the type of the LUT, whether an attribute or an operand.
+    ::mlir::ShapedType getLutType();
+    /// Describes how this op maps its indices to the elements of its
+    /// result mask's shape. Only meaningful on an op that verifies.
+    ::palettize::LutLayout getLutLayout();
   }];
 }
 
