@@ -75,6 +75,10 @@ private:
                                  milspec::Operation &operation);
   LogicalResult exportLutToDenseIOS18(mil::ConstexprLutToDenseOp op,
                                       milspec::Operation &operation);
+  LogicalResult exportSparseToDense(mil::ConstexprSparseToDenseOp op,
+                                    milspec::Operation &operation);
+  LogicalResult exportLutToSparse(mil::ConstexprLutToSparseOp op,
+                                  milspec::Operation &operation);
   LogicalResult exportShiftScale(mil::ConstexprBlockwiseShiftScaleOp op,
                                  milspec::Operation &operation);
   /// Binds iOS18 constexpr input `name` to `value`: by name when another
@@ -137,13 +141,13 @@ private:
 //===----------------------------------------------------------------------===//
 
 /// The name the IR gives `value`, if any.
-static StringRef getDesignatedName(Value value) {
+static std::string getDesignatedName(Value value) {
   if (auto argument = dyn_cast<BlockArgument>(value)) {
     Operation *parent = argument.getOwner()->getParentOp();
     if (auto func = dyn_cast<func::FuncOp>(parent)) {
       if (auto name = func.getArgAttrOfType<StringAttr>(
               argument.getArgNumber(), mil::MILDialect::kNameAttrName))
-        return name.getValue();
+        return name.getValue().str();
       return "";
     }
     if (auto generic = dyn_cast<mil::GenericOp>(parent)) {
@@ -152,7 +156,9 @@ static StringRef getDesignatedName(Value value) {
       if (blockNames && region < blockNames->size()) {
         auto names = cast<ArrayAttr>((*blockNames)[region]);
         if (argument.getArgNumber() < names.size())
-          return cast<StringAttr>(names[argument.getArgNumber()]).getValue();
+          return cast<StringAttr>(names[argument.getArgNumber()])
+              .getValue()
+              .str();
       }
     }
     return "";
@@ -161,13 +167,20 @@ static StringRef getDesignatedName(Value value) {
   if (auto generic = dyn_cast<mil::GenericOp>(op)) {
     unsigned number = cast<OpResult>(value).getResultNumber();
     if (number < generic.getResultNames().size())
-      return cast<StringAttr>(generic.getResultNames()[number]).getValue();
+      return cast<StringAttr>(generic.getResultNames()[number])
+          .getValue()
+          .str();
     return "";
   }
+  auto name = op->getAttrOfType<StringAttr>("name");
+  if (!name)
+    return "";
   if (op->getNumResults() == 1)
-    if (auto name = op->getAttrOfType<StringAttr>("name"))
-      return name.getValue();
-  return "";
+    return name.getValue().str();
+  // Several results, as Core ML's tools name them: <name>_0, <name>_1.
+  return (name.getValue() + "_" +
+          llvm::Twine(cast<OpResult>(value).getResultNumber()))
+      .str();
 }
 
 void CoreMLExporter::collectNames() {
@@ -192,7 +205,7 @@ bool CoreMLExporter::isVisible(StringRef name) const {
 void CoreMLExporter::defineName(Value value) {
   if (names.count(value))
     return;
-  std::string name = getDesignatedName(value).str();
+  std::string name = getDesignatedName(value);
   if (name.empty()) {
     std::string base = "value";
     if (Operation *op = value.getDefiningOp())
@@ -516,8 +529,10 @@ CoreMLExporter::bindConstexprInput(Operation *op, StringRef name, Value value,
   Operation *producer = value.getDefiningOp();
   if (auto constOp = dyn_cast_or_null<mil::ConstOp>(producer))
     return bindValueInput(op, name, constOp.getValue(), operation);
-  if (isa_and_nonnull<mil::ConstexprLutToDenseOp,
-                      mil::ConstexprBlockwiseShiftScaleOp>(producer)) {
+  if (isa_and_nonnull<
+          mil::ConstexprLutToDenseOp, mil::ConstexprBlockwiseShiftScaleOp,
+          mil::ConstexprSparseToDenseOp, mil::ConstexprLutToSparseOp>(
+          producer)) {
     milspec::Argument &argument = (*operation.mutable_inputs())[name.str()];
     argument.add_arguments()->set_name(getName(value).str());
     return success();
@@ -606,10 +621,15 @@ getIOS18LutShape(mil::ConstexprBlockwiseShiftScaleOp op) {
     return std::nullopt;
   std::optional<int64_t> weightRank;
   for (Operation *user : op->getUsers()) {
-    auto lut = dyn_cast<mil::ConstexprLutToDenseOp>(user);
-    if (!lut || lut.getLutOperand() != op.getResult())
+    int64_t rank;
+    if (auto lut = dyn_cast<mil::ConstexprLutToDenseOp>(user);
+        lut && lut.getLutOperand() == op.getResult())
+      rank = cast<RankedTensorType>(lut.getType()).getRank();
+    else if (auto sparse = dyn_cast<mil::ConstexprLutToSparseOp>(user);
+             sparse && sparse.getLutOperand() == op.getResult())
+      rank = cast<RankedTensorType>(sparse.getMask().getType()).getRank();
+    else
       return std::nullopt;
-    int64_t rank = cast<RankedTensorType>(lut.getType()).getRank();
     if (weightRank && *weightRank != rank)
       return std::nullopt;
     weightRank = rank;
@@ -674,6 +694,91 @@ CoreMLExporter::exportShiftScale(mil::ConstexprBlockwiseShiftScaleOp op,
       *output.mutable_type());
 }
 
+LogicalResult
+CoreMLExporter::exportSparseToDense(mil::ConstexprSparseToDenseOp op,
+                                    milspec::Operation &operation) {
+  operation.set_type("constexpr_sparse_to_dense");
+  defineName(op.getResult());
+  (*operation.mutable_attributes())["name"] =
+      makeString(getName(op.getResult()));
+  if (failed(bindConstexprInput(op, "mask", op.getMask(), operation)) ||
+      failed(bindConstexprInput(op, "nonzero_data", op.getNonzeroData(),
+                                operation)))
+    return failure();
+  return addOutput(op, op.getResult(), operation);
+}
+
+LogicalResult CoreMLExporter::exportLutToSparse(mil::ConstexprLutToSparseOp op,
+                                                milspec::Operation &operation) {
+  operation.set_type("constexpr_lut_to_sparse");
+  defineName(op.getMask());
+  defineName(op.getNonzeroData());
+  // The op's own name: its name, or its first output's without "_0".
+  std::string name;
+  if (std::optional<StringRef> given = op.getName())
+    name = given->str();
+  else
+    name = StringRef(getName(op.getMask())).str() + "_op";
+  (*operation.mutable_attributes())["name"] = makeString(name);
+
+  auto maskType = cast<RankedTensorType>(op.getMask().getType());
+  const LutLayout layout = op.getLutLayout();
+  if (failed(
+          bindValueInput(op, "indices_mask", op.getIndicesMask(), operation)))
+    return failure();
+  // The stored indices as Core ML's uintN [D]; the bytes are already in
+  // its layout.
+  const int64_t stored =
+      cast<ShapedType>(op.getNonzeroData().getType()).getDimSize(0) /
+      layout.vectorSize;
+  auto indicesType = RankedTensorType::get(
+      {stored},
+      IntegerType::get(context, layout.indexBitWidth, IntegerType::Unsigned));
+  ElementsAttr indices = op.getIndices();
+  Attribute indicesValue;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(indices)) {
+    indicesValue =
+        DenseResourceElementsAttr::get(indicesType, resource.getRawHandle());
+  } else {
+    mil::RawElementsData raw = getRawElementsData(indices);
+    if (!raw.succeeded())
+      return op.emitError() << "'indices': " << mil::describe(raw.error);
+    indicesValue = DenseResourceElementsAttr::get(
+        indicesType, "indices",
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(raw.bytes, 64));
+  }
+  if (failed(
+          bindValueInput(op, "indices_nonzero_data", indicesValue, operation)))
+    return failure();
+  if (Value lutOperand = op.getLutOperand()) {
+    if (failed(bindConstexprInput(op, "lut", lutOperand, operation)))
+      return failure();
+  } else {
+    ElementsAttr lut = *op.getLut();
+    ShapedType lutType = op.getLutType();
+    if (lutType.getRank() == 1) {
+      // [2^n] is the iOS18 LUT [1, ..., 1, 2^n, 1].
+      SmallVector<int64_t> shape(maskType.getRank(), 1);
+      shape.push_back(lutType.getDimSize(0));
+      shape.push_back(1);
+      lut = reshapeElements(lut, shape);
+    }
+    if (failed(bindValueInput(op, "lut", lut, operation)))
+      return failure();
+  }
+  if (std::optional<int64_t> axis = op.getVectorAxis())
+    if (failed(bindValueInput(
+            op, "vector_axis",
+            DenseElementsAttr::get(
+                RankedTensorType::get({}, IntegerType::get(context, 32)),
+                APInt(32, uint64_t(*axis))),
+            operation)))
+      return failure();
+  if (failed(addOutput(op, op.getMask(), operation)))
+    return failure();
+  return addOutput(op, op.getNonzeroData(), operation);
+}
+
 LogicalResult CoreMLExporter::exportGeneric(mil::GenericOp op,
                                             milspec::Operation &operation) {
   operation.set_type(op.getOpType().str());
@@ -733,7 +838,9 @@ LogicalResult CoreMLExporter::exportOperation(Operation *op,
       constOp && usesIOS18Constexprs() && !constOp->use_empty() &&
       llvm::all_of(constOp->getUsers(), [](Operation *user) {
         return isa<mil::ConstexprLutToDenseOp,
-                   mil::ConstexprBlockwiseShiftScaleOp>(user);
+                   mil::ConstexprBlockwiseShiftScaleOp,
+                   mil::ConstexprSparseToDenseOp, mil::ConstexprLutToSparseOp>(
+            user);
       }))
     return success();
   milspec::Operation &operation = *block.add_operations();
@@ -750,6 +857,17 @@ LogicalResult CoreMLExporter::exportOperation(Operation *op,
                 "specification is "
              << specVersion;
     return exportShiftScale(shiftScale, operation);
+  }
+  if (isa<mil::ConstexprSparseToDenseOp, mil::ConstexprLutToSparseOp>(op)) {
+    if (!usesIOS18Constexprs())
+      return op->emitError()
+             << op->getName().stripDialect()
+             << " (a pruned weight) needs iOS18 (specification 9); the "
+                "module's specification is "
+             << specVersion;
+    if (auto sparse = dyn_cast<mil::ConstexprSparseToDenseOp>(op))
+      return exportSparseToDense(sparse, operation);
+    return exportLutToSparse(cast<mil::ConstexprLutToSparseOp>(op), operation);
   }
   if (auto generic = dyn_cast<mil::GenericOp>(op))
     return exportGeneric(generic, operation);

@@ -105,6 +105,17 @@ private:
                         StringRef name);
   FailureOr<Operation *>
   importShiftScale(const spec::MILSpec::Operation &operation, StringRef name);
+  FailureOr<Operation *>
+  importSparseToDense(const spec::MILSpec::Operation &operation,
+                      StringRef name);
+  FailureOr<Operation *>
+  importLutToSparse(const spec::MILSpec::Operation &operation, StringRef name);
+  /// The value of iOS18 constexpr input `input` as an operand: a value
+  /// defined before, or a new mil.const named `<name>_<suffix>` of an inline
+  /// value; null when it is neither.
+  FailureOr<Value>
+  readConstexprOperand(const spec::MILSpec::Operation &operation,
+                       StringRef input, StringRef name, StringRef suffix);
   /// The single binding of iOS18 constexpr input `input`: a value
   /// (`attribute`) or a value defined before (`operand`); failure when
   /// broken (reported), neither when absent or not in this form.
@@ -712,6 +723,110 @@ CoreMLImporter::importShiftScale(const spec::MILSpec::Operation &operation,
       .getOperation();
 }
 
+FailureOr<Value>
+CoreMLImporter::readConstexprOperand(const spec::MILSpec::Operation &operation,
+                                     StringRef input, StringRef name,
+                                     StringRef suffix) {
+  Attribute value;
+  Value operand;
+  if (failed(readConstexprInput(operation, input, value, operand)))
+    return failure();
+  if (operand)
+    return operand;
+  auto elements = dyn_cast_or_null<ElementsAttr>(value);
+  if (!elements)
+    return Value();
+  // Inline values become constants of their own; the exporter writes them
+  // back inline.
+  return mil::ConstOp::create(builder, getOpLoc(name), elements.getType(),
+                              elements,
+                              builder.getStringAttr(name + "_" + suffix))
+      .getResult();
+}
+
+FailureOr<Operation *>
+CoreMLImporter::importSparseToDense(const spec::MILSpec::Operation &operation,
+                                    StringRef name) {
+  if (!hasInputForm(operation, name, {"mask", "nonzero_data"}, {}))
+    return nullptr;
+  FailureOr<Type> type = convertOutputType(operation, name);
+  if (failed(type))
+    return failure();
+  FailureOr<Value> mask = readConstexprOperand(operation, "mask", name, "mask");
+  if (failed(mask))
+    return failure();
+  FailureOr<Value> data =
+      readConstexprOperand(operation, "nonzero_data", name, "data");
+  if (failed(data))
+    return failure();
+  if (!*mask || !*data)
+    return nullptr;
+  return mil::ConstexprSparseToDenseOp::create(builder, getOpLoc(name), *type,
+                                               *mask, *data,
+                                               builder.getStringAttr(name))
+      .getOperation();
+}
+
+FailureOr<Operation *>
+CoreMLImporter::importLutToSparse(const spec::MILSpec::Operation &operation,
+                                  StringRef name) {
+  // Two outputs, named as Core ML's tools name them: <name>_0 (the mask)
+  // and <name>_1 (the values). Another naming stays a generic op.
+  if (hasUnknownFields(operation) || operation.blocks_size() != 0 ||
+      operation.outputs_size() != 2 || operation.attributes_size() != 1 ||
+      operation.outputs(0).name() != (name + "_0").str() ||
+      operation.outputs(1).name() != (name + "_1").str() ||
+      hasUnknownFields(operation.outputs(0)) ||
+      hasUnknownFields(operation.outputs(1)))
+    return nullptr;
+  static constexpr llvm::StringLiteral kInputs[] = {
+      "indices_mask", "indices_nonzero_data", "lut", "vector_axis"};
+  for (const auto &[input, argument] : operation.inputs())
+    if (!llvm::is_contained(kInputs, input) || argument.arguments_size() != 1 ||
+        hasUnknownFields(argument) || hasUnknownFields(argument.arguments(0)))
+      return nullptr;
+  SmallVector<Type, 2> types;
+  for (const spec::MILSpec::NamedValueType &output : operation.outputs()) {
+    site.field = "output '" + output.name() + "'";
+    FailureOr<Type> type = convertValueTypeAt(output.type());
+    site.field.clear();
+    if (failed(type))
+      return failure();
+    types.push_back(*type);
+  }
+  Attribute maskValue, indicesValue, lutValue, axisValue;
+  Value maskOperand, indicesOperand, lutOperand, axisOperand;
+  if (failed(readConstexprInput(operation, "indices_mask", maskValue,
+                                maskOperand)) ||
+      failed(readConstexprInput(operation, "indices_nonzero_data", indicesValue,
+                                indicesOperand)) ||
+      failed(readConstexprInput(operation, "lut", lutValue, lutOperand)) ||
+      failed(
+          readConstexprInput(operation, "vector_axis", axisValue, axisOperand)))
+    return failure();
+  unsigned bits = 0;
+  auto mask = dyn_cast_or_null<ElementsAttr>(maskValue);
+  ElementsAttr indices = getPackedIndices(indicesValue, bits);
+  if (!mask || !indices || maskOperand || indicesOperand || axisOperand ||
+      (!lutOperand && !isa_and_nonnull<ElementsAttr>(lutValue)) ||
+      !isa<RankedTensorType>(types[0]) || !isa<RankedTensorType>(types[1]))
+    return nullptr;
+  IntegerAttr vectorAxis;
+  if (axisValue) {
+    auto axis = dyn_cast<DenseElementsAttr>(axisValue);
+    if (!axis || axis.getNumElements() != 1 ||
+        !axis.getElementType().isInteger(32))
+      return nullptr;
+    vectorAxis = builder.getI64IntegerAttr(
+        (*axis.getValues<APInt>().begin()).getSExtValue());
+  }
+  return mil::ConstexprLutToSparseOp::create(
+             builder, getOpLoc(name), types[0], types[1], mask, lutOperand,
+             dyn_cast_or_null<ElementsAttr>(lutValue), indices, vectorAxis,
+             builder.getStringAttr(name))
+      .getOperation();
+}
+
 LogicalResult
 CoreMLImporter::importGeneric(const spec::MILSpec::Operation &operation,
                               StringRef name) {
@@ -863,6 +978,10 @@ CoreMLImporter::importOperation(const spec::MILSpec::Operation &operation) {
   } else if (!name.empty() &&
              operation.type() == "constexpr_blockwise_shift_scale") {
     op = importShiftScale(operation, name);
+  } else if (!name.empty() && operation.type() == "constexpr_sparse_to_dense") {
+    op = importSparseToDense(operation, name);
+  } else if (!name.empty() && operation.type() == "constexpr_lut_to_sparse") {
+    op = importLutToSparse(operation, name);
   }
   if (failed(op))
     return failure();
@@ -872,17 +991,22 @@ CoreMLImporter::importOperation(const spec::MILSpec::Operation &operation) {
     ScopedDiagnosticHandler silence(context,
                                     [](Diagnostic &) { return success(); });
     if (succeeded(verify(*op))) {
-      bind(name, (*op)->getResult(0));
+      for (auto [result, output] :
+           llvm::zip((*op)->getResults(), operation.outputs()))
+        bind(output.name(), result);
       return success();
     }
-    Operation *inlineData = nullptr;
-    if (auto shiftScale = dyn_cast<mil::ConstexprBlockwiseShiftScaleOp>(*op))
-      if (auto data = shiftScale.getData().getDefiningOp<mil::ConstOp>();
-          data && data->hasOneUse())
-        inlineData = data;
+    // The constants made of its inline values (bound to no MIL name) go
+    // with it.
+    SmallVector<Operation *> inlineValues;
+    for (Value operand : (*op)->getOperands())
+      if (auto constant = operand.getDefiningOp<mil::ConstOp>();
+          constant && constant->hasOneUse() &&
+          (!constant.getName() || lookup(*constant.getName()) != operand))
+        inlineValues.push_back(constant);
     (*op)->erase();
-    if (inlineData)
-      inlineData->erase();
+    for (Operation *constant : inlineValues)
+      constant->erase();
   }
   return importGeneric(operation, name);
 }

@@ -189,6 +189,7 @@ def immediate_array(value):
 
 # int4 and uint4, packed two to a byte, low nibble first.
 FOUR_BIT = {25: np.int8, 35: np.uint8}
+UINT1 = 37
 
 
 def four_bit_array(packed, dtype, count):
@@ -204,12 +205,17 @@ def value_array(model_dir, value):
     dtype = value.type.tensorType.dataType
     if value.WhichOneof("value") == "blobFileValue":
         data = blob_bytes(model_dir, value)
-    elif dtype in FOUR_BIT:
+    elif dtype in FOUR_BIT or dtype == UINT1:
         data = value.immediateValue.tensor.bytes.values
     else:
         return immediate_array(value)
+    count = int(np.prod(shape_of(value)))
+    if dtype == UINT1:  # a bit mask, LSB-first
+        if len(data) != (count + 7) // 8:
+            fail(f"{len(data)} bytes for {count} bits")
+        return unpack_indices(data, 1, count).astype(np.uint8)
     if dtype in FOUR_BIT:
-        return four_bit_array(data, dtype, int(np.prod(shape_of(value))))
+        return four_bit_array(data, dtype, count)
     return np.frombuffer(data, MIL_NUMPY[dtype])
 
 
@@ -236,13 +242,37 @@ def sub_byte_array(model_dir, value):
     return bits, unpack_indices(packed, bits, count).reshape(shape)
 
 
+# Output name -> (op, output index), for ops of several outputs.
+OUTPUT_OF = {}
+
+
 def decode_input(model_dir, ops, op, name):
     """An iOS18 constexpr input: a value, or another constexpr op's result."""
     binding = op.inputs[name].arguments[0]
     if binding.WhichOneof("binding") == "name":
+        if binding.name in OUTPUT_OF:
+            producer, index = OUTPUT_OF[binding.name]
+            return decode(model_dir, ops, producer)[index]
         return decode(model_dir, ops, ops[binding.name])
     value = binding.value
     return value_array(model_dir, value).reshape(shape_of(value))
+
+
+def lut_decode(indices, lut, vector_axis):
+    """iOS18 LUT decoding of a dense index grid: LUT [groups..., 2^n, V],
+    element p from group p // (S / G), vectors along `vector_axis`."""
+    rank = indices.ndim
+    groups = [np.arange(size) // (size // lut.shape[d])
+              for d, size in enumerate(indices.shape)]
+    grid = np.meshgrid(*groups, indexing="ij")
+    values = lut[tuple(grid) + (indices,)]  # indices.shape + [V]
+    vector = lut.shape[-1]
+    if vector == 1:
+        return values[..., 0]
+    values = np.moveaxis(values, -1, vector_axis + 1)
+    out = list(indices.shape)
+    out[vector_axis] *= vector
+    return values.reshape(out)
 
 
 def decode(model_dir, ops, op):
@@ -273,18 +303,33 @@ def decode(model_dir, ops, op):
         rank = indices.ndim
         if lut.ndim != rank + 2 or lut.shape[rank] != 1 << bits:
             fail(f"LUT of shape {lut.shape} for {bits}-bit indices of rank {rank}")
-        groups = [np.arange(size) // (size // lut.shape[d])
-                  for d, size in enumerate(indices.shape)]
-        grid = np.meshgrid(*groups, indexing="ij")
-        values = lut[tuple(grid) + (indices,)]  # indices.shape + [V]
-        vector = lut.shape[-1]
-        if vector == 1:
-            return values[..., 0]
-        axis = int(decode_input(model_dir, ops, op, "vector_axis"))
-        values = np.moveaxis(values, -1, axis + 1)
-        out = list(indices.shape)
-        out[axis] *= vector
-        return values.reshape(out)
+        axis = (int(decode_input(model_dir, ops, op, "vector_axis"))
+                if lut.shape[-1] > 1 else 0)
+        return lut_decode(indices, lut, axis)
+    if op.type == "constexpr_sparse_to_dense":
+        # The values where the mask has a bit, row-major; zero elsewhere.
+        mask = decode_input(model_dir, ops, op, "mask")
+        data = decode_input(model_dir, ops, op, "nonzero_data")
+        if np.count_nonzero(mask) != data.size:
+            fail(f"a mask of {np.count_nonzero(mask)} bits for {data.size} values")
+        dense = np.zeros(mask.shape, data.dtype)
+        dense[mask != 0] = data
+        return dense
+    if op.type == "constexpr_lut_to_sparse":
+        # The stored indices scattered into a grid (index 0 elsewhere),
+        # decoded as a dense LUT; the mask repeated along the vector axis;
+        # the values where it has a bit, row-major.
+        grid_mask = decode_input(model_dir, ops, op, "indices_mask")
+        bits, stored = sub_byte_array(
+            model_dir, op.inputs["indices_nonzero_data"].arguments[0].value)
+        lut = decode_input(model_dir, ops, op, "lut")
+        indices = np.zeros(grid_mask.shape, np.int64)
+        indices[grid_mask != 0] = stored
+        axis = (int(decode_input(model_dir, ops, op, "vector_axis"))
+                if lut.shape[-1] > 1 else 0)
+        dense = lut_decode(indices, lut, axis)
+        mask = np.repeat(grid_mask, lut.shape[-1], axis=axis)
+        return mask, dense[mask != 0]
     if op.type == "constexpr_blockwise_shift_scale":
         data = decode_input(model_dir, ops, op, "data")
         scale = decode_input(model_dir, ops, op, "scale")
@@ -308,6 +353,9 @@ def ops_by_name(model):
         for op in block.operations:
             name = op.attributes["name"].immediateValue.tensor.strings.values[0]
             found[name] = op
+            if len(op.outputs) > 1:
+                for index, output in enumerate(op.outputs):
+                    OUTPUT_OF[output.name] = (op, index)
             for nested in op.blocks:
                 walk_block(nested)
     for function in model.mlProgram.functions.values():
@@ -350,6 +398,9 @@ def main():
         read = {b.name for op in ops.values() if op.type.startswith("constexpr_")
                 for a in op.inputs.values() for b in a.arguments
                 if b.WhichOneof("binding") == "name"}
+        # An op of several outputs is read through them.
+        read |= {name for name, op in ops.items()
+                 if any(o.name in read for o in op.outputs)}
         checked, forms = 0, set()
         for name, op in sorted(ops.items()):
             if not op.type.startswith("constexpr_") or name in read:

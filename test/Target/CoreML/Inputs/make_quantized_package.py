@@ -11,9 +11,21 @@ Python's protobuf and `struct` (no code shared with the C++ writer):
   q_lutu8  the same with 4-bit indices, one uint8 LUT and a uint8 zero
            point for the whole tensor.
 
+With --kind sparse, pruned weights instead (about half their elements
+zero), as coremltools writes them:
+
+  s_pruned  constexpr_sparse_to_dense of a uint1 mask and fp16 values;
+  s_lut     constexpr_lut_to_sparse (a uint1 index mask, 2-bit indices of
+            its bits, a fp16 LUT per half of the rows) whose outputs s_lut_0
+            and s_lut_1 feed constexpr_sparse_to_dense s_lut_dense;
+  s_vec     the same with vectors of 2 along axis 1 (an 8x8 index mask
+            for an 8x16 weight): s_vec_dense;
+  s_int4    constexpr_sparse_to_dense of int4 values, dequantized by a
+            constexpr_blockwise_shift_scale.
+
 Each feeds a `linear` of the input x [1, 16]. Values are seeded.
 
-  make_quantized_package.py --schema DIR OUT.mlpackage
+  make_quantized_package.py --schema DIR [--kind quantized|sparse] OUT
 """
 
 import argparse
@@ -28,10 +40,12 @@ import tempfile
 import numpy as np
 
 # MIL DataType codes and the matching BlobDataType codes.
-FLOAT16, INT4, INT8, UINT2, UINT4, UINT8, INT32, STRING = \
-    10, 25, 21, 36, 35, 31, 23, 2
-BLOB_CODE = {FLOAT16: 1, UINT8: 3, INT8: 4, INT4: 8, UINT2: 10, UINT4: 11}
-BITS = {FLOAT16: 16, UINT8: 8, INT8: 8, INT4: 4, UINT2: 2, UINT4: 4}
+FLOAT16, INT4, INT8, UINT1, UINT2, UINT4, UINT8, INT32, STRING = \
+    10, 25, 21, 37, 36, 35, 31, 23, 2
+BLOB_CODE = {FLOAT16: 1, UINT8: 3, INT8: 4, INT4: 8, UINT1: 9, UINT2: 10,
+             UINT4: 11}
+BITS = {FLOAT16: 16, UINT8: 8, INT8: 8, INT4: 4, UINT1: 1, UINT2: 2,
+        UINT4: 4}
 
 
 def load_schema(proto_dir):
@@ -56,7 +70,8 @@ def pack(values, bits):
 def raw_bytes(values, dtype):
     if BITS[dtype] < 8:
         return pack(values, BITS[dtype])
-    numpy_type = {FLOAT16: np.float16, INT8: np.int8, UINT8: np.uint8}[dtype]
+    numpy_type = {FLOAT16: np.float16, INT8: np.int8, UINT8: np.uint8,
+                  INT32: np.int32}[dtype]
     return np.asarray(values).astype(numpy_type).tobytes()
 
 
@@ -86,6 +101,8 @@ class WeightWriter:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--schema", required=True)
+    parser.add_argument("--kind", choices=["quantized", "sparse"],
+                        default="quantized")
     parser.add_argument("output")
     args = parser.parse_args()
     Model_pb2, mil = load_schema(args.schema)
@@ -113,13 +130,16 @@ def main():
         if blob:
             v.blobFileValue.fileName = "@model_path/weights/weight.bin"
             v.blobFileValue.offset = weights.add(values, dtype)
+        elif dtype == INT32:  # as Core ML's tools write int32 immediates
+            v.immediateValue.tensor.ints.values.extend(
+                int(x) for x in values.ravel())
         else:
             v.immediateValue.tensor.bytes.values = raw_bytes(values, dtype)
         return v
 
     block = mil.Block()
 
-    def add_op(op_type, name, inputs, shape, dtype):
+    def add_op(op_type, name, inputs, shape, dtype, outputs=None):
         op = block.operations.add()
         op.type = op_type
         op.attributes["name"].CopyFrom(string_value(name))
@@ -129,9 +149,13 @@ def main():
                 binding.name = value
             else:
                 binding.value.CopyFrom(value)
-        out = op.outputs.add()
-        out.name = name
-        out.type.CopyFrom(tensor_type(shape, dtype))
+        # Several outputs are named <name>_0, <name>_1, as coremltools
+        # names them.
+        for index, (out_shape, out_dtype) in enumerate(
+                outputs or [(shape, dtype)]):
+            out = op.outputs.add()
+            out.name = f"{name}_{index}" if outputs else name
+            out.type.CopyFrom(tensor_type(out_shape, out_dtype))
         return name
 
     outputs = []
@@ -140,6 +164,15 @@ def main():
         outputs.append(add_op("linear", weight + "_linear",
                               {"x": "x", "weight": weight}, [1, 8], FLOAT16))
 
+    if args.kind == "sparse":
+        add_sparse_weights(rng, add_op, add_linear, tensor_value)
+    else:
+        add_quantized_weights(rng, add_op, add_linear, tensor_value)
+    block.outputs.extend(outputs)
+    write_package(args, Model_pb2, mil, block, outputs, tensor_type, weights)
+
+
+def add_quantized_weights(rng, add_op, add_linear, tensor_value):
     # int4 data with a scale and a zero point per block of 8 columns.
     add_op("constexpr_blockwise_shift_scale", "q_int4", {
         "data": tensor_value(rng.integers(-8, 8, (8, 16)), INT4, True),
@@ -174,8 +207,65 @@ def main():
         "offset": tensor_value([[128]], UINT8, False),
     }, [8, 16], FLOAT16)
     add_linear("q_lutu8")
-    block.outputs.extend(outputs)
 
+
+def add_sparse_weights(rng, add_op, add_linear, tensor_value):
+    def mask(shape):
+        return (rng.random(shape) < 0.5).astype(np.int64)
+
+    # A pruned fp16 weight.
+    m = mask((8, 16))
+    add_op("constexpr_sparse_to_dense", "s_pruned", {
+        "mask": tensor_value(m, UINT1, True),
+        "nonzero_data": tensor_value(rng.standard_normal(m.sum()), FLOAT16,
+                                     True),
+    }, [8, 16], FLOAT16)
+    add_linear("s_pruned")
+
+    # Pruned and palettized: 2-bit indices of the mask's bits, a LUT per
+    # half of the rows.
+    m = mask((8, 16))
+    add_op("constexpr_lut_to_sparse", "s_lut", {
+        "indices_mask": tensor_value(m, UINT1, True),
+        "indices_nonzero_data": tensor_value(rng.integers(0, 4, m.sum()),
+                                             UINT2, True),
+        "lut": tensor_value(rng.standard_normal((2, 1, 4, 1)), FLOAT16,
+                            False),
+    }, None, None, outputs=[([8, 16], UINT1), ([int(m.sum())], FLOAT16)])
+    add_op("constexpr_sparse_to_dense", "s_lut_dense", {
+        "mask": "s_lut_0", "nonzero_data": "s_lut_1"}, [8, 16], FLOAT16)
+    add_linear("s_lut_dense")
+
+    # Vectors of 2 along axis 1: an 8x8 index mask for the 8x16 weight.
+    m = mask((8, 8))
+    add_op("constexpr_lut_to_sparse", "s_vec", {
+        "indices_mask": tensor_value(m, UINT1, True),
+        "indices_nonzero_data": tensor_value(rng.integers(0, 4, m.sum()),
+                                             UINT2, True),
+        "lut": tensor_value(rng.standard_normal((1, 1, 4, 2)), FLOAT16,
+                            False),
+        "vector_axis": tensor_value(np.int32(1), INT32, False),
+    }, None, None, outputs=[([8, 16], UINT1), ([2 * int(m.sum())], FLOAT16)])
+    add_op("constexpr_sparse_to_dense", "s_vec_dense", {
+        "mask": "s_vec_0", "nonzero_data": "s_vec_1"}, [8, 16], FLOAT16)
+    add_linear("s_vec_dense")
+
+    # Pruned int4 values, dequantized per row.
+    m = mask((8, 16))
+    add_op("constexpr_sparse_to_dense", "s_int4_q", {
+        "mask": tensor_value(m, UINT1, True),
+        "nonzero_data": tensor_value(rng.integers(-8, 8, m.sum()), INT4,
+                                     True),
+    }, [8, 16], INT4)
+    add_op("constexpr_blockwise_shift_scale", "s_int4", {
+        "data": "s_int4_q",
+        "scale": tensor_value(rng.uniform(0.01, 0.1, (8, 1)), FLOAT16, False),
+    }, [8, 16], FLOAT16)
+    add_linear("s_int4")
+
+
+def write_package(args, Model_pb2, mil, block, outputs, tensor_type,
+                  weights):
     function = mil.Function()
     function.opset = "CoreML8"
     inp = function.inputs.add()
