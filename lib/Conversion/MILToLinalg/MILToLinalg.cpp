@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "palettize/Conversion/MILToLinalg/MILToLinalg.h"
+#include "DecodeBuilders.h"
 #include "Reinterpret.h"
 #include "palettize/Dialect/MIL/IR/ConstantData.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
@@ -74,74 +75,15 @@ ElementsAttr palettize::reinterpretElements(ElementsAttr value,
 // Index arithmetic of the decoding bodies
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Builds the scalar arithmetic of a decoding body, folding constants. The
-/// constants it needs go before the linalg op, once each.
-struct BodyBuilder {
-  BodyBuilder(OpBuilder &b, OpBuilder &outside, Location loc)
-      : b(b), outside(outside), loc(loc) {}
-
-  OpBuilder &b;
-  /// Inserts before the linalg op being built.
-  OpBuilder &outside;
-  Location loc;
-  llvm::DenseMap<std::pair<int64_t, Type>, Value> constants;
-
-  Value constant(int64_t value, Type type) {
-    Value &cached = constants[{value, type}];
-    if (!cached)
-      cached = arith::ConstantOp::create(outside, loc, type,
-                                         outside.getIntegerAttr(type, value));
-    return cached;
-  }
-  Value index(int64_t value) { return constant(value, b.getIndexType()); }
-  Value i32(int64_t value) { return constant(value, b.getI32Type()); }
-  Value mul(Value lhs, int64_t rhs) {
-    if (rhs == 1)
-      return lhs;
-    return b.createOrFold<arith::MulIOp>(loc, lhs, index(rhs));
-  }
-  Value add(Value lhs, Value rhs) {
-    return b.createOrFold<arith::AddIOp>(loc, lhs, rhs);
-  }
-  Value div(Value lhs, int64_t rhs) {
-    if (rhs == 1)
-      return lhs;
-    return b.createOrFold<arith::DivUIOp>(loc, lhs, index(rhs));
-  }
-  Value rem(Value lhs, int64_t rhs) {
-    return b.createOrFold<arith::RemUIOp>(loc, lhs, index(rhs));
-  }
-  /// Converts `value`, an element of a tensor whose original element type
-  /// is `type` (after signless conversion for integers), to f32, exactly.
-  Value toF32(Value value, Type type) {
-    Type f32 = b.getF32Type();
-    if (type.isF32())
-      return value;
-    if (isa<FloatType>(type))
-      return arith::ExtFOp::create(b, loc, f32, value);
-    if (type.isUnsignedInteger())
-      return arith::UIToFPOp::create(b, loc, f32, value);
-    return arith::SIToFPOp::create(b, loc, f32, value);
-  }
-};
-} // namespace
-
-/// Returns the iteration indices of a linalg body, one per result dimension.
-static SmallVector<Value> getLoopIndices(OpBuilder &b, Location loc,
-                                         int64_t rank) {
+SmallVector<Value> palettize::getLoopIndices(OpBuilder &b, Location loc,
+                                             int64_t rank) {
   SmallVector<Value> indices;
   for (int64_t d = 0; d < rank; ++d)
     indices.push_back(linalg::IndexOp::create(b, loc, d));
   return indices;
 }
 
-/// Creates an all-parallel `linalg.generic` producing a tensor of
-/// `resultType` from `inputs` (read through `inputMaps`), marked as a
-/// decoding op (with the constexpr op's `name`, if any), whose body `buildBody`
-/// writes: with the body's builder, a builder that inserts before the generic
-/// (for constants), and the block arguments.
-static Value createDecodingGeneric(
+Value palettize::createDecodingGeneric(
     OpBuilder &builder, Location loc, StringAttr name,
     RankedTensorType resultType, ValueRange inputs,
     ArrayRef<AffineMap> inputMaps,
@@ -171,11 +113,8 @@ static Value createDecodingGeneric(
   return generic.getResult(0);
 }
 
-/// Emits the read of element `linear` of `packed` (i8 bytes, `packedBytes`
-/// of them), elements of `bits` bits packed LSB-first as Core ML stores
-/// them; returns it as an i32 whose bits above `bits` are zero.
-static Value readPackedBits(BodyBuilder &body, Value packed, Value linear,
-                            unsigned bits, int64_t packedBytes) {
+Value palettize::readPackedBits(BodyBuilder &body, Value packed, Value linear,
+                                unsigned bits, int64_t packedBytes) {
   OpBuilder &b = body.b;
   Location loc = body.loc;
   // Bit `n * linear` onwards, LSB-first.
@@ -272,7 +211,9 @@ static Value createPackedConstant(OpBuilder &builder, Operation *op,
                                   DenseResourceElementsAttr value,
                                   RankedTensorType type) {
   Location loc = op->getLoc();
-  const int64_t packedBytes = *mil::getBlobByteCount(type);
+  // The original type (ui1, not the converted i1) says how it is packed.
+  const int64_t packedBytes =
+      *mil::getBlobByteCount(cast<ShapedType>(value.getType()));
   auto bytesType = RankedTensorType::get({packedBytes}, builder.getI8Type());
   Value packed = arith::ConstantOp::create(
       builder, loc,
@@ -301,11 +242,9 @@ static Value createPackedConstant(OpBuilder &builder, Operation *op,
       });
 }
 
-/// Creates an `arith.constant` of `value` converted by `typeConverter`, or
-/// returns null (and reports at `op`) when its storage cannot be kept.
-static Value createConstant(OpBuilder &builder, Operation *op,
-                            const TypeConverter &typeConverter,
-                            ElementsAttr value, StringRef what) {
+Value palettize::createConstant(OpBuilder &builder, Operation *op,
+                                const TypeConverter &typeConverter,
+                                ElementsAttr value, StringRef what) {
   auto type =
       dyn_cast_or_null<ShapedType>(typeConverter.convertType(value.getType()));
   ElementsAttr converted = type ? reinterpretElements(value, type) : nullptr;
@@ -494,6 +433,7 @@ void palettize::populateMILToLinalgConversionPatterns(
   patterns
       .add<ConstOpLowering, LutToDenseLowering, BlockwiseShiftScaleLowering>(
           typeConverter, patterns.getContext());
+  populateMILSparseToLinalgPatterns(typeConverter, patterns);
 }
 
 //===----------------------------------------------------------------------===//

@@ -299,3 +299,28 @@ func.func @int4_blob() -> tensor<2x3xf32> {
 {-#
   dialect_resources: { builtin: { nibbles: "0x010000002F7810" } }
 #-}
+
+// -----
+
+// A sparse weight decodes in order: a loop over the flattened mask carries
+// the count of bits seen, and takes the next value at each bit.
+// CHECK-LABEL: func.func @sparse_to_dense
+// CHECK-DAG:   %[[MASK:.*]] = arith.constant dense<[true, false, true, true]> : tensor<4xi1>
+// CHECK-DAG:   %[[DATA:.*]] = arith.constant dense<[1.500000e+00, -2.000000e+00, 4.000000e+00]> : tensor<3xf32>
+// CHECK:       %[[ZEROS:.*]] = linalg.fill
+// CHECK:       %[[R:.*]]:2 = scf.for %[[I:.*]] = %c0 to %c4 step %c1 iter_args(%[[ACC:.*]] = %[[ZEROS]], %[[K:.*]] = %c0)
+// CHECK:         %[[BIT:.*]] = tensor.extract %[[MASK]][%[[I]]] : tensor<4xi1>
+// CHECK:         scf.if %[[BIT]]
+// CHECK:           %[[V:.*]] = tensor.extract %[[DATA]][%[[K]]] : tensor<3xf32>
+// CHECK:           %[[T:.*]] = tensor.insert %[[V]] into %[[ACC]][%[[I]]] : tensor<4xf32>
+// CHECK:           %[[K1:.*]] = arith.addi %[[K]], %c1
+// CHECK:           scf.yield %[[T]], %[[K1]]
+// CHECK:         } else {
+// CHECK:           scf.yield %[[ACC]], %[[K]]
+// CHECK:       return %[[R]]#0
+func.func @sparse_to_dense() -> tensor<4xf32> {
+  %m = mil.const dense<[true, false, true, true]> : tensor<4xui1>
+  %d = mil.const dense<[1.5, -2.0, 4.0]> : tensor<3xf32>
+  %w = mil.constexpr_sparse_to_dense mask(%m : tensor<4xui1>) data(%d : tensor<3xf32>) : tensor<4xf32>
+  return %w : tensor<4xf32>
+}
