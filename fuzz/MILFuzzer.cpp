@@ -2,7 +2,8 @@
 //
 // Builds a module from the input, as a producer of mil IR would (random
 // shapes, element types, blobs of the right size or not, LUT ops with
-// random LUT shapes, indices and vector axes, shift-scales over them), and
+// random LUT shapes, indices and vector axes, shift-scales over them,
+// sparse ops with random masks and counts), and
 // runs what a user runs on it: verify, palettize-weights with options from
 // the input, then mil-materialize-constexpr or (one input in three)
 // convert-mil-to-linalg with a decode placement and LUT matmul kernel from
@@ -115,7 +116,7 @@ Built build(MLIRContext *context, fuzz::FuzzInput &in) {
   for (unsigned i = 0; i < ops; ++i) {
     const std::string name = "w" + std::to_string(i);
     Location named = NameLoc::get(b.getStringAttr(name));
-    const uint8_t kind = in.byte() % 4;
+    const uint8_t kind = in.byte() % 6;
     if (kind <= 1) { // a constant: arith or mil
       auto type = RankedTensorType::get(pickShape(in),
                                         pickElementType(context, in.byte()));
@@ -154,6 +155,62 @@ Built build(MLIRContext *context, fuzz::FuzzInput &in) {
       results.push_back(ConstexprLutToDenseOp::create(b, named, resultType, lut,
                                                       indices, axis,
                                                       b.getStringAttr(name))
+                            .getResult());
+    } else if (kind == 4) { // a pruned weight: a mask and its values
+      auto maskType = RankedTensorType::get(
+          pickShape(in), IntegerType::get(context, 1, IntegerType::Unsigned));
+      Value mask =
+          ConstOp::create(b, named, maskType,
+                          pickBlob(in, maskType, name + "_mask"), StringAttr())
+              .getResult();
+      Type element = pickElementType(context, in.byte());
+      auto dataType = RankedTensorType::get({int64_t(in.byte())}, element);
+      Value data =
+          ConstOp::create(b, named, dataType,
+                          pickBlob(in, dataType, name + "_data"), StringAttr())
+              .getResult();
+      results.push_back(ConstexprSparseToDenseOp::create(
+                            b, named,
+                            RankedTensorType::get(maskType.getShape(), element),
+                            mask, data, b.getStringAttr(name))
+                            .getResult());
+    } else if (kind == 5) { // a pruned palettized weight, random shapes
+      Type element = pickElementType(context, in.byte() % 7);
+      SmallVector<int64_t> gridShape = pickShape(in);
+      auto gridType = RankedTensorType::get(
+          gridShape, IntegerType::get(context, 1, IntegerType::Unsigned));
+      ElementsAttr gridMask = pickBlob(in, gridType, name + "_mask");
+      SmallVector<int64_t> lutShape;
+      for (size_t d = 0; d < gridShape.size(); ++d)
+        lutShape.push_back(1 + in.byte() % 3);
+      lutShape.push_back(int64_t(1) << (in.byte() % 9));
+      const int64_t vectorSize = 1 + in.byte() % 3;
+      lutShape.push_back(vectorSize);
+      SmallVector<int64_t> maskShape = gridShape;
+      IntegerAttr axis;
+      if (vectorSize > 1) {
+        const int64_t a = in.byte() % gridShape.size();
+        maskShape[a] *= vectorSize;
+        axis = b.getI64IntegerAttr(a);
+      }
+      ElementsAttr lut =
+          pickBlob(in, RankedTensorType::get(lutShape, element), name + "_lut");
+      const int64_t stored = in.byte();
+      ElementsAttr indices =
+          pickBlob(in,
+                   RankedTensorType::get(
+                       {int64_t(in.byte())},
+                       IntegerType::get(context, 8, IntegerType::Unsigned)),
+                   name + "_indices");
+      auto op = ConstexprLutToSparseOp::create(
+          b, named, RankedTensorType::get(maskShape, gridType.getElementType()),
+          RankedTensorType::get({stored * vectorSize}, element), gridMask,
+          Value(), lut, indices, axis, b.getStringAttr(name));
+      results.push_back(op.getMask());
+      results.push_back(ConstexprSparseToDenseOp::create(
+                            b, named, RankedTensorType::get(maskShape, element),
+                            op.getMask(), op.getNonzeroData(),
+                            b.getStringAttr(name + "_dense"))
                             .getResult());
     } else if (!results.empty()) { // a shift-scale over an earlier value
       Value data = results[in.byte() % results.size()];
