@@ -238,14 +238,16 @@ LutLayout ConstexprLutToDenseOp::getLutLayout() {
                         "verified op with an inconsistent LUT layout");
 }
 
+/// The LUT attribute, or else the folded value of the LUT operand.
+static ElementsAttr getKnownLut(ElementsAttr lut, Attribute folded) {
+  return lut ? lut : dyn_cast_or_null<ElementsAttr>(folded);
+}
+
 OpFoldResult ConstexprLutToDenseOp::fold(FoldAdaptor adaptor) {
   auto resultType = cast<ShapedType>(getType());
   if (resultType.getNumElements() > kMaxFoldedElements)
     return {};
-  // The LUT attribute, or the folded value of the LUT operand.
-  ElementsAttr lut = getLutAttr();
-  if (!lut)
-    lut = dyn_cast_or_null<ElementsAttr>(adaptor.getLutOperand());
+  ElementsAttr lut = getKnownLut(getLutAttr(), adaptor.getLutOperand());
   if (!lut)
     return {};
   RawElementsData lutData = getRawElementsData(lut);
@@ -393,8 +395,8 @@ LogicalResult ConstexprSparseToDenseOp::verify() {
 }
 
 OpFoldResult ConstexprSparseToDenseOp::fold(FoldAdaptor adaptor) {
-  auto resultType = cast<ShapedType>(getType());
-  if (resultType.getNumElements() > kMaxFoldedElements)
+  auto denseType = cast<ShapedType>(getType());
+  if (denseType.getNumElements() > kMaxFoldedElements)
     return {};
   auto mask = dyn_cast_or_null<ElementsAttr>(adaptor.getMask());
   auto data = dyn_cast_or_null<ElementsAttr>(adaptor.getNonzeroData());
@@ -406,14 +408,14 @@ OpFoldResult ConstexprSparseToDenseOp::fold(FoldAdaptor adaptor) {
       countBits(maskBytes, mask.getShapedType()) !=
           uint64_t(data.getNumElements()))
     return {};
-  const unsigned bits = resultType.getElementTypeBitWidth();
-  std::vector<char> result(*getBlobByteCount(resultType));
+  const unsigned bits = denseType.getElementTypeBitWidth();
+  std::vector<char> result(*getBlobByteCount(denseType));
   scatterMasked(ArrayRef<uint8_t>(
                     reinterpret_cast<const uint8_t *>(maskBytes.bytes.data()),
                     maskBytes.bytes.size()),
-                resultType.getNumElements(), dataBytes.bytes.data(), bits,
+                denseType.getNumElements(), dataBytes.bytes.data(), bits,
                 result.data());
-  return getDenseFromBlobLayout(resultType, result);
+  return getDenseFromBlobLayout(denseType, result);
 }
 
 ShapedType ConstexprLutToSparseOp::getLutType() {
@@ -500,12 +502,12 @@ LogicalResult ConstexprLutToSparseOp::verify() {
            << indicesType;
   if (failed(verifyStorage(*this, "indices", indices)))
     return failure();
-  const uint64_t expectedBytes =
+  const uint64_t expectedIndexBytes =
       getPackedIndicesByteCount(stored, layout->indexBitWidth);
-  if (uint64_t(indicesType.getDimSize(0)) != expectedBytes)
+  if (uint64_t(indicesType.getDimSize(0)) != expectedIndexBytes)
     return emitOpError("'indices' must hold ceil(")
            << layout->indexBitWidth << " * " << stored
-           << " / 8) = " << expectedBytes << " bytes, got "
+           << " / 8) = " << expectedIndexBytes << " bytes, got "
            << indicesType.getDimSize(0);
   return success();
 }
@@ -516,9 +518,7 @@ ConstexprLutToSparseOp::fold(FoldAdaptor adaptor,
   auto maskType = cast<ShapedType>(getMask().getType());
   if (maskType.getNumElements() > kMaxFoldedElements)
     return failure();
-  ElementsAttr lut = getLutAttr();
-  if (!lut)
-    lut = dyn_cast_or_null<ElementsAttr>(adaptor.getLutOperand());
+  ElementsAttr lut = getKnownLut(getLutAttr(), adaptor.getLutOperand());
   if (!lut)
     return failure();
   RawElementsData lutData = getRawElementsData(lut);
