@@ -542,6 +542,21 @@ CoreMLExporter::bindConstexprInput(Operation *op, StringRef name, Value value,
                             "exported";
 }
 
+/// The packed `indices` of a LUT op as Core ML's iOS18 indices, a tensor of
+/// `type` (uintN) over the same bytes, already in its layout.
+static FailureOr<Attribute> getTypedIndices(Operation *op, ElementsAttr indices,
+                                            RankedTensorType type) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(indices))
+    return Attribute(
+        DenseResourceElementsAttr::get(type, resource.getRawHandle()));
+  mil::RawElementsData raw = getRawElementsData(indices);
+  if (!raw.succeeded())
+    return op->emitError() << "'indices': " << mil::describe(raw.error);
+  return Attribute(DenseResourceElementsAttr::get(
+      type, "indices",
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(raw.bytes, 64)));
+}
+
 LogicalResult
 CoreMLExporter::exportLutToDenseIOS18(mil::ConstexprLutToDenseOp op,
                                       milspec::Operation &operation) {
@@ -568,20 +583,11 @@ CoreMLExporter::exportLutToDenseIOS18(mil::ConstexprLutToDenseOp op,
     indicesShape[*axis] /= vectorSize;
   auto indicesType = RankedTensorType::get(
       indicesShape, IntegerType::get(context, bits, IntegerType::Unsigned));
-  ElementsAttr indices = op.getIndices();
-  Attribute indicesValue;
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(indices)) {
-    indicesValue =
-        DenseResourceElementsAttr::get(indicesType, resource.getRawHandle());
-  } else {
-    mil::RawElementsData raw = getRawElementsData(indices);
-    if (!raw.succeeded())
-      return op.emitError() << "'indices': " << mil::describe(raw.error);
-    indicesValue = DenseResourceElementsAttr::get(
-        indicesType, "indices",
-        HeapAsmResourceBlob::allocateAndCopyWithAlign(raw.bytes, 64));
-  }
-  if (failed(bindValueInput(op, "indices", indicesValue, operation)))
+  FailureOr<Attribute> indicesValue =
+      getTypedIndices(op, op.getIndices(), indicesType);
+  if (failed(indicesValue))
+    return failure();
+  if (failed(bindValueInput(op, "indices", *indicesValue, operation)))
     return failure();
   if (Value lutOperand = op.getLutOperand()) {
     // A computed per-tensor LUT is reshaped where it is computed (see
@@ -734,21 +740,12 @@ LogicalResult CoreMLExporter::exportLutToSparse(mil::ConstexprLutToSparseOp op,
   auto indicesType = RankedTensorType::get(
       {stored},
       IntegerType::get(context, layout.indexBitWidth, IntegerType::Unsigned));
-  ElementsAttr indices = op.getIndices();
-  Attribute indicesValue;
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(indices)) {
-    indicesValue =
-        DenseResourceElementsAttr::get(indicesType, resource.getRawHandle());
-  } else {
-    mil::RawElementsData raw = getRawElementsData(indices);
-    if (!raw.succeeded())
-      return op.emitError() << "'indices': " << mil::describe(raw.error);
-    indicesValue = DenseResourceElementsAttr::get(
-        indicesType, "indices",
-        HeapAsmResourceBlob::allocateAndCopyWithAlign(raw.bytes, 64));
-  }
+  FailureOr<Attribute> indicesValue =
+      getTypedIndices(op, op.getIndices(), indicesType);
+  if (failed(indicesValue))
+    return failure();
   if (failed(
-          bindValueInput(op, "indices_nonzero_data", indicesValue, operation)))
+          bindValueInput(op, "indices_nonzero_data", *indicesValue, operation)))
     return failure();
   if (Value lutOperand = op.getLutOperand()) {
     if (failed(bindConstexprInput(op, "lut", lutOperand, operation)))

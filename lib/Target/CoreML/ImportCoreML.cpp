@@ -644,6 +644,17 @@ static ElementsAttr getPackedIndices(Attribute indices, unsigned &bits) {
   return DenseElementsAttr::get(packedType, ArrayRef<uint8_t>(packed));
 }
 
+/// The dialect's vector axis of an iOS18 `vector_axis` value, an int32
+/// scalar; null when it is not one.
+static IntegerAttr getVectorAxis(Attribute value) {
+  auto axis = dyn_cast<DenseElementsAttr>(value);
+  if (!axis || axis.getNumElements() != 1 ||
+      !axis.getElementType().isInteger(32))
+    return {};
+  return IntegerAttr::get(IntegerType::get(value.getContext(), 64),
+                          (*axis.getValues<APInt>().begin()).getSExtValue());
+}
+
 FailureOr<Operation *>
 CoreMLImporter::importLutToDenseIOS18(const spec::MILSpec::Operation &operation,
                                       StringRef name) {
@@ -667,14 +678,8 @@ CoreMLImporter::importLutToDenseIOS18(const spec::MILSpec::Operation &operation,
       (!lutOperand && !isa_and_nonnull<ElementsAttr>(lutValue)))
     return nullptr;
   IntegerAttr vectorAxis;
-  if (axisValue) {
-    auto axis = dyn_cast<DenseElementsAttr>(axisValue);
-    if (!axis || axis.getNumElements() != 1 ||
-        !axis.getElementType().isInteger(32))
-      return nullptr;
-    vectorAxis = builder.getI64IntegerAttr(
-        (*axis.getValues<APInt>().begin()).getSExtValue());
-  }
+  if (axisValue && !(vectorAxis = getVectorAxis(axisValue)))
+    return nullptr;
   if (lutOperand)
     return mil::ConstexprLutToDenseOp::create(
                builder, getOpLoc(name), resultType, lutOperand, indices,
@@ -812,14 +817,8 @@ CoreMLImporter::importLutToSparse(const spec::MILSpec::Operation &operation,
       !isa<RankedTensorType>(types[0]) || !isa<RankedTensorType>(types[1]))
     return nullptr;
   IntegerAttr vectorAxis;
-  if (axisValue) {
-    auto axis = dyn_cast<DenseElementsAttr>(axisValue);
-    if (!axis || axis.getNumElements() != 1 ||
-        !axis.getElementType().isInteger(32))
-      return nullptr;
-    vectorAxis = builder.getI64IntegerAttr(
-        (*axis.getValues<APInt>().begin()).getSExtValue());
-  }
+  if (axisValue && !(vectorAxis = getVectorAxis(axisValue)))
+    return nullptr;
   return mil::ConstexprLutToSparseOp::create(
              builder, getOpLoc(name), types[0], types[1], mask, lutOperand,
              dyn_cast_or_null<ElementsAttr>(lutValue), indices, vectorAxis,

@@ -170,6 +170,26 @@ static void printLutSource(OpAsmPrinter &printer, Operation *, ElementsAttr lut,
   printer.printAttribute(lut);
 }
 
+/// Checks the LUT of a LUT op: exactly one of `lut` (an attribute) and
+/// `lutOperand`, of a float or 8-bit integer type, readable storage or a
+/// compile-time operand.
+static LogicalResult verifyLutSource(Operation *op, ElementsAttr lut,
+                                     Value lutOperand) {
+  if (bool(lut) == bool(lutOperand))
+    return op->emitOpError(
+        "needs exactly one 'lut': an attribute or an operand");
+  Type element = lut ? lut.getElementType()
+                     : cast<ShapedType>(lutOperand.getType()).getElementType();
+  if (!element.isInteger(8) &&
+      !isa<Float16Type, BFloat16Type, Float32Type>(element))
+    return op->emitOpError("'lut' element type must be f16, bf16, f32, i8, "
+                           "si8 or ui8, got ")
+           << element;
+  if (lut)
+    return verifyStorage(op, "lut", lut);
+  return verifyCompileTimeOperand(op, "lut", lutOperand);
+}
+
 ShapedType ConstexprLutToDenseOp::getLutType() {
   if (Value operand = getLutOperand())
     return cast<ShapedType>(operand.getType());
@@ -181,25 +201,14 @@ LogicalResult ConstexprLutToDenseOp::verify() {
   Type elementType = resultType.getElementType();
 
   // The LUT: exactly one source, its element type, storage and shape.
-  if (bool(getLutAttr()) == bool(getLutOperand()))
-    return emitOpError("needs exactly one 'lut': an attribute or an operand");
+  if (failed(verifyLutSource(*this, getLutAttr(), getLutOperand())))
+    return failure();
   ShapedType lutType = getLutType();
   Type lutElementType = lutType.getElementType();
-  if (!lutElementType.isInteger(8) &&
-      !isa<Float16Type, BFloat16Type, Float32Type>(lutElementType))
-    return emitOpError("'lut' element type must be f16, bf16, f32, i8, si8 "
-                       "or ui8, got ")
-           << lutElementType;
   if (lutElementType != elementType)
     return emitOpError("'lut' element type ")
            << lutElementType << " must match the result element type "
            << elementType;
-  if (ElementsAttr lut = getLutAttr()) {
-    if (failed(verifyStorage(*this, "lut", lut)))
-      return failure();
-  } else if (failed(verifyCompileTimeOperand(*this, "lut", getLutOperand()))) {
-    return failure();
-  }
 
   // The LUT's shape against the result's: the rules LutLayout::infer
   // checks.
@@ -442,21 +451,10 @@ LogicalResult ConstexprLutToSparseOp::verify() {
            << maskType;
 
   // The LUT, as constexpr_lut_to_dense has it.
-  if (bool(getLutAttr()) == bool(getLutOperand()))
-    return emitOpError("needs exactly one 'lut': an attribute or an operand");
+  if (failed(verifyLutSource(*this, getLutAttr(), getLutOperand())))
+    return failure();
   ShapedType lutType = getLutType();
   Type lutElementType = lutType.getElementType();
-  if (!lutElementType.isInteger(8) &&
-      !isa<Float16Type, BFloat16Type, Float32Type>(lutElementType))
-    return emitOpError("'lut' element type must be f16, bf16, f32, i8, si8 "
-                       "or ui8, got ")
-           << lutElementType;
-  if (ElementsAttr lut = getLutAttr()) {
-    if (failed(verifyStorage(*this, "lut", lut)))
-      return failure();
-  } else if (failed(verifyCompileTimeOperand(*this, "lut", getLutOperand()))) {
-    return failure();
-  }
   llvm::Expected<LutLayout> layout = LutLayout::infer(
       maskType.getShape(), lutType.getShape(), getVectorAxis());
   if (!layout)

@@ -46,6 +46,22 @@ FailureOr<ElementsAttr> getOperandValue(Operation *op, StringRef name,
          << "not be decoded)";
 }
 
+/// Reads the bytes of a LUT op's LUT: its attribute, or the (decoded) value
+/// of its operand.
+FailureOr<RawElementsData> readLut(Operation *op, ElementsAttr lut,
+                                   Value lutOperand) {
+  if (!lut) {
+    FailureOr<ElementsAttr> value = getOperandValue(op, "lut", lutOperand);
+    if (failed(value))
+      return failure();
+    lut = *value;
+  }
+  RawElementsData data = getRawElementsData(lut);
+  if (!data.succeeded())
+    return op->emitOpError("'lut' ") << describe(data.error);
+  return data;
+}
+
 /// Returns the shift-scale data type of `type`.
 ShiftScaleDataType getShiftScaleDataType(Type type) {
   if (type.isUnsignedInteger(4))
@@ -81,17 +97,10 @@ createDecodedConst(RewriterBase &rewriter, Operation *op, StringAttr name,
 /// its data cannot be read.
 FailureOr<ConstOp> materialize(RewriterBase &rewriter, ConstexprLutToDenseOp op,
                                int64_t maxDenseElements) {
-  ElementsAttr lut = op.getLutAttr();
-  if (!lut) {
-    FailureOr<ElementsAttr> value =
-        getOperandValue(op, "lut", op.getLutOperand());
-    if (failed(value))
-      return failure();
-    lut = *value;
-  }
-  RawElementsData lutData = getRawElementsData(lut);
-  if (!lutData.succeeded())
-    return op.emitOpError("'lut' ") << describe(lutData.error);
+  FailureOr<RawElementsData> lutData =
+      readLut(op, op.getLutAttr(), op.getLutOperand());
+  if (failed(lutData))
+    return failure();
   RawElementsData indexData = getRawElementsData(op.getIndices());
   if (!indexData.succeeded())
     return op.emitOpError("'indices' ") << describe(indexData.error);
@@ -103,7 +112,7 @@ FailureOr<ConstOp> materialize(RewriterBase &rewriter, ConstexprLutToDenseOp op,
       indexData.bytes.size());
   return createDecodedConst(rewriter, op, op.getNameAttr(), maxDenseElements,
                             [&](MutableArrayRef<char> out) {
-                              decodeLut(layout, packed, lutData.bytes.data(),
+                              decodeLut(layout, packed, lutData->bytes.data(),
                                         width, out.data());
                             });
 }
@@ -221,17 +230,10 @@ struct MaterializeLutToSparsePattern
                                 PatternRewriter &rewriter) const override {
     if (failed(checkResultBytes(op, maxResultBytes)))
       return failure();
-    ElementsAttr lut = op.getLutAttr();
-    if (!lut) {
-      FailureOr<ElementsAttr> value =
-          getOperandValue(op, "lut", op.getLutOperand());
-      if (failed(value))
-        return failure();
-      lut = *value;
-    }
-    RawElementsData lutData = getRawElementsData(lut);
-    if (!lutData.succeeded())
-      return op.emitOpError("'lut' ") << describe(lutData.error);
+    FailureOr<RawElementsData> lutData =
+        readLut(op, op.getLutAttr(), op.getLutOperand());
+    if (failed(lutData))
+      return failure();
     RawElementsData gridMask = getPackedElementsData(op.getIndicesMask());
     if (!gridMask.succeeded())
       return op.emitOpError("'indices_mask' ") << describe(gridMask.error);
@@ -259,7 +261,7 @@ struct MaterializeLutToSparsePattern
         dataType, name ? name.getValue() : "mil_decoded", maxDenseElements,
         [&](MutableArrayRef<char> out) {
           decodeLutToSparse(layout, asBytes(gridMask), asBytes(indexData),
-                            lutData.bytes.data(), width, out.data());
+                            lutData->bytes.data(), width, out.data());
         });
     Value maskConst =
         ConstOp::create(rewriter, op.getLoc(), maskType, mask, maskName);
