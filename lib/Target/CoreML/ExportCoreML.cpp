@@ -75,6 +75,12 @@ private:
                                  milspec::Operation &operation);
   LogicalResult exportLutToDenseIOS18(mil::ConstexprLutToDenseOp op,
                                       milspec::Operation &operation);
+  /// Binds the iOS18 `lut` (a computed one by name; a per-tensor [2^n]
+  /// attribute reshaped to [1, ..., 1, 2^n, 1] for a weight of rank `rank`)
+  /// and `vector_axis` inputs of a LUT op.
+  LogicalResult bindLutInputs(Operation *op, Value lutOperand, ElementsAttr lut,
+                              int64_t rank, std::optional<int64_t> vectorAxis,
+                              milspec::Operation &operation);
   LogicalResult exportSparseToDense(mil::ConstexprSparseToDenseOp op,
                                     milspec::Operation &operation);
   LogicalResult exportLutToSparse(mil::ConstexprLutToSparseOp op,
@@ -589,32 +595,50 @@ CoreMLExporter::exportLutToDenseIOS18(mil::ConstexprLutToDenseOp op,
     return failure();
   if (failed(bindValueInput(op, "indices", *indicesValue, operation)))
     return failure();
-  if (Value lutOperand = op.getLutOperand()) {
+  if (failed(bindLutInputs(op, op.getLutOperand(), op.getLutAttr(), rank,
+                           op.getVectorAxis(), operation)))
+    return failure();
+  return addOutput(op, op.getResult(), operation);
+}
+
+/// `attr`, a rank-1 tensor, reshaped to `shape`.
+static ElementsAttr reshapeElements(ElementsAttr attr,
+                                    ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(
+      shape, cast<ShapedType>(attr.getType()).getElementType());
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    return DenseResourceElementsAttr::get(type, resource.getRawHandle());
+  return cast<DenseElementsAttr>(attr).reshape(type);
+}
+
+LogicalResult CoreMLExporter::bindLutInputs(Operation *op, Value lutOperand,
+                                            ElementsAttr lut, int64_t rank,
+                                            std::optional<int64_t> vectorAxis,
+                                            milspec::Operation &operation) {
+  if (lutOperand) {
     // A computed per-tensor LUT is reshaped where it is computed (see
     // getIOS18LutShape).
     if (failed(bindConstexprInput(op, "lut", lutOperand, operation)))
       return failure();
   } else {
-    ElementsAttr lut = *op.getLut();
+    auto lutType = cast<ShapedType>(lut.getType());
     if (lutType.getRank() == 1) {
-      auto reshaped = RankedTensorType::get(lutShape, lutType.getElementType());
-      if (auto resource = dyn_cast<DenseResourceElementsAttr>(lut))
-        lut = DenseResourceElementsAttr::get(reshaped, resource.getRawHandle());
-      else
-        lut = cast<DenseElementsAttr>(lut).reshape(reshaped);
+      SmallVector<int64_t> shape(rank, 1);
+      shape.push_back(lutType.getDimSize(0));
+      shape.push_back(1);
+      lut = reshapeElements(lut, shape);
     }
     if (failed(bindValueInput(op, "lut", lut, operation)))
       return failure();
   }
-  if (std::optional<int64_t> axis = op.getVectorAxis())
-    if (failed(bindValueInput(
-            op, "vector_axis",
-            DenseElementsAttr::get(
-                RankedTensorType::get({}, IntegerType::get(context, 32)),
-                APInt(32, uint64_t(*axis))),
-            operation)))
-      return failure();
-  return addOutput(op, op.getResult(), operation);
+  if (!vectorAxis)
+    return success();
+  return bindValueInput(
+      op, "vector_axis",
+      DenseElementsAttr::get(
+          RankedTensorType::get({}, IntegerType::get(context, 32)),
+          APInt(32, uint64_t(*vectorAxis))),
+      operation);
 }
 
 /// The iOS18 shape of a per-tensor LUT that `op` computes (an 8-bit LUT's
@@ -644,16 +668,6 @@ getIOS18LutShape(mil::ConstexprBlockwiseShiftScaleOp op) {
   shape.push_back(type.getDimSize(0));
   shape.push_back(1);
   return shape;
-}
-
-/// `attr`, a rank-1 tensor, reshaped to `shape`.
-static ElementsAttr reshapeElements(ElementsAttr attr,
-                                    ArrayRef<int64_t> shape) {
-  auto type = RankedTensorType::get(
-      shape, cast<ShapedType>(attr.getType()).getElementType());
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
-    return DenseResourceElementsAttr::get(type, resource.getRawHandle());
-  return cast<DenseElementsAttr>(attr).reshape(type);
 }
 
 LogicalResult
@@ -747,30 +761,9 @@ LogicalResult CoreMLExporter::exportLutToSparse(mil::ConstexprLutToSparseOp op,
   if (failed(
           bindValueInput(op, "indices_nonzero_data", *indicesValue, operation)))
     return failure();
-  if (Value lutOperand = op.getLutOperand()) {
-    if (failed(bindConstexprInput(op, "lut", lutOperand, operation)))
-      return failure();
-  } else {
-    ElementsAttr lut = *op.getLut();
-    ShapedType lutType = op.getLutType();
-    if (lutType.getRank() == 1) {
-      // [2^n] is the iOS18 LUT [1, ..., 1, 2^n, 1].
-      SmallVector<int64_t> shape(maskType.getRank(), 1);
-      shape.push_back(lutType.getDimSize(0));
-      shape.push_back(1);
-      lut = reshapeElements(lut, shape);
-    }
-    if (failed(bindValueInput(op, "lut", lut, operation)))
-      return failure();
-  }
-  if (std::optional<int64_t> axis = op.getVectorAxis())
-    if (failed(bindValueInput(
-            op, "vector_axis",
-            DenseElementsAttr::get(
-                RankedTensorType::get({}, IntegerType::get(context, 32)),
-                APInt(32, uint64_t(*axis))),
-            operation)))
-      return failure();
+  if (failed(bindLutInputs(op, op.getLutOperand(), op.getLutAttr(),
+                           maskType.getRank(), op.getVectorAxis(), operation)))
+    return failure();
   if (failed(addOutput(op, op.getMask(), operation)))
     return failure();
   return addOutput(op, op.getNonzeroData(), operation);

@@ -651,7 +651,7 @@ func.func @lut_sparse_count() -> (tensor<4x6xui1>, tensor<9xf32>) {
 
 // Nine 2-bit indices take ceil(18 / 8) = 3 bytes.
 func.func @lut_sparse_index_bytes() -> (tensor<4x6xui1>, tensor<9xf32>) {
-  // expected-error @+1 {{'indices' must hold ceil(2 * 9 / 8) = 3 bytes, got 2}}
+  // expected-error @+1 {{'indices' must hold ceil(2 * 9 / 8) = 3 bytes (9 indices of 2 bits), got 2}}
   %m, %d = mil.constexpr_lut_to_sparse mask(dense_resource<m> : tensor<4x6xui1>)
       lut(dense<1.0> : tensor<4xf32>) indices(dense<0> : tensor<2xui8>)
       : tensor<4x6xui1>, tensor<9xf32>

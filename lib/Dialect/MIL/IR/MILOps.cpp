@@ -190,6 +190,25 @@ static LogicalResult verifyLutSource(Operation *op, ElementsAttr lut,
   return verifyCompileTimeOperand(op, "lut", lutOperand);
 }
 
+/// Checks the `indices` of a LUT op: a rank-1 ui8 tensor of readable
+/// storage holding exactly `count` indices of `bits` bits, packed.
+static LogicalResult verifyPackedIndices(Operation *op, ElementsAttr indices,
+                                         int64_t count, unsigned bits) {
+  auto type = indices.getShapedType();
+  if (type.getRank() != 1 || !type.getElementType().isUnsignedInteger(8))
+    return op->emitOpError("'indices' must be a rank-1 tensor of ui8, got ")
+           << type;
+  if (failed(verifyStorage(op, "indices", indices)))
+    return failure();
+  const uint64_t expected = getPackedIndicesByteCount(count, bits);
+  if (uint64_t(type.getDimSize(0)) != expected)
+    return op->emitOpError("'indices' must hold ceil(")
+           << bits << " * " << count << " / 8) = " << expected << " bytes ("
+           << count << " indices of " << bits << " bits), got "
+           << type.getDimSize(0);
+  return success();
+}
+
 ShapedType ConstexprLutToDenseOp::getLutType() {
   if (Value operand = getLutOperand())
     return cast<ShapedType>(operand.getType());
@@ -218,25 +237,8 @@ LogicalResult ConstexprLutToDenseOp::verify() {
     return emitOpError(llvm::toString(layout.takeError()));
 
   // The packed indices.
-  ElementsAttr indices = getIndices();
-  auto indicesType = indices.getShapedType();
-  if (indicesType.getRank() != 1 ||
-      !indicesType.getElementType().isUnsignedInteger(8))
-    return emitOpError("'indices' must be a rank-1 tensor of ui8, got ")
-           << indicesType;
-  if (failed(verifyStorage(*this, "indices", indices)))
-    return failure();
-  const unsigned indexBitWidth = layout->indexBitWidth;
-  const int64_t indexCount = layout->getIndexCount();
-  const uint64_t expectedBytes =
-      getPackedIndicesByteCount(indexCount, indexBitWidth);
-  if (uint64_t(indicesType.getDimSize(0)) != expectedBytes)
-    return emitOpError("'indices' must hold ceil(")
-           << indexBitWidth << " * " << indexCount
-           << " / 8) = " << expectedBytes << " bytes (" << indexCount
-           << " indices of " << indexBitWidth << " bits), got "
-           << indicesType.getDimSize(0);
-  return success();
+  return verifyPackedIndices(*this, getIndices(), layout->getIndexCount(),
+                             layout->indexBitWidth);
 }
 
 LutLayout ConstexprLutToDenseOp::getLutLayout() {
@@ -491,23 +493,9 @@ LogicalResult ConstexprLutToSparseOp::verify() {
              << " stored indices";
   }
 
-  // The packed indices.
-  ElementsAttr indices = getIndices();
-  auto indicesType = indices.getShapedType();
-  if (indicesType.getRank() != 1 ||
-      !indicesType.getElementType().isUnsignedInteger(8))
-    return emitOpError("'indices' must be a rank-1 tensor of ui8, got ")
-           << indicesType;
-  if (failed(verifyStorage(*this, "indices", indices)))
-    return failure();
-  const uint64_t expectedIndexBytes =
-      getPackedIndicesByteCount(stored, layout->indexBitWidth);
-  if (uint64_t(indicesType.getDimSize(0)) != expectedIndexBytes)
-    return emitOpError("'indices' must hold ceil(")
-           << layout->indexBitWidth << " * " << stored
-           << " / 8) = " << expectedIndexBytes << " bytes, got "
-           << indicesType.getDimSize(0);
-  return success();
+  // The packed indices of the stored elements.
+  return verifyPackedIndices(*this, getIndices(), stored,
+                             layout->indexBitWidth);
 }
 
 LogicalResult
