@@ -104,7 +104,10 @@ def copy_tree(work):
         os.makedirs(os.path.dirname(target), exist_ok=True)
         if (not os.path.exists(target) or
                 open(origin, "rb").read() != open(target, "rb").read()):
-            shutil.copy2(origin, target)
+            # A fresh modification time (not the origin's, as copy2 would
+            # keep): an object built from the previous copy may be newer
+            # than the origin, and ninja would not rebuild it.
+            shutil.copy(origin, target)
     return source
 
 
