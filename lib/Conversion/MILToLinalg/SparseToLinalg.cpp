@@ -228,6 +228,11 @@ struct LutToSparseLowering : OpConversionPattern<ConstexprLutToSparseOp> {
           Value value = tensor::ExtractOp::create(b, l, flatDense, i);
           return tensor::InsertOp::create(b, l, value, acc, k);
         });
+    // The generics between the loops are not decodes the placements may
+    // move or fuse: the loops read them where they are.
+    for (Value value : {gridMask, expandedMask, dense})
+      if (Operation *producer = value.getDefiningOp())
+        producer->removeAttr(kDecodeAttrName);
     rewriter.replaceOp(op, ValueRange{expandedMask, data});
     return success();
   }
