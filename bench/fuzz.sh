@@ -38,7 +38,7 @@ cmake --build "$fuzz_dir" -j "${JOBS:-2}" --target "palettize-fuzz-$target"
 mkdir -p "$fuzz_dir/corpus/$target"
 cd "$fuzz_dir"
 # MLIR's own allocations are not leak-free at exit.
-ASAN_OPTIONS=detect_leaks=0 "$fuzz_dir/bin/palettize-fuzz-$target" \
+ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 "$fuzz_dir/bin/palettize-fuzz-$target" \
   "$fuzz_dir/corpus/$target" "$PALETTIZE_ROOT/fuzz/corpus/$target" \
   -max_total_time=$((minutes * 60)) -rss_limit_mb=4096 -max_len=$max_len \
   -timeout=30 -print_final_stats=1

@@ -24,7 +24,7 @@ run_suite() {
   # lit's summary ("  Passed: 25 (100.00%)") counts each GoogleTest case as
   # one test.
   count() {
-    awk -F': ' -v key="$1" '/^  [A-Za-z ]+: [0-9]+/ { sub(/^ +/, "", $1); if ($1 == key) n += $2 }
+    awk -F': ' -v key="$1" '/^  [A-Za-z ]+: +[0-9]+/ { sub(/^ +/, "", $1); if ($1 == key) n += $2 }
       END { print n + 0 }' "$log"
   }
   local p f s
