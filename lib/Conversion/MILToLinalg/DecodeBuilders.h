@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "palettize/Lut/LutLayout.h"
 #include "llvm/ADT/DenseMap.h"
 
 namespace palettize {
@@ -91,6 +92,14 @@ mlir::Value createDecodingGeneric(
 mlir::Value readPackedBits(BodyBuilder &body, mlir::Value packed,
                            mlir::Value linear, unsigned bits,
                            int64_t packedBytes);
+
+/// Emits the read of LUT row `row` (an index) of `lut`, at lane `lane` of
+/// the vector (null: scalar palettes), for the element at `gridPosition` of
+/// `layout`'s index grid: the LUT group is found from the position.
+mlir::Value extractLutRow(BodyBuilder &body, const LutLayout &layout,
+                          mlir::Value lut,
+                          llvm::ArrayRef<mlir::Value> gridPosition,
+                          mlir::Value row, mlir::Value lane);
 
 /// Creates an `arith.constant` of `value` converted by `typeConverter` (a
 /// packed sub-byte blob: its bytes and a decoding generic that unpacks

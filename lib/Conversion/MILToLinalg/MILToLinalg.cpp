@@ -180,19 +180,28 @@ static Value buildLutLookup(OpBuilder &b, OpBuilder &outside, Location loc,
   // 8-bit indices of 128 and more into negative positions).
   Value row = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), word);
 
+  return extractLutRow(body, layout, lut, position, row, lane);
+}
+
+Value palettize::extractLutRow(BodyBuilder &body, const LutLayout &layout,
+                               Value lut, ArrayRef<Value> gridPosition,
+                               Value row, Value lane) {
   SmallVector<Value> lutPosition;
   if (layout.rankOneLut) {
     lutPosition.push_back(row);
   } else {
-    for (int64_t d = 0; d < rank; ++d)
+    std::vector<int64_t> gridShape = layout.resultShape;
+    if (layout.vectorSize > 1)
+      gridShape[layout.vectorAxis] /= layout.vectorSize;
+    for (auto [d, coordinate] : llvm::enumerate(gridPosition))
       lutPosition.push_back(
           layout.groupCounts[d] == 1
               ? body.index(0)
-              : body.div(position[d], gridShape[d] / layout.groupCounts[d]));
+              : body.div(coordinate, gridShape[d] / layout.groupCounts[d]));
     lutPosition.push_back(row);
     lutPosition.push_back(lane ? lane : body.index(0));
   }
-  return tensor::ExtractOp::create(b, loc, lut, lutPosition);
+  return tensor::ExtractOp::create(body.b, body.loc, lut, lutPosition);
 }
 
 /// Returns true for the integer types whose blobs hold their elements packed

@@ -185,8 +185,6 @@ struct LutToSparseLowering : OpConversionPattern<ConstexprLutToSparseOp> {
         });
     auto denseType =
         RankedTensorType::get(maskType.getShape(), dataType.getElementType());
-    std::vector<int64_t> gridShape(gridType.getShape().begin(),
-                                   gridType.getShape().end());
     Value dense = createDecodingGeneric(
         rewriter, loc, name, denseType, {gridIndices}, {gridMap},
         [&](OpBuilder &b, OpBuilder &outside, Location l, ValueRange args) {
@@ -194,27 +192,14 @@ struct LutToSparseLowering : OpConversionPattern<ConstexprLutToSparseOp> {
           SmallVector<Value> position = getLoopIndices(b, l, rank);
           Value row =
               arith::IndexCastUIOp::create(b, l, b.getIndexType(), args[0]);
-          SmallVector<Value> lutPosition;
-          if (layout.rankOneLut) {
-            lutPosition.push_back(row);
-          } else {
-            for (int64_t d = 0; d < rank; ++d) {
-              Value coordinate = position[d];
-              if (layout.vectorSize > 1 && d == layout.vectorAxis)
-                coordinate = body.div(coordinate, layout.vectorSize);
-              lutPosition.push_back(
-                  layout.groupCounts[d] == 1
-                      ? body.index(0)
-                      : body.div(coordinate,
-                                 gridShape[d] / layout.groupCounts[d]));
-            }
-            lutPosition.push_back(row);
-            lutPosition.push_back(
-                layout.vectorSize > 1
-                    ? body.rem(position[layout.vectorAxis], layout.vectorSize)
-                    : body.index(0));
+          // The element's place in the index grid and in its vector.
+          Value lane;
+          if (layout.vectorSize > 1) {
+            lane = body.rem(position[layout.vectorAxis], layout.vectorSize);
+            position[layout.vectorAxis] =
+                body.div(position[layout.vectorAxis], layout.vectorSize);
           }
-          return tensor::ExtractOp::create(b, l, lut, lutPosition).getResult();
+          return extractLutRow(body, layout, lut, position, row, lane);
         });
 
     // The values where the expanded mask has a bit, in its row-major order.

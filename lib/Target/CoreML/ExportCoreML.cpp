@@ -269,15 +269,11 @@ static bool prefersBlob(ShapedType type, int64_t specVersion) {
          (element.isInteger(16) || element.isInteger(32));
 }
 
-/// The little-endian bytes of a dense attribute of a type with a blob layout.
+/// The little-endian bytes of a dense attribute of a type with a blob layout
+/// (packed for sub-byte integers).
 static std::string getPackedBytes(DenseElementsAttr attr) {
-  Type element = attr.getElementType();
-  if (element.getIntOrFloatBitWidth() < 8) {
-    std::vector<uint8_t> packed = mil::packSubByteElements(attr);
-    return std::string(packed.begin(), packed.end());
-  }
-  RawElementsData raw = getRawElementsData(attr);
-  return std::string(raw.bytes.data(), raw.bytes.size());
+  RawElementsData data = mil::getPackedElementsData(attr);
+  return std::string(data.bytes.data(), data.bytes.size());
 }
 
 LogicalResult CoreMLExporter::exportImmediate(Operation *op, StringRef field,
