@@ -88,6 +88,8 @@
 // HELP-NEXT: --print-statistics
 // HELP-NEXT: --progress=
 // HELP-NEXT: --report=
+// HELP-NEXT: --sparse=
+// HELP-NEXT: --sparse-threshold=
 // HELP-NEXT: --weight-threshold=
 
 func.func @weights() -> (tensor<2xf32>, tensor<5xf32>, tensor<2x2xf32>) {

@@ -90,7 +90,8 @@ std::optional<std::string> getIOS18Option(llvm::StringRef options) {
         (key == "cluster-dim" && value != "1") ||
         (key == "per-channel-scale" && (value == "true" || value == "1")) ||
         (key == "nbits" && value == "3") ||
-        (key == "lut-dtype" && (value == "int8" || value == "uint8"));
+        (key == "lut-dtype" && (value == "int8" || value == "uint8")) ||
+        (key == "sparse" && value == "auto");
     if (needsIOS18)
       return key + "=" + value;
   }

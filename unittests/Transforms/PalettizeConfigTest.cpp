@@ -423,12 +423,13 @@ TEST_F(PalettizeConfigTest, AliasesAreRejectedWhereUsed) {
 //===----------------------------------------------------------------------===//
 
 // The file keys are coremltools' OpPalettizerConfig fields, in its order,
-// then nbits: auto's criteria, which it does not have.
+// then settings it does not have: nbits: auto's criteria and the sparse form.
 TEST(SettingsTable, FileKeysAreCoremltoolsFields) {
   EXPECT_EQ(getSettingKeys(),
             "mode, nbits, granularity, group_size, channel_axis, cluster_dim, "
             "enable_per_channel_scale, lut_dtype, weight_threshold, "
-            "num_kmeans_workers, lut_function, min_snr, bits_per_weight");
+            "num_kmeans_workers, lut_function, min_snr, sparse, "
+            "sparse_threshold, bits_per_weight");
 }
 
 TEST(SettingsTable, OptionsLandInTheirFields) {
@@ -451,6 +452,9 @@ TEST(SettingsTable, OptionsLandInTheirFields) {
       applySettingOption(s, "weight-threshold", SettingValue::ofInteger(99)));
   EXPECT_FALSE(
       applySettingOption(s, "lut-function", SettingValue::ofString("f")));
+  EXPECT_FALSE(applySettingOption(s, "sparse", SettingValue::ofString("AUTO")));
+  EXPECT_FALSE(
+      applySettingOption(s, "sparse-threshold", SettingValue::ofNumber(0.25)));
   EXPECT_EQ(s.mode, LutMode::Uniform);
   EXPECT_EQ(s.nbits, 6);
   EXPECT_TRUE(s.perGroupedChannel);
@@ -461,6 +465,8 @@ TEST(SettingsTable, OptionsLandInTheirFields) {
   EXPECT_EQ(s.lutStorage, LutStorageType::UInt8);
   EXPECT_EQ(s.weightThreshold, 99);
   EXPECT_EQ(s.lutFunction, "f");
+  EXPECT_TRUE(s.sparse);
+  EXPECT_EQ(s.sparseThreshold, 0.25);
 }
 
 TEST(SettingsTable, OptionErrorsSayWhy) {

@@ -59,6 +59,13 @@ std::optional<LutStorageType> palettize::parseLutStorage(StringRef name) {
       .Default(std::nullopt);
 }
 
+std::optional<bool> palettize::parseSparseMode(StringRef name) {
+  return llvm::StringSwitch<std::optional<bool>>(normalizeName(name))
+      .Case("off", false)
+      .Case("auto", true)
+      .Default(std::nullopt);
+}
+
 std::optional<ProgressMode> palettize::parseProgressMode(StringRef name) {
   return llvm::StringSwitch<std::optional<ProgressMode>>(normalizeName(name))
       .Case("auto", ProgressMode::Auto)
@@ -111,6 +118,9 @@ std::string PalettizeSettings::describe() const {
   if (lutStorage != LutStorageType::Float)
     os << " lut-dtype="
        << (lutStorage == LutStorageType::Int8 ? "int8" : "uint8");
+  if (sparse)
+    os << " sparse=auto sparse-threshold="
+       << llvm::format("%g", sparseThreshold);
   os << " weight-threshold=" << weightThreshold;
   return text;
 }
@@ -127,12 +137,13 @@ PalettizeSettings PalettizeSettings::withBitWidth(unsigned width) const {
 bool PalettizeSettings::operator==(const PalettizeSettings &other) const {
   return std::tie(mode, nbits, autoBits, minSnrDb, bitsPerWeight,
                   weightThreshold, perGroupedChannel, groupSize, channelAxis,
-                  clusterDim, perChannelScale, lutStorage, lutFunction) ==
+                  clusterDim, perChannelScale, lutStorage, lutFunction, sparse,
+                  sparseThreshold) ==
          std::tie(other.mode, other.nbits, other.autoBits, other.minSnrDb,
                   other.bitsPerWeight, other.weightThreshold,
                   other.perGroupedChannel, other.groupSize, other.channelAxis,
                   other.clusterDim, other.perChannelScale, other.lutStorage,
-                  other.lutFunction);
+                  other.lutFunction, other.sparse, other.sparseThreshold);
 }
 
 std::optional<std::string> palettize::validate(const PalettizeSettings &s) {
@@ -209,6 +220,11 @@ std::optional<std::string> palettize::validate(const PalettizeSettings &s) {
                          "or unique",
                          s.clusterDim)
         .str();
+  if (!(s.sparseThreshold >= 0 && s.sparseThreshold <= 1))
+    return std::string("sparse-threshold must be a fraction of zeros in "
+                       "[0, 1]");
+  if (!s.sparse && s.sparseThreshold != PalettizeSettings().sparseThreshold)
+    return std::string("sparse-threshold is only used with sparse=auto");
   if (s.clusterDim > 1 && s.perGroupedChannel && s.groupSize % s.clusterDim)
     return llvm::formatv("group-size={0} must be a multiple of "
                          "cluster-dim={1}: each group holds whole vectors",
@@ -422,6 +438,20 @@ const SettingSpec kSettings[] = {
     // nbits: auto's criteria, which coremltools does not have.
     number("min-snr", "min_snr", "a number of dB above 0",
            [](PalettizeSettings &s, double db) { s.minSnrDb = db; }),
+    // Pruned weights: mask + palettized non-zeros (coremltools'
+    // joint_compression of pruning and palettization).
+    choice("sparse", "sparse", "one of \"off\", \"auto\"", "off, auto",
+           [](PalettizeSettings &s, StringRef name) {
+             std::optional<bool> sparse = parseSparseMode(name);
+             if (sparse)
+               s.sparse = *sparse;
+             return sparse.has_value();
+           }),
+    number("sparse-threshold", "sparse_threshold",
+           "a fraction of zeros in [0, 1]",
+           [](PalettizeSettings &s, double fraction) {
+             s.sparseThreshold = fraction;
+           }),
     [] {
       SettingSpec budget = number(
           "bits-per-weight", "bits_per_weight", "a number above 0",
@@ -566,7 +596,11 @@ std::string palettize::formatConfigEntry(const PalettizeSettings &s) {
      << (s.lutStorage == LutStorageType::Int8    ? "int8"
          : s.lutStorage == LutStorageType::UInt8 ? "uint8"
                                                  : "float")
-     << ", weight_threshold: " << s.weightThreshold << "}";
+     << ", weight_threshold: " << s.weightThreshold;
+  if (s.sparse)
+    os << ", sparse: auto, sparse_threshold: "
+       << llvm::format("%g", s.sparseThreshold);
+  os << "}";
   return text;
 }
 

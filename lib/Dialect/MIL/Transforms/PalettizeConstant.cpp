@@ -15,6 +15,8 @@
 #include "palettize/Lut/LutDecode.h"
 #include "palettize/Lut/Metrics.h"
 #include "palettize/Lut/NearestEntry.h"
+#include "palettize/Lut/SparseDecode.h"
+#include "palettize/Lut/SparseEncode.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -391,25 +393,127 @@ std::vector<float> scaleImportance(ImportanceView importance,
 
 } // namespace
 
-CompressedTensor palettize::compressTensor(ElementsAttr value,
-                                           const PalettizePlan &plan,
-                                           const ParallelFor &parallelFor,
-                                           bool measureReconstruction) {
+namespace {
+
+/// sparse=auto: returns true if a tensor of `points` grid points, `stored`
+/// of them non-zero, takes the sparse form at `nbits` (0 when not known
+/// yet: the fraction alone decides until the LUT is built). Both forms
+/// store the same LUTs, so the masks and indices decide.
+bool prefersSparse(const PalettizeSettings &settings, uint64_t points,
+                   uint64_t stored, unsigned nbits) {
+  if (stored == 0 || points == 0)
+    return false; // all zeros: the dense form's one-entry LUT is smaller
+  if (double(points - stored) < settings.sparseThreshold * double(points))
+    return false;
+  return nbits == 0 || getSparseIndexBytes(points, stored, nbits) <
+                           getPackedIndicesByteCount(points, nbits);
+}
+
+/// The input of one palette of the sparse form: a group's non-zero points
+/// as a [points, V] tensor.
+TensorView getGroupPoints(const MaskedPoints &points, int64_t group,
+                          int64_t vectorSize, FloatFormat format) {
+  const size_t offset =
+      size_t(points.groupOffsets[group] * vectorSize) * getByteWidth(format);
+  return TensorView(points.values.data() + offset, format,
+                    {points.getGroupPointCount(group), vectorSize});
+}
+
+/// How the [points, V] tensor of getGroupPoints is cut: one palette of
+/// vectors along its last axis.
+Tiling getGroupTiling(int64_t vectorSize) {
+  Tiling tiling;
+  tiling.axis = 1;
+  tiling.vectorSize = vectorSize;
+  return tiling;
+}
+
+ImportanceView getGroupImportance(const MaskedPoints &points, int64_t group,
+                                  int64_t vectorSize) {
+  if (points.importance.empty())
+    return ImportanceView();
+  return ImportanceView(points.importance.data() +
+                        points.groupOffsets[group] * vectorSize);
+}
+
+/// Builds the LUTs of the sparse form: each group's palette from its
+/// non-zero points alone, at the width the widest group needs (unique),
+/// with the indices in group-major order of `points`.
+LutResult buildSparseLut(const PalettizeSettings &settings,
+                         const LutConfig &config, const MaskedPoints &points,
+                         ArrayRef<int64_t> shape, const Tiling &tiling,
+                         FloatFormat format, std::string &customError) {
+  LutLayout grid = LutLayout::get(shape, tiling, /*indexBitWidth=*/1);
+  const int64_t groups = grid.getGroupCount();
+  const int64_t vectorSize = tiling.vectorSize;
+  std::vector<LutResult> palettes(groups);
+  std::vector<std::string> errors(groups);
+  auto build = [&](size_t g) {
+    if (points.getGroupPointCount(g) == 0)
+      return; // an all-zero group: its palette stays unused
+    TensorView group = getGroupPoints(points, g, vectorSize, format);
+    palettes[g] = settings.mode == LutMode::Custom
+                      ? buildCustomLut(settings.lutFunction, group, errors[g])
+                      : buildLut(config, group, getGroupTiling(vectorSize),
+                                 getGroupImportance(points, g, vectorSize));
+  };
+  if (config.kmeans.parallelFor && groups > 1)
+    config.kmeans.parallelFor(size_t(groups), build);
+  else
+    for (int64_t g = 0; g < groups; ++g)
+      build(size_t(g));
+  LutResult result;
+  unsigned nbits = 0;
+  for (int64_t g = 0; g < groups; ++g) {
+    if (palettes[g].status != LutStatus::Success) {
+      result.status = palettes[g].status;
+      customError = std::move(errors[g]);
+      return result;
+    }
+    nbits = std::max(nbits, palettes[g].getIndexBitWidth());
+  }
+  result.layout = LutLayout::get(shape, tiling, nbits);
+  const size_t paletteValues =
+      size_t(result.layout.getPaletteSize()) * size_t(vectorSize);
+  result.entries.assign(size_t(groups) * paletteValues, 0.0f);
+  result.indices.reserve(size_t(points.getPointCount()));
+  for (int64_t g = 0; g < groups; ++g) {
+    // A narrower palette's missing rows are zero, as unused rows are.
+    llvm::copy(palettes[g].entries,
+               result.entries.begin() + size_t(g) * paletteValues);
+    llvm::append_range(result.indices, palettes[g].indices);
+  }
+  return result;
+}
+
+} // namespace
+
+CompressedTensor palettize::compressTensorData(ArrayRef<char> bytes,
+                                               ArrayRef<int64_t> shape,
+                                               const PalettizePlan &plan,
+                                               const ParallelFor &parallelFor,
+                                               bool measureReconstruction) {
   CompressedTensor result;
   LutConfig config = plan.settings.getLutConfig();
   config.kmeans.parallelFor = parallelFor;
-  RawElementsData data = getRawElementsData(value);
-  if (!data.succeeded()) {
-    result.readError = data.error;
-    return result;
-  }
   const PalettizeSettings &settings = plan.settings;
-  const size_t count = value.getNumElements();
-  ArrayRef<int64_t> shape = value.getShapedType().getShape();
+  const size_t count = bytes.size() / getByteWidth(plan.format);
   const Tiling &tiling = plan.tiling;
+  // sparse=auto: the points with a non-zero value (of the input as given:
+  // normalization keeps zeros zero), when the sparse form may be smaller.
+  std::vector<uint8_t> mask;
+  LutLayout grid;
+  if (settings.sparse) {
+    grid = LutLayout::get(shape, tiling, /*indexBitWidth=*/1);
+    mask = markNonzeroPoints(bytes.data(), plan.format, grid);
+    const uint64_t points = grid.getIndexCount();
+    if (!prefersSparse(settings, points, countMaskBits(mask, points),
+                       unsigned(settings.nbits)))
+      mask.clear();
+  }
   // per-channel-scale: cluster the normalized copy; the source is never
   // modified, so a constant left unchanged keeps its values.
-  TensorView input(data.bytes.data(), plan.format, shape);
+  TensorView input(bytes.data(), plan.format, shape);
   ChannelNormalization normalization;
   // The importances as given weigh the measured error; those the LUT is
   // built with carry the channel scales too, when there are any.
@@ -438,11 +542,29 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
       importance = ImportanceView(scaledImportance.data());
     }
   }
-  if (settings.mode == LutMode::Custom)
-    result.lut =
-        buildCustomLut(settings.lutFunction, input, result.customError);
-  else
-    result.lut = buildLut(config, input, tiling, importance);
+  // The sparse form clusters the gathered non-zero points group by group.
+  MaskedPoints points;
+  if (!mask.empty()) {
+    points =
+        gatherMaskedPoints(input.data, plan.format, grid, mask, importance);
+    result.lut = buildSparseLut(settings, config, points, shape, tiling,
+                                plan.format, result.customError);
+    // Without a width given (unique, custom), the sizes are compared now.
+    if (result.lut.succeeded() &&
+        !prefersSparse(settings, uint64_t(grid.getIndexCount()),
+                       uint64_t(points.getPointCount()),
+                       result.lut.getIndexBitWidth())) {
+      mask.clear();
+      points = MaskedPoints();
+    }
+  }
+  if (mask.empty()) {
+    if (settings.mode == LutMode::Custom)
+      result.lut =
+          buildCustomLut(settings.lutFunction, input, result.customError);
+    else
+      result.lut = buildLut(config, input, tiling, importance);
+  }
   if (result.lut.status != LutStatus::Success)
     return result;
   const LutLayout &layout = result.lut.layout;
@@ -457,27 +579,67 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
                                         isSigned, plan.format);
     // The entries moved by up to half a step: move each element (vector)
     // to its nearest dequantized entry (row).
-    reassignToNearest(input, layout, result.lut.entries, result.lut.indices,
-                      importance);
+    if (mask.empty()) {
+      reassignToNearest(input, layout, result.lut.entries, result.lut.indices,
+                        importance);
+    } else {
+      const int64_t vectorSize = tiling.vectorSize;
+      const size_t paletteValues = size_t(layout.getPaletteSize() * vectorSize);
+      for (size_t g = 0; g < paletteCount; ++g) {
+        const int64_t pointCount = points.getGroupPointCount(int64_t(g));
+        if (pointCount == 0)
+          continue;
+        TensorView group =
+            getGroupPoints(points, int64_t(g), vectorSize, plan.format);
+        reassignToNearest(
+            group,
+            LutLayout::get(group.shape, getGroupTiling(vectorSize),
+                           layout.indexBitWidth),
+            ArrayRef<float>(result.lut.entries)
+                .slice(g * paletteValues, paletteValues),
+            MutableArrayRef<uint8_t>(result.lut.indices)
+                .slice(size_t(points.groupOffsets[g]), size_t(pointCount)),
+            getGroupImportance(points, int64_t(g), vectorSize));
+      }
+    }
+  }
+  if (!mask.empty()) {
+    // The indices as the op stores them: in the mask's row-major order.
+    result.lut.indices =
+        orderIndicesByGrid(grid, mask, points, result.lut.indices);
+    points = MaskedPoints();
+    result.sparseMask = std::move(mask);
   }
   // The normalized copy is no longer needed.
   std::vector<char>().swap(normalization.normalized);
   std::vector<float>().swap(scaledImportance);
   const unsigned nbits = result.lut.getIndexBitWidth();
-  const uint64_t bytes =
+  const uint64_t indexBytes =
       getPackedIndicesByteCount(result.lut.indices.size(), nbits);
-  result.packedIndices = allocateLargeBlob(bytes, /*alignment=*/1);
+  result.packedIndices = allocateLargeBlob(indexBytes, /*alignment=*/1);
   MutableArrayRef<char> out = result.packedIndices.getMutableData();
+  ArrayRef<uint8_t> packed(reinterpret_cast<const uint8_t *>(out.data()),
+                           out.size());
   packIndices(result.lut.indices, nbits,
               MutableArrayRef<uint8_t>(reinterpret_cast<uint8_t *>(out.data()),
                                        out.size()));
   if (measureReconstruction) {
-    // Decode with the shared decoder (in f32) and compare with the input.
+    // Decode with the shared decoders (in f32) and compare with the input.
     std::vector<float> decoded(count);
-    decodeLut(layout,
-              ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(out.data()),
-                                out.size()),
-              result.lut.entries.data(), sizeof(float), decoded.data());
+    if (result.isSparse()) {
+      std::vector<float> stored(result.lut.indices.size() *
+                                size_t(layout.vectorSize));
+      decodeLutToSparse(layout, result.sparseMask, packed,
+                        result.lut.entries.data(), sizeof(float),
+                        stored.data());
+      std::vector<uint8_t> expanded(getMaskByteCount(count));
+      expandMask(layout, result.sparseMask, expanded);
+      scatterMasked(expanded, count, stored.data(), /*elementBits=*/32,
+                    decoded.data());
+    } else {
+      decodeLut(layout, packed, result.lut.entries.data(), sizeof(float),
+                decoded.data());
+    }
     if (settings.perChannelScale) {
       // Undo the normalization as the emitted shift-scale op does.
       BlockwiseLayout scaling;
@@ -494,10 +656,28 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
       decoded = decodeFloats(scaled.data(), count, plan.format);
     }
     result.reconstruction =
-        measureError(data.bytes.data(), plan.format, decoded, givenImportance);
+        measureError(bytes.data(), plan.format, decoded, givenImportance);
   }
   // The unpacked indices are no longer needed; free them early.
   std::vector<uint8_t>().swap(result.lut.indices);
+  return result;
+}
+
+CompressedTensor palettize::compressTensor(ElementsAttr value,
+                                           const PalettizePlan &plan,
+                                           const ParallelFor &parallelFor,
+                                           bool measureReconstruction) {
+  RawElementsData data = getRawElementsData(value);
+  if (!data.succeeded()) {
+    CompressedTensor result;
+    result.readError = data.error;
+    return result;
+  }
+  CompressedTensor result =
+      compressTensorData(data.bytes, value.getShapedType().getShape(), plan,
+                         parallelFor, measureReconstruction);
+  if (!result.succeeded())
+    return result;
   // Neither the weight nor its packed indices are read again before they
   // are written out: storage that can be read back from a file (a mapped
   // weight file, a file-backed index blob) leaves memory now.
@@ -509,7 +689,8 @@ CompressedTensor palettize::compressTensor(ElementsAttr value,
 uint64_t palettize::getCompressedByteCount(const CompressedTensor &compressed,
                                            const PalettizePlan &plan) {
   const unsigned width = getByteWidth(plan.format);
-  uint64_t bytes = compressed.packedIndices.getData().size();
+  uint64_t bytes =
+      compressed.packedIndices.getData().size() + compressed.sparseMask.size();
   if (plan.settings.lutStorage == LutStorageType::Float)
     bytes += compressed.lut.entries.size() * width;
   else
@@ -549,24 +730,33 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
   // them: `<name>_palettized`, and `<name>_palettized_pcs` for the
   // per-channel scale.
   const bool coreML = isInCoreMLProgram(op);
+  const std::optional<std::string> givenName = name;
   if (coreML && name)
     *name += "_palettized";
   auto derivedName = [&](StringRef suffix) {
     return name ? rewriter.getStringAttr(*name + suffix.str()) : StringAttr();
   };
+  const bool sparse = result.isSparse();
   IntegerAttr vectorAxis = plan.tiling.vectorSize > 1
                                ? rewriter.getI64IntegerAttr(plan.tiling.axis)
                                : IntegerAttr();
   // The final op carries the constant's name; ops feeding it get suffixes.
-  StringAttr lutOpName = settings.perChannelScale && !coreML
-                             ? derivedName("_normalized")
-                             : derivedName("");
-  ConstexprLutToDenseOp palettized;
+  // The sparse form's mask and non-zeros are decoded by a
+  // constexpr_sparse_to_dense, which Core ML's tools name `<name>_sparsified`.
+  StringAttr decodedName = settings.perChannelScale && !coreML
+                               ? derivedName("_normalized")
+                               : derivedName("");
+  if (sparse && coreML)
+    decodedName = givenName ? rewriter.getStringAttr(*givenName + "_sparsified")
+                            : StringAttr();
+  StringAttr lutOpName = !sparse  ? decodedName
+                         : coreML ? derivedName("")
+                                  : derivedName("_nonzero");
+  ElementsAttr lutAttr;
+  Value lutOperand;
   if (settings.lutStorage == LutStorageType::Float) {
-    DenseElementsAttr lut =
+    lutAttr =
         getFloatAttr(result.lut.entries, lutShape, elementType, plan.format);
-    palettized = ConstexprLutToDenseOp::create(rewriter, loc, type, lut,
-                                               indices, vectorAxis, lutOpName);
   } else {
     // An 8-bit LUT: mil.const of the integers, dequantized by a
     // shift-scale with one scale (and zero point) per palette.
@@ -592,14 +782,36 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
               quantized.offsets.size()));
     auto storedOp = ConstOp::create(rewriter, loc, storedType, stored,
                                     derivedName("_lut_quantized"));
-    auto dequantized = ConstexprBlockwiseShiftScaleOp::create(
+    lutOperand = ConstexprBlockwiseShiftScaleOp::create(
         rewriter, loc, RankedTensorType::get(lutShape, elementType),
         storedOp.getResult(), scaleAttr, offsetAttr, derivedName("_lut"));
-    palettized = ConstexprLutToDenseOp::create(rewriter, loc, type,
-                                               dequantized.getResult(), indices,
-                                               vectorAxis, lutOpName);
   }
-  Value replacement = palettized.getResult();
+  Value replacement;
+  if (!sparse) {
+    replacement =
+        ConstexprLutToDenseOp::create(rewriter, loc, type, lutOperand, lutAttr,
+                                      indices, vectorAxis, lutOpName);
+  } else {
+    // The mask over the index grid, packed as Core ML stores uint1.
+    SmallVector<int64_t> gridShape(type.getShape());
+    gridShape[plan.tiling.axis] /= plan.tiling.vectorSize;
+    auto maskElement = IntegerType::get(context, 1, IntegerType::Unsigned);
+    AsmResourceBlob maskBlob =
+        allocateLargeBlob(result.sparseMask.size(), /*alignment=*/1);
+    llvm::copy(result.sparseMask, maskBlob.getMutableData().begin());
+    ElementsAttr indicesMask = DenseResourceElementsAttr::get(
+        RankedTensorType::get(gridShape, maskElement),
+        name.value_or("weight") + "_mask", std::move(maskBlob));
+    const int64_t stored =
+        countMaskBits(result.sparseMask, uint64_t(layout.getIndexCount()));
+    auto lutToSparse = ConstexprLutToSparseOp::create(
+        rewriter, loc, RankedTensorType::get(type.getShape(), maskElement),
+        RankedTensorType::get({stored * plan.tiling.vectorSize}, elementType),
+        indicesMask, lutOperand, lutAttr, indices, vectorAxis, lutOpName);
+    replacement = ConstexprSparseToDenseOp::create(
+        rewriter, loc, type, lutToSparse.getMask(),
+        lutToSparse.getNonzeroData(), decodedName);
+  }
   if (settings.perChannelScale) {
     SmallVector<int64_t> scaleShape(rank, 1);
     scaleShape[plan.tiling.axis] = type.getDimSize(plan.tiling.axis);

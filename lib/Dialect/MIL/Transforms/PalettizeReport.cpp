@@ -114,6 +114,11 @@ std::string palettize::formatStatisticsLine(const ConstantRecord &record) {
     form += (", " + getLutTypeName(record) + " LUT").str();
   if (record.settings.perChannelScale)
     form += llvm::formatv(", scales along axis {0}", *record.channelAxis);
+  if (record.storedPoints)
+    form += llvm::formatv(", sparse: {0} of {1} {2} stored",
+                          *record.storedPoints, record.points,
+                          record.settings.clusterDim > 1 ? "vectors"
+                                                         : "elements");
   if (!record.chosenBy.empty())
     form = " (auto, by " + record.chosenBy + ")" + form;
   return llvm::formatv("  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, {6}MSE "
@@ -188,6 +193,14 @@ void palettize::writeJsonReport(
           json.attribute("cluster_dim", settings.clusterDim);
           json.attribute("per_channel_scale", settings.perChannelScale);
           json.attribute("lut_type", getLutTypeName(record));
+          if (settings.sparse) {
+            // Only in runs that ask for it: other reports keep their keys.
+            json.attribute("sparse", record.storedPoints.has_value());
+            if (record.storedPoints)
+              json.attribute("stored_points", int64_t(*record.storedPoints));
+            else
+              json.attribute("stored_points", nullptr);
+          }
           json.attribute("bytes_before", int64_t(record.bytesBefore));
           json.attribute("bytes_after", int64_t(record.bytesAfter));
           if (record.importance)

@@ -70,6 +70,10 @@ struct ConstantRecord {
   /// The channel axis of groups, vectors and scales, when one is used.
   std::optional<int64_t> channelAxis;
   uint64_t bytesBefore = 0, bytesAfter = 0;
+  /// sparse=auto: the points (elements, or vectors) of the index grid and
+  /// how many the sparse form stores; std::nullopt in the dense form.
+  uint64_t points = 0;
+  std::optional<uint64_t> storedPoints;
   ReconstructionError error;
   /// The importance tensor the LUT and `error` are weighted by, if any.
   std::optional<std::string> importance;

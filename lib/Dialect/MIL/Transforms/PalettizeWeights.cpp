@@ -16,6 +16,7 @@
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
 #include "palettize/Dialect/MIL/Transforms/Transforms.h"
 #include "palettize/Lut/BitAllocation.h"
+#include "palettize/Lut/SparseDecode.h"
 #include "palettize/Support/Safetensors.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -312,6 +313,8 @@ private:
         {"lut-dtype", SettingValue::ofString(lutDtype)},
         {"weight-threshold", SettingValue::ofInteger(weightThreshold)},
         {"lut-function", SettingValue::ofString(lutFunction)},
+        {"sparse", SettingValue::ofString(sparse)},
+        {"sparse-threshold", SettingValue::ofNumber(sparseThreshold)},
     };
     for (const auto &[option, value] : given)
       if (std::optional<std::string> problem =
@@ -696,6 +699,10 @@ private:
       record.channelAxis = plan.tiling.axis;
     record.bytesBefore = before;
     record.bytesAfter = after;
+    if (result.isSparse()) {
+      record.points = uint64_t(result.lut.layout.getIndexCount());
+      record.storedPoints = countMaskBits(result.sparseMask, record.points);
+    }
     if (result.reconstruction)
       record.error = *result.reconstruction;
     return true;

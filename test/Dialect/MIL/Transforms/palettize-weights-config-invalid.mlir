@@ -41,7 +41,7 @@
 // RUN: palettize-opt %t/model.mlir --palettize-weights="config=%t/resolved.json" \
 // RUN:   | FileCheck %s --check-prefix=RESOLVED
 
-// UNKNOWN-KEY: unknown-key.json:2:32: error: palettize-weights config: unknown key 'bits' in 'global_config'; expected one of: mode, nbits, granularity, group_size, channel_axis, cluster_dim, enable_per_channel_scale, lut_dtype, weight_threshold, num_kmeans_workers, lut_function, min_snr, bits_per_weight
+// UNKNOWN-KEY: unknown-key.json:2:32: error: palettize-weights config: unknown key 'bits' in 'global_config'; expected one of: mode, nbits, granularity, group_size, channel_axis, cluster_dim, enable_per_channel_scale, lut_dtype, weight_threshold, num_kmeans_workers, lut_function, min_snr, sparse, sparse_threshold, bits_per_weight
 // UNKNOWN-TOP: unknown-top.json:1:2: error: palettize-weights config: unknown key 'op_name_config'; expected one of: config_type, global_config, op_type_configs, op_name_configs
 // NBITS: nbits.json:3:49: error: palettize-weights config: 'nbits' in 'op_type_configs.linalg.matmul' must be one of 1, 2, 3, 4, 6, 8, got 5
 // NBITS-TYPE: nbits-type.yaml:3:10: error: palettize-weights config: 'nbits' in 'global_config' must be one of 1, 2, 3, 4, 6, 8, "auto" (or null), got "four"

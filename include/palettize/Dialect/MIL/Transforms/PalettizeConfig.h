@@ -64,6 +64,13 @@ struct PalettizeSettings {
   LutStorageType lutStorage = LutStorageType::Float;
   /// mode=custom: the name of a registered LUT function (LutFunctions.h).
   std::string lutFunction;
+  /// sparse=auto: a constant with at least `sparseThreshold` of its points
+  /// (elements, or vectors with cluster-dim) zero is stored as a mask and
+  /// the palettized non-zeros (constexpr_lut_to_sparse) when that is
+  /// smaller, with a LUT built from the non-zeros only.
+  bool sparse = false;
+  /// sparse=auto: the least fraction of zero points, in [0, 1].
+  double sparseThreshold = 0.5;
 
   /// Returns the LUT builder's configuration.
   LutConfig getLutConfig() const;
@@ -104,6 +111,8 @@ std::optional<Granularity> parseGranularity(llvm::StringRef name);
 /// Parses a LUT element type: int8, uint8, or float (also fp16 and fp32,
 /// coremltools' names for the weight's own type).
 std::optional<LutStorageType> parseLutStorage(llvm::StringRef name);
+/// Parses a sparse mode: off (false) or auto (true).
+std::optional<bool> parseSparseMode(llvm::StringRef name);
 /// Parses a progress mode: auto, on, off.
 std::optional<ProgressMode> parseProgressMode(llvm::StringRef name);
 /// Returns "kmeans", "uniform" or "unique".

@@ -369,6 +369,15 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     Option<"lutFunction", "lut-function", "std::string", /*default=*/"\"\"",
            "mode=custom: the name of a LUT function the tool registered "
            "(palettize::registerLutFunction)">,
+    Option<"sparse", "sparse", "std::string", /*default=*/"\"off\"",
+           "Pruned weights: auto stores a constant with at least "
+           "sparse-threshold of zeros as a mask and its palettized non-zeros "
+           "(mil.constexpr_lut_to_sparse) when that is smaller; off (the "
+           "default) never does">,
+    Option<"sparseThreshold", "sparse-threshold", "double",
+           /*default=*/"0.5",
+           "sparse=auto: the least fraction of zero elements (of zero "
+           "vectors with cluster-dim) for the sparse form">,
     Option<"configFile", "config", "std::string", /*default=*/"\"\"",
            "JSON or YAML file of per-op settings (global_config, "
            "op_type_configs, op_name_configs); replaces the LUT options">,

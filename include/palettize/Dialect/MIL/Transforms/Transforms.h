@@ -137,6 +137,14 @@ struct CompressedTensor {
   /// mode=custom: why the LUT function's result is unusable
   /// (lut.status == LutStatus::InvalidCustomLut).
   std::string customError;
+  /// The sparse form (sparse=auto, when chosen): the mask of the non-zero
+  /// points of the index grid, packed LSB-first, row-major. The LUT was
+  /// built from those points only, and the indices are theirs, in the
+  /// mask's order. Empty for the dense form.
+  std::vector<uint8_t> sparseMask;
+
+  /// Returns true if the constant is stored in the sparse form.
+  bool isSparse() const { return !sparseMask.empty(); }
 
   /// Returns true if the constant can be rewritten with this result.
   bool succeeded() const {
@@ -155,8 +163,18 @@ CompressedTensor compressTensor(mlir::ElementsAttr value,
                                 const ParallelFor &parallelFor = {},
                                 bool measureReconstruction = false);
 
+/// compressTensor on the row-major `bytes` of a tensor of `shape` in
+/// plan.format, for values that are not an attribute (a pruned weight
+/// decoded from its mask and non-zeros).
+CompressedTensor compressTensorData(llvm::ArrayRef<char> bytes,
+                                    llvm::ArrayRef<int64_t> shape,
+                                    const PalettizePlan &plan,
+                                    const ParallelFor &parallelFor = {},
+                                    bool measureReconstruction = false);
+
 /// Returns the bytes the palettized form stores: packed indices, LUTs (with
-/// their 8-bit scales and zero points) and per-channel scales.
+/// their 8-bit scales and zero points), per-channel scales and, in the
+/// sparse form, the mask.
 uint64_t getCompressedByteCount(const CompressedTensor &compressed,
                                 const PalettizePlan &plan);
 
