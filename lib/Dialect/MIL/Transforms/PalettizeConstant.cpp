@@ -486,6 +486,16 @@ LutResult buildSparseLut(const PalettizeSettings &settings,
   return result;
 }
 
+/// Builds the dense form's LUT of `input`.
+LutResult buildDenseLut(const PalettizeSettings &settings,
+                        const LutConfig &config, const TensorView &input,
+                        const Tiling &tiling, ImportanceView importance,
+                        std::string &customError) {
+  if (settings.mode == LutMode::Custom)
+    return buildCustomLut(settings.lutFunction, input, customError);
+  return buildLut(config, input, tiling, importance);
+}
+
 } // namespace
 
 CompressedTensor palettize::compressTensorData(ArrayRef<char> bytes,
@@ -549,21 +559,30 @@ CompressedTensor palettize::compressTensorData(ArrayRef<char> bytes,
         gatherMaskedPoints(input.data, plan.format, grid, mask, importance);
     result.lut = buildSparseLut(settings, config, points, shape, tiling,
                                 plan.format, result.customError);
-    // Without a width given (unique, custom), the sizes are compared now.
-    if (result.lut.succeeded() &&
-        !prefersSparse(settings, uint64_t(grid.getIndexCount()),
-                       uint64_t(points.getPointCount()),
-                       result.lut.getIndexBitWidth())) {
-      mask.clear();
-      points = MaskedPoints();
+    // Without a width given (unique, custom), the dense form's LUT is
+    // built too: its width (zero may be one more value) and LUT decide.
+    if (result.lut.succeeded() && settings.nbits == 0) {
+      CompressedTensor dense;
+      dense.lut = buildDenseLut(settings, config, input, tiling, importance,
+                                dense.customError);
+      const uint64_t gridPoints = uint64_t(grid.getIndexCount());
+      const unsigned width = getByteWidth(plan.format);
+      const unsigned sparseBits = result.lut.getIndexBitWidth();
+      const unsigned denseBits = dense.lut.getIndexBitWidth();
+      if (dense.lut.succeeded() &&
+          getSparseIndexBytes(gridPoints, uint64_t(points.getPointCount()),
+                              sparseBits) +
+                  result.lut.entries.size() * width >=
+              getPackedIndicesByteCount(gridPoints, denseBits) +
+                  dense.lut.entries.size() * width) {
+        mask.clear();
+        points = MaskedPoints();
+        result.lut = std::move(dense.lut);
+      }
     }
-  }
-  if (mask.empty()) {
-    if (settings.mode == LutMode::Custom)
-      result.lut =
-          buildCustomLut(settings.lutFunction, input, result.customError);
-    else
-      result.lut = buildLut(config, input, tiling, importance);
+  } else {
+    result.lut = buildDenseLut(settings, config, input, tiling, importance,
+                               result.customError);
   }
   if (result.lut.status != LutStatus::Success)
     return result;
@@ -746,9 +765,14 @@ FailureOr<Value> palettize::palettizeConstant(RewriterBase &rewriter,
   StringAttr decodedName = settings.perChannelScale && !coreML
                                ? derivedName("_normalized")
                                : derivedName("");
-  if (sparse && coreML)
-    decodedName = givenName ? rewriter.getStringAttr(*givenName + "_sparsified")
-                            : StringAttr();
+  if (sparse && coreML && givenName) {
+    // A weight pruned by Core ML's tools is `<name>_sparsified` already: its
+    // ops are named after <name>, as a dense weight's are.
+    StringRef base = *givenName;
+    if (base.consume_back("_sparsified"))
+      name = (base + "_palettized").str();
+    decodedName = rewriter.getStringAttr(base + "_sparsified");
+  }
   StringAttr lutOpName = !sparse  ? decodedName
                          : coreML ? derivedName("")
                                   : derivedName("_nonzero");

@@ -11,6 +11,7 @@
 #include "PassOptionErrors.h"
 #include "PassOutputFile.h"
 #include "ProgressReporter.h"
+#include "PrunedWeights.h"
 #include "palettize/Dialect/MIL/IR/MILOps.h"
 #include "palettize/Dialect/MIL/Transforms/PalettizeConfig.h"
 #include "palettize/Dialect/MIL/Transforms/Passes.h"
@@ -26,6 +27,7 @@
 #include "mlir/IR/Threading.h"
 #include "mlir/Rewrite/PatternApplicator.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
@@ -120,6 +122,13 @@ struct PalettizeWeightsPass
       return signalPassFailure();
     }
 
+    // sparse=auto: pruned weights become candidates like dense constants;
+    // any return before the rewrite puts them back.
+    PrunedWeights pruned;
+    if (wantsSparse())
+      pruned.decode(getOperation());
+    prunedWeights = &pruned;
+    auto clearPruned = llvm::make_scope_exit([&] { prunedWeights = nullptr; });
     FailureOr<std::vector<Candidate>> candidates = collectCandidates();
     if (failed(candidates))
       return signalPassFailure();
@@ -202,6 +211,10 @@ struct PalettizeWeightsPass
       return signalPassFailure();
     recordOps.clear();
     applyPatterns(*candidates, plans, precomputed);
+    // The pattern consumed the result of each constant it rewrote.
+    pruned.finish([&](Operation *constant) {
+      return plans.count(constant) && !precomputed.count(constant);
+    });
     // Pass statistics are no-ops in MLIR builds without statistics, so the
     // counts live here and are copied to them.
     numConstantsSeen = counts.seen;
@@ -255,6 +268,22 @@ private:
       return failure();
     file = std::move(*opened);
     return success();
+  }
+
+  /// Returns true if any constant may be given sparse=auto.
+  bool wantsSparse() const {
+    if (!config)
+      return commandLineSettings.sparse;
+    auto sparse = [](const PalettizeEntry &entry) {
+      return entry && entry->sparse;
+    };
+    return sparse(config->global) ||
+           llvm::any_of(
+               config->opTypes,
+               [&](const auto &entry) { return sparse(entry.second); }) ||
+           llvm::any_of(config->opNames, [&](const auto &entry) {
+             return sparse(entry.second);
+           });
   }
 
   /// Describes the run's settings: the options, or the config file.
@@ -685,8 +714,9 @@ private:
     }
 
     auto type = cast<RankedTensorType>(op->getResult(0).getType());
-    const uint64_t before =
-        uint64_t(type.getNumElements()) * getByteWidth(plan.format);
+    // A pruned weight stored its mask and non-zeros.
+    const uint64_t before = prunedWeights->getStoredBytes(op).value_or(
+        uint64_t(type.getNumElements()) * getByteWidth(plan.format));
     const uint64_t after = getCompressedByteCount(result, plan);
     ++counts.palettized;
     counts.bytesBefore += before;
@@ -889,6 +919,8 @@ private:
   std::shared_ptr<const SafetensorsFile> importanceFile;
   /// The names of the constants seen, with an importance file.
   llvm::StringSet<> constantNames;
+  /// The pruned weights decoded for this run, while it runs.
+  PrunedWeights *prunedWeights = nullptr;
 };
 
 } // namespace
