@@ -281,6 +281,17 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     settings, not importances, so its recipe reproduces a weighted run when
     given the same `importance` file again.
 
+    **Pruned weights** (`sparse=auto`): a constant whose index-grid points
+    (elements, or vectors with `cluster-dim`, zero when all their values
+    are; `-0.0` is zero) are at least `sparse-threshold` zeros becomes a
+    `mil.constexpr_lut_to_sparse` (the `ui1` mask of its non-zero points,
+    their packed indices, the LUT) feeding a `mil.constexpr_sparse_to_dense`,
+    when the mask and indices are smaller than dense indices (for `unique`
+    and `custom`, when the whole form is). Every LUT is built from its
+    group's non-zero points alone, with their importances; zeros decode to
+    `+0.0`. A `mil.constexpr_sparse_to_dense` of constants (a pruned
+    weight) is decoded and palettized the same way, or left as it was.
+
     `print-statistics=true` prints, to stderr, the counts of constants seen,
     palettized and skipped (by reason), for each palettized constant its
     shape, bits, bytes before and after, mean squared error, largest
