@@ -50,6 +50,19 @@ namespace {
   fuzz::failInvariant("MILFuzzer", what);
 }
 
+/// Makes every -0.0 of `bytes` (floats `width` bytes wide) +0.0.
+void clearSignOfZeros(std::vector<char> &bytes, unsigned width) {
+  if (width != 2 && width != 4)
+    return;
+  for (size_t i = 0; i + width <= bytes.size(); i += width) {
+    bool zero = (bytes[i + width - 1] & 0x7F) == 0;
+    for (unsigned b = 0; b + 1 < width && zero; ++b)
+      zero = bytes[i + b] == 0;
+    if (zero)
+      bytes[i + width - 1] = 0;
+  }
+}
+
 Type pickElementType(MLIRContext *context, uint8_t choice) {
   Builder b(context);
   switch (choice % 8) {
@@ -281,6 +294,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   options.perChannelScale = in.byte() % 4 == 0;
   static const char *kLutTypes[] = {"float", "int8", "uint8"};
   options.lutDtype = kLutTypes[in.byte() % 3];
+  // One in three: the sparse form, at a threshold from 0 to 1.
+  if (in.byte() % 3 == 0) {
+    options.sparse = "auto";
+    options.sparseThreshold = double(in.byte() % 5) / 4;
+  }
   options.progress = "off";
   const bool unique = options.mode == "unique";
 
@@ -325,8 +343,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (it == built.originals.end())
       return;
     RawElementsData now = getRawElementsData(constant.getValue());
-    if (now.succeeded() &&
-        std::vector<char>(now.bytes.begin(), now.bytes.end()) != it->second)
+    if (!now.succeeded())
+      return;
+    std::vector<char> decoded(now.bytes.begin(), now.bytes.end());
+    std::vector<char> original = it->second;
+    // The sparse form decodes -0.0 to +0.0.
+    if (options.sparse == "auto")
+      for (std::vector<char> *bytes : {&decoded, &original})
+        clearSignOfZeros(
+            *bytes, getElementByteWidth(constant.getType().getElementType()));
+    if (decoded != original)
       fail("unique does not decode to the original bytes");
   });
   return 0;
