@@ -24,6 +24,10 @@
 // RUN: palettize-opt %s -split-input-file --palettize-weights="mode=unique \
 // RUN:   weight-threshold=0 sparse=auto print-statistics=true" -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=STATS
+// kmeans at 2 bits, whose width is known before the LUT: 12 zeros take
+// 2 + 1 bytes against 4, 10 zeros 2 + 2 against 4 (not smaller).
+// RUN: palettize-opt %s -split-input-file --palettize-weights="mode=kmeans \
+// RUN:   nbits=2 weight-threshold=0 sparse=auto" | FileCheck %s --check-prefix=KMEANS
 
 // 12 of 16 zeros (one -0.0). Non-zeros at 1, 6, 11, 12: mask bytes
 // 0b01000010, 0b00011000. The LUT of {1, 2, 4}: [1, 2, 4, 0] (2 bits), the
@@ -48,6 +52,8 @@
 // CONFIG: mil.constexpr_lut_to_sparse
 // RECIPE: "w": {mode: unique, granularity: per_tensor, {{.*}}, sparse: auto, sparse_threshold: 0.7}
 // STATS: w: tensor<4x4xf32>, 2 bits, sparse: 4 of 16 elements stored, 64 -> 19 bytes
+// KMEANS-LABEL: func @scalar
+// KMEANS: mil.constexpr_lut_to_sparse "w_nonzero"
 func.func @scalar() -> tensor<4x4xf32> {
   %w = mil.const "w" dense<[[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 2.0, 0.0],
                             [-0.0, 0.0, 0.0, 4.0], [1.0, 0.0, 0.0, 0.0]]> : tensor<4x4xf32>
@@ -65,6 +71,9 @@ func.func @scalar() -> tensor<4x4xf32> {
 // OFF-LABEL: func @not_smaller
 // CONFIG-LABEL: func @not_smaller
 // CONFIG: mil.constexpr_lut_to_dense
+// KMEANS-LABEL: func @not_smaller
+// KMEANS: mil.constexpr_lut_to_dense "w"
+// KMEANS-NOT: sparse
 func.func @not_smaller() -> tensor<4x4xf32> {
   %w = mil.const "w" dense<[[0.0, 1.0, 0.0, 2.0], [0.0, 0.0, 1.0, 0.0],
                             [0.0, 3.0, 0.0, 0.0], [2.0, 0.0, 0.0, 1.0]]> : tensor<4x4xf32>
