@@ -33,9 +33,11 @@ BitWidthTrials palettize::evaluateBitWidths(ElementsAttr value,
            result.trials.back().getSnrDb(result.sumSquares) >= stopAtSnrDb;
   };
   const PalettizeSettings &settings = plan.settings;
+  // The sparse form's choice and LUTs depend on the width: it is measured
+  // as compressed, like scales and 8-bit LUTs.
   const bool shared = settings.lutStorage == LutStorageType::Float &&
                       !settings.perChannelScale &&
-                      settings.mode != LutMode::Custom;
+                      settings.mode != LutMode::Custom && !settings.sparse;
   if (shared) {
     RawElementsData data = getRawElementsData(value);
     if (!data.succeeded()) {
@@ -81,8 +83,8 @@ BitWidthTrials palettize::evaluateBitWidths(ElementsAttr value,
     }
     return result;
   }
-  // Scales and 8-bit LUTs move the entries after clustering: compress and
-  // decode each width.
+  // Scales and 8-bit LUTs move the entries after clustering, and the sparse
+  // form clusters the non-zeros alone: compress and decode each width.
   for (unsigned nbits : kSupportedIndexBitWidths) {
     if (reached())
       break;
