@@ -10,6 +10,11 @@ project's schema, the .proto files in --schema) and walks weight files with
   check-palettized PALETTIZED DENSE  every constexpr op of PALETTIZED that
                                      no other reads decodes to DENSE's
                                      constant
+  check-pruned ORIGINAL PALETTIZED OP NBITS
+                                     the weight op OP reads, decoded in both
+                                     models: zeros stay +0.0, the non-zeros
+                                     take at most 2^NBITS values, each the
+                                     nearest of them to the original value
 """
 
 import argparse
@@ -417,6 +422,32 @@ def main():
             checked += 1
         print(f"{checked} palettized weights decode to the dense values: "
               + ", ".join(sorted(forms)))
+    elif args.command == "check-pruned":
+        original_path, palettized_path, consumer, nbits = args.paths
+        weights = []
+        for path in (original_path, palettized_path):
+            model, model_dir = read_package(path, schema)
+            ops = ops_by_name(model)
+            weight = ops[ops[consumer].inputs["weight"].arguments[0].name]
+            weights.append((weight.type, decode(model_dir, ops, weight)))
+        (_, original), (form, result) = weights
+        original = original.astype(np.float16).reshape(-1)
+        result = result.astype(np.float16).reshape(-1)
+        zero = original.view(np.uint16) & 0x7FFF == 0
+        if np.any(result[zero].view(np.uint16) != 0):
+            fail(f"{consumer}: a zero does not decode to +0.0")
+        values = np.unique(result[~zero].astype(np.float64))
+        if len(values) > 2 ** int(nbits):
+            fail(f"{consumer}: {len(values)} distinct non-zero values")
+        x = original[~zero].astype(np.float64)
+        distance = np.abs(x[:, None] - values[None, :])
+        nearest = values[np.argmin(distance, axis=1)]
+        if not np.array_equal(np.abs(x - nearest),
+                              np.abs(x - result[~zero].astype(np.float64))):
+            fail(f"{consumer}: a non-zero is not its nearest value")
+        print(f"{consumer}: {form}, {int(np.sum(~zero))} of {len(original)} "
+              f"non-zero, {len(values)} values, zeros exact, each the "
+              "nearest")
     else:
         fail("unknown command " + args.command)
 
