@@ -115,10 +115,9 @@ std::string palettize::formatStatisticsLine(const ConstantRecord &record) {
   if (record.settings.perChannelScale)
     form += llvm::formatv(", scales along axis {0}", *record.channelAxis);
   if (record.storedPoints)
-    form += llvm::formatv(", sparse: {0} of {1} {2} stored",
-                          *record.storedPoints, record.points,
-                          record.settings.clusterDim > 1 ? "vectors"
-                                                         : "elements");
+    form += llvm::formatv(
+        ", sparse: {0} of {1} {2} stored", *record.storedPoints, record.points,
+        record.settings.clusterDim > 1 ? "vectors" : "elements");
   if (!record.chosenBy.empty())
     form = " (auto, by " + record.chosenBy + ")" + form;
   return llvm::formatv("  {0}: {1}, {2} bits{3}, {4} -> {5} bytes, {6}MSE "
@@ -409,12 +408,16 @@ void palettize::writeHtmlReport(llvm::raw_ostream &os, llvm::StringRef settings,
          << escapeHtml(record.reason) << "</td></tr>\n";
       continue;
     }
-    os << llvm::formatv("<td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td>"
+    std::string sparse;
+    if (record.storedPoints)
+      sparse = llvm::formatv(" (sparse: {0} of {1} stored)",
+                             *record.storedPoints, record.points);
+    os << llvm::formatv("<td>{0}</td><td>{1}</td><td>{2}</td><td>{3}{8}</td>"
                         "<td>{4:E2}</td><td>{5:E2}</td><td>{6}{7}</td></tr>\n",
                         record.nbits, record.lutCount, record.bytesBefore,
                         record.bytesAfter, record.error.meanSquaredError,
                         record.error.maxAbsError, formatDb(record.error.snrDb),
-                        record.importance ? " (weighted)" : "");
+                        record.importance ? " (weighted)" : "", sparse);
   }
   os << "</table>\n</body>\n</html>\n";
 }

@@ -24,6 +24,9 @@
 // RUN: palettize-opt %s -split-input-file --palettize-weights="mode=unique \
 // RUN:   weight-threshold=0 sparse=auto print-statistics=true" -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=STATS
+// RUN: palettize-opt %s --palettize-weights="mode=unique \
+// RUN:   weight-threshold=0 sparse=auto report=%t.html" -o /dev/null
+// RUN: FileCheck %s --check-prefix=HTML < %t.html
 // kmeans at 2 bits, whose width is known before the LUT: 12 zeros take
 // 2 + 1 bytes against 4, 10 zeros 2 + 2 against 4 (not smaller).
 // RUN: palettize-opt %s -split-input-file --palettize-weights="mode=kmeans \
@@ -52,6 +55,10 @@
 // CONFIG: mil.constexpr_lut_to_sparse
 // RECIPE: "w": {mode: unique, granularity: per_tensor, {{.*}}, sparse: auto, sparse_threshold: 0.7}
 // STATS: w: tensor<4x4xf32>, 2 bits, sparse: 4 of 16 elements stored, 64 -> 19 bytes
+// The HTML report of both functions (one module): bits, LUTs, bytes
+// before and after.
+// HTML: <td>2</td><td>1</td><td>64</td><td>19 (sparse: 4 of 16 stored)</td>
+// HTML: <td>2</td><td>1</td><td>64</td><td>20</td>
 // KMEANS-LABEL: func @scalar
 // KMEANS: mil.constexpr_lut_to_sparse "w_nonzero"
 func.func @scalar() -> tensor<4x4xf32> {
