@@ -1,11 +1,13 @@
 //===- LutTool.cpp - Build one LUT from a raw tensor file -----------------===//
 //
 //   palettize-lut FILE {f16|bf16|f32} {kmeans|uniform|unique} NBITS
-//                 [REPEATS [THREADS [CLUSTER_DIM]]]
+//                 [REPEATS [THREADS [CLUSTER_DIM [GROUPS]]]]
 //
 // Reads FILE as little-endian elements, builds the LUT REPEATS times (3 by
 // default) with THREADS threads (1 by default: the calling thread only) and,
-// with CLUSTER_DIM > 1, as vectors of that many consecutive values, and
+// with CLUSTER_DIM > 1, as vectors of that many consecutive values (with
+// GROUPS > 1, the file is [rows, GROUPS * CLUSTER_DIM] and each column block
+// of CLUSTER_DIM values is one group with its own LUT), and
 // prints one JSON line: the fastest wall time of the LUT computation in
 // seconds, the reconstruction's MSE, max error and SNR, the number of
 // distinct values and the status.
@@ -33,12 +35,12 @@ using namespace palettize;
 static int usage() {
   std::fprintf(stderr, "usage: palettize-lut FILE {f16|bf16|f32} "
                        "{kmeans|uniform|unique} NBITS [REPEATS [THREADS "
-                       "[CLUSTER_DIM]]]\n");
+                       "[CLUSTER_DIM [GROUPS]]]]\n");
   return 2;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 5 || argc > 8)
+  if (argc < 5 || argc > 9)
     return usage();
   const std::string type = argv[2], mode = argv[3];
   FloatFormat format;
@@ -59,7 +61,8 @@ int main(int argc, char **argv) {
   const int repeats = argc >= 6 ? std::max(1, std::atoi(argv[5])) : 3;
   const unsigned threads =
       argc >= 7 ? unsigned(std::max(1, std::atoi(argv[6]))) : 1;
-  const int64_t clusterDim = argc == 8 ? std::max(1, std::atoi(argv[7])) : 1;
+  const int64_t clusterDim = argc >= 8 ? std::max(1, std::atoi(argv[7])) : 1;
+  const int64_t groups = argc == 9 ? std::max(1, std::atoi(argv[8])) : 1;
   std::optional<llvm::DefaultThreadPool> pool;
   if (threads > 1) {
     pool.emplace(llvm::hardware_concurrency(threads));
@@ -84,13 +87,15 @@ int main(int argc, char **argv) {
 
   double best = 1e300;
   if (clusterDim > 1) {
-    // The file as [count / d, d] vectors.
-    const int64_t shape[] = {int64_t(count) / clusterDim, clusterDim};
+    // The file as [count / (g d), g d]: g groups of d-vectors along axis 1.
+    const int64_t shape[] = {int64_t(count) / (groups * clusterDim),
+                             groups * clusterDim};
+    const Tiling tiling{1, groups > 1 ? clusterDim : 0, clusterDim};
     LutResult vectors;
     for (int r = 0; r < repeats; ++r) {
       auto start = std::chrono::steady_clock::now();
-      vectors = buildLut(config, TensorView(bytes.data(), format, shape),
-                         Tiling{1, 0, clusterDim});
+      vectors =
+          buildLut(config, TensorView(bytes.data(), format, shape), tiling);
       std::chrono::duration<double> elapsed =
           std::chrono::steady_clock::now() - start;
       best = std::min(best, elapsed.count());
@@ -100,8 +105,10 @@ int main(int argc, char **argv) {
                   int(vectors.status));
       return 1;
     }
-    double squared = 0;
-    const size_t used = size_t(shape[0] * clusterDim);
+    long double squared = 0; // exact enough that equal LUTs give equal MSEs
+    const size_t used = size_t(shape[0] * shape[1]);
+    const size_t paletteValues =
+        (size_t(1) << vectors.getIndexBitWidth()) * size_t(clusterDim);
     for (size_t e = 0; e < used; ++e) {
       const double value =
           format == FloatFormat::F32
@@ -109,15 +116,18 @@ int main(int argc, char **argv) {
               : double(narrowToFloat(
                     reinterpret_cast<const uint16_t *>(bytes.data())[e],
                     format));
+      // Element e is in group (e % (g d)) / d, vector e / d.
+      const size_t group = e % size_t(shape[1]) / size_t(clusterDim);
       const double decoded =
-          vectors.entries[vectors.indices[e / clusterDim] * clusterDim +
+          vectors.entries[(groups > 1 ? group * paletteValues : 0) +
+                          vectors.indices[e / clusterDim] * clusterDim +
                           e % clusterDim];
       squared += (value - decoded) * (value - decoded);
     }
     std::printf("{\"status\": \"ok\", \"seconds\": %.9g, \"mse\": %.17g, "
                 "\"distinct\": 0, \"nbits\": %u, \"threads\": %u}\n",
-                best, squared / double(used), vectors.getIndexBitWidth(),
-                threads);
+                best, double(squared / (long double)used),
+                vectors.getIndexBitWidth(), threads);
     return 0;
   }
   LutResult lut;
