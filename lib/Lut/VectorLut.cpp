@@ -1,10 +1,17 @@
 //===- VectorLut.cpp - Vector palettization -------------------------------===//
 //
 // k-means (or unique) over vectors of consecutive elements along one axis.
-// Cost: O(n log n) to dedupe, then O(iterations * m * k * d) for m distinct
-// vectors of d values and k clusters (Hamerly's bounds skip most of it).
-// With importances, points are the distinct (vector, importances) pairs and
-// weighted Lloyd uses the same bounds, scaled to each point's own metric.
+// The vectors are deduplicated (radix sort of their bit patterns, O(n d)),
+// then the m distinct vectors, weighted by multiplicity, are clustered:
+// greedy k-means++ seeds (O(k (2 + ln k) m d)), Hamerly-bounded Lloyd
+// rounds to a relative tolerance, then Hartigan's single-point moves
+// within a work budget; several seeds compete, on all points when m is
+// small and on a lightweight coreset (O(m) to draw) when it is large, the
+// best coreset solution seeding one run on all points. Distances are float
+// and vectorized; sums, errors and the final nearest-row assignment are
+// double. With importances, points are the distinct (vector, importances)
+// pairs and weighted Lloyd uses the same bounds, scaled to each point's
+// own metric.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,9 +22,11 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 using namespace palettize;
 
@@ -56,8 +65,8 @@ struct DistinctVectors {
   }
 };
 
-double squaredDistance(const double *a, const double *b, size_t d) {
-  double total = 0;
+template <typename T> T squaredDistance(const T *a, const T *b, size_t d) {
+  T total = 0;
   for (size_t t = 0; t < d; ++t)
     total += (a[t] - b[t]) * (a[t] - b[t]);
   return total;
@@ -122,16 +131,6 @@ std::vector<double> seedCentres(const DistinctVectors &points,
       closest[i] = std::min(closest[i], cost(i, points.at(bestCandidate)));
   }
   return centres;
-}
-
-/// Seeds for plain k-means: mass and cost by multiplicity.
-std::vector<double> seedCentres(const DistinctVectors &points, size_t k,
-                                Random &random) {
-  const size_t d = points.dimension;
-  return seedCentres(
-      points, points.weights, k, random, [&](size_t i, const double *centre) {
-        return points.weights[i] * squaredDistance(points.at(i), centre, d);
-      });
 }
 
 /// Seeds for importance-weighted k-means: a point's mass is its summed
@@ -299,87 +298,682 @@ double weightedLloyd(const DistinctVectors &points,
   return error;
 }
 
-/// Lloyd iterations until no point changes cluster (or 300 rounds); returns
-/// the weighted squared error. Empty clusters keep their centre.
-///
-/// Hamerly's bounds skip the scan of a point whose centre is provably still
-/// strictly the nearest: an upper bound on the distance to its centre and a
-/// lower bound on the distance to every other centre, both kept up to date
-/// with how far the centres move, and half the distance from its centre to
-/// the next centre. A skipped point keeps exactly the assignment a full scan
-/// would give, so the iterations are those of plain Lloyd.
-double lloyd(const DistinctVectors &points, std::vector<double> &centres) {
-  const size_t m = points.size(), d = points.dimension;
-  const size_t k = centres.size() / d;
-  // Bounds are compared with a relative margin so that rounding in them can
-  // only make a point be scanned, never skipped wrongly.
-  constexpr double kMargin = 1 + 1e-9;
-  std::vector<size_t> assignment(m);
-  std::vector<double> upper(m), lower(m);
-  auto scan = [&](size_t i) {
-    double first = std::numeric_limits<double>::infinity(), second = first;
-    size_t best = 0;
-    for (size_t c = 0; c < k; ++c) {
-      const double distance =
-          squaredDistance(points.at(i), centres.data() + c * d, d);
-      if (distance < first) {
-        second = first;
-        first = distance;
-        best = c;
-      } else if (distance < second) {
-        second = distance;
+//===----------------------------------------------------------------------===//
+// Plain k-means (weights are multiplicities)
+//===----------------------------------------------------------------------===//
+
+/// Distances are computed in float over padded, struct-of-arrays copies of
+/// the points and centres, so that the compiler vectorizes the loops over
+/// points (seeding) and over centres (assignment) with independent lanes:
+/// the results do not depend on the vector width. Sums that decide centres
+/// and errors are in double.
+constexpr size_t kLanes = 16;
+
+// The distance kernels also get an AVX2 clone, picked at load time. AVX2
+// without FMA: every lane computes the same float operations in the same
+// order as the baseline build, so results do not depend on the CPU.
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__)
+#define PALETTIZE_DISTANCE_KERNEL                                              \
+  __attribute__((target_clones("avx2", "default"), noinline))
+#else
+#define PALETTIZE_DISTANCE_KERNEL
+#endif
+
+size_t padToLanes(size_t count) {
+  return (count + kLanes - 1) / kLanes * kLanes;
+}
+
+/// The distinct points as floats, row-major and coordinate-major.
+struct FloatPoints {
+  size_t count = 0, padded = 0, dimension = 0;
+  std::vector<float> rows;    // count x dimension
+  std::vector<float> columns; // dimension x padded, padding 0
+  std::vector<float> weights; // padded, padding 0
+  std::vector<double> exactWeights;
+
+  explicit FloatPoints(const DistinctVectors &points)
+      : count(points.size()), padded(padToLanes(points.size())),
+        dimension(points.dimension),
+        rows(points.values.begin(), points.values.end()),
+        columns(dimension * padded, 0.0f), weights(padded, 0.0f),
+        exactWeights(points.weights) {
+    for (size_t i = 0; i < count; ++i) {
+      weights[i] = float(points.weights[i]);
+      for (size_t t = 0; t < dimension; ++t)
+        columns[t * padded + i] = rows[i * dimension + t];
+    }
+  }
+  const float *at(size_t i) const { return rows.data() + i * dimension; }
+};
+
+/// Eight floats (ints) operated on together; GCC and Clang lower them to
+/// the target's vector registers (two SSE registers, or one AVX register).
+typedef float FloatLanes __attribute__((vector_size(32)));
+typedef int32_t IntLanes __attribute__((vector_size(32)));
+constexpr size_t kWidth = 8;
+static_assert(kLanes % kWidth == 0, "padding holds whole vectors");
+
+/// distances[i] = |point i - centre|^2 over `padded` points stored
+/// coordinate-major (`dimension` columns of `padded` values).
+PALETTIZE_DISTANCE_KERNEL
+void distancesToPoint(const float *columns, size_t padded, size_t dimension,
+                      const float *centre, float *distances) {
+  for (size_t i = 0; i < padded; i += kWidth) {
+    FloatLanes sums = {}, column;
+    for (size_t t = 0; t < dimension; ++t) {
+      std::memcpy(&column, columns + t * padded + i, sizeof(column));
+      const FloatLanes difference = column - centre[t];
+      sums += difference * difference;
+    }
+    std::memcpy(distances + i, &sums, sizeof(sums));
+  }
+}
+
+/// Over points [begin, end) (a multiple of kLanes long): distances[i]
+/// becomes min(closest[i], distances[i]); returns the sum of weights[i]
+/// times that, summed in float lanes.
+PALETTIZE_DISTANCE_KERNEL
+double blockPotential(const float *closest, const float *weights,
+                      float *distances, size_t begin, size_t end) {
+  FloatLanes lanes = {}, current, previous, weight;
+  for (size_t i = begin; i < end; i += kWidth) {
+    std::memcpy(&current, distances + i, sizeof(current));
+    std::memcpy(&previous, closest + i, sizeof(previous));
+    std::memcpy(&weight, weights + i, sizeof(weight));
+    const FloatLanes nearest = current < previous ? current : previous;
+    std::memcpy(distances + i, &nearest, sizeof(nearest));
+    lanes += weight * nearest;
+  }
+  double mass = 0;
+  for (size_t j = 0; j < kWidth; ++j)
+    mass += double(lanes[j]);
+  return mass;
+}
+
+/// Greedy k-means++ (scikit-learn's published scheme: 2 + ln k candidates
+/// per centre drawn in proportion to the weighted squared distance to the
+/// nearest centre so far, keeping the one that lowers the potential most).
+/// Potentials are summed in float lanes per block of points, then in
+/// double. Returns k centres (fewer when every point sits on one).
+std::vector<float> seedPlainCentres(const FloatPoints &points, size_t k,
+                                    Random &random) {
+  const size_t m = points.count, padded = points.padded, d = points.dimension;
+  constexpr size_t kBlock = 1024;
+  const size_t blocks = (padded + kBlock - 1) / kBlock;
+  const size_t trials = 2 + size_t(std::log(double(k)));
+  std::vector<float> closest(padded), candidate(padded), best(padded);
+  std::vector<double> blockMass(blocks), candidateMass(blocks),
+      bestMass(blocks);
+  const float *weights = points.weights.data();
+
+  // Draws a point with probability proportional to weight * closest.
+  auto pick = [&](const std::vector<double> &masses, const float *distance) {
+    double total = 0;
+    for (double mass : masses)
+      total += mass;
+    double target = random.uniform() * total;
+    size_t block = 0;
+    for (; block + 1 < blocks && target >= masses[block]; ++block)
+      target -= masses[block];
+    const size_t end = std::min(m, (block + 1) * kBlock);
+    size_t chosen = end - 1;
+    double running = 0;
+    for (size_t i = block * kBlock; i < end; ++i) {
+      running += double(weights[i]) * double(distance ? distance[i] : 1.0f);
+      if (running > target) {
+        chosen = i;
+        break;
       }
     }
-    assignment[i] = best;
-    upper[i] = std::sqrt(first);
-    lower[i] = std::sqrt(second);
+    return chosen;
+  };
+  // masses[b] = sum over block b of weight * min(closest, distances), and
+  // distances becomes that minimum.
+  auto potential = [&](float *distances, std::vector<double> &masses) {
+    double total = 0;
+    for (size_t b = 0; b < blocks; ++b) {
+      masses[b] = blockPotential(closest.data(), weights, distances, b * kBlock,
+                                 std::min(padded, (b + 1) * kBlock));
+      total += masses[b];
+    }
+    return total;
+  };
+
+  std::vector<double> unitMass(blocks, 0);
+  for (size_t i = 0; i < m; ++i)
+    unitMass[i / kBlock] += double(weights[i]);
+  std::vector<float> centres;
+  const size_t first = pick(unitMass, nullptr);
+  centres.assign(points.at(first), points.at(first) + d);
+  std::fill(closest.begin(), closest.end(),
+            std::numeric_limits<float>::infinity());
+  distancesToPoint(points.columns.data(), padded, d, points.at(first),
+                   candidate.data());
+  potential(candidate.data(), blockMass);
+  closest.swap(candidate);
+  while (centres.size() / d < k) {
+    double bestPotential = std::numeric_limits<double>::infinity();
+    size_t bestCandidate = 0;
+    for (size_t trial = 0; trial < trials; ++trial) {
+      const size_t drawn = pick(blockMass, closest.data());
+      distancesToPoint(points.columns.data(), padded, d, points.at(drawn),
+                       candidate.data());
+      const double total = potential(candidate.data(), candidateMass);
+      if (total < bestPotential) {
+        bestPotential = total;
+        bestCandidate = drawn;
+        best.swap(candidate);
+        bestMass.swap(candidateMass);
+      }
+    }
+    if (!(bestPotential < std::numeric_limits<double>::infinity()))
+      break;
+    centres.insert(centres.end(), points.at(bestCandidate),
+                   points.at(bestCandidate) + d);
+    closest.swap(best);
+    blockMass.swap(bestMass);
+    double total = 0;
+    for (double mass : blockMass)
+      total += mass;
+    if (total == 0)
+      break; // every point sits on a centre
+  }
+  return centres;
+}
+
+/// The nearest and second-nearest distance, and the nearest's index.
+struct NearestTwo {
+  size_t best = 0;
+  float first = std::numeric_limits<float>::infinity();
+  float second = std::numeric_limits<float>::infinity();
+};
+
+/// The nearest and second-nearest of `padded` centres stored
+/// coordinate-major to `point` (lowest index on ties). Centres are taken
+/// 2 x kWidth at a time; each lane keeps its own two smallest, merged at
+/// the end.
+PALETTIZE_DISTANCE_KERNEL
+NearestTwo findNearestTwoAmong(const float *columns, size_t padded,
+                               size_t dimension, const float *point) {
+  constexpr float kInfinity = std::numeric_limits<float>::infinity();
+  FloatLanes first[2], second[2], column;
+  IntLanes index[2], position[2];
+  for (size_t h = 0; h < 2; ++h) {
+    first[h] = second[h] = FloatLanes{} + kInfinity;
+    index[h] = IntLanes{};
+    for (size_t j = 0; j < kWidth; ++j)
+      position[h][j] = int32_t(h * kWidth + j);
+  }
+  for (size_t start = 0; start < padded; start += 2 * kWidth) {
+    FloatLanes sums[2] = {};
+    for (size_t t = 0; t < dimension; ++t) {
+      const float *at = columns + t * padded + start;
+      for (size_t h = 0; h < 2; ++h) {
+        std::memcpy(&column, at + h * kWidth, sizeof(column));
+        const FloatLanes difference = column - point[t];
+        sums[h] += difference * difference;
+      }
+    }
+    for (size_t h = 0; h < 2; ++h) {
+      const IntLanes less = sums[h] < first[h];
+      second[h] = less ? first[h] : (sums[h] < second[h] ? sums[h] : second[h]);
+      first[h] = less ? sums[h] : first[h];
+      index[h] = less ? position[h] : index[h];
+      position[h] += int32_t(2 * kWidth);
+    }
+  }
+  // The smallest first (ties: the lowest index), then the smallest of the
+  // other lanes' firsts and that lane's second.
+  auto smallest = [](FloatLanes lanes) {
+    float value = lanes[0];
+    for (size_t j = 1; j < kWidth; ++j)
+      value = std::min(value, lanes[j]);
+    return value;
+  };
+  NearestTwo result;
+  const float best = smallest(first[0] < first[1] ? first[0] : first[1]);
+  IntLanes candidates[2];
+  for (size_t h = 0; h < 2; ++h)
+    candidates[h] = first[h] == best ? index[h] : IntLanes{} + INT32_MAX;
+  const IntLanes lowest =
+      candidates[0] < candidates[1] ? candidates[0] : candidates[1];
+  int32_t bestIndex = lowest[0];
+  for (size_t j = 1; j < kWidth; ++j)
+    bestIndex = std::min(bestIndex, lowest[j]);
+  FloatLanes others[2];
+  for (size_t h = 0; h < 2; ++h)
+    others[h] = candidates[h] == bestIndex ? second[h] : first[h];
+  result.best = size_t(bestIndex);
+  result.first = best;
+  result.second = smallest(others[0] < others[1] ? others[0] : others[1]);
+  return result;
+}
+
+/// Centres in coordinate-major float form, padded with far-away copies
+/// (infinite distance) so that scans run over whole lanes.
+struct CentreColumns {
+  size_t count = 0, padded = 0, dimension = 0;
+  std::vector<float> columns;
+
+  CentreColumns(size_t count, size_t dimension)
+      : count(count), padded(padToLanes(count)), dimension(dimension),
+        columns(dimension * padded, std::numeric_limits<float>::infinity()) {}
+  void set(size_t c, const float *centre) {
+    for (size_t t = 0; t < dimension; ++t)
+      columns[t * padded + c] = centre[t];
+  }
+  NearestTwo findNearestTwo(const float *point) const {
+    return findNearestTwoAmong(columns.data(), padded, dimension, point);
+  }
+};
+
+/// One run of plain k-means from a seed: Hamerly-bounded Lloyd rounds on
+/// float distances until no point changes cluster, the centres' total
+/// squared shift falls to `tolerance`, or 300 rounds; then the centres are
+/// rounded to `format` and every point takes its nearest rounded row
+/// (exactly, in double, lowest index on ties), reusing the bounds so that
+/// only points near a boundary are rescanned.
+struct PlainKMeansRun {
+  std::vector<float> rows; // k x d, representable in the format
+  std::vector<uint32_t> assignment;
+  double error = 0; // weighted squared error against the rows
+};
+
+PlainKMeansRun runPlainKMeans(const FloatPoints &points,
+                              const DistinctVectors &exact,
+                              std::vector<float> seeds, double tolerance,
+                              unsigned hartiganPasses, FloatFormat format) {
+  const size_t m = points.count, d = points.dimension;
+  const size_t k = seeds.size() / d;
+  // Float distances are within a relative 1e-6 of the exact ones; the
+  // margin makes the bounds conservative for both.
+  constexpr double kMargin = 1 + 1e-5;
+  CentreColumns columns(k, d);
+  for (size_t c = 0; c < k; ++c)
+    columns.set(c, seeds.data() + c * d);
+  std::vector<float> centres = std::move(seeds), previous(k * d);
+  std::vector<uint32_t> assignment(m);
+  std::vector<double> upper(m), lower(m);
+  auto scan = [&](size_t i) {
+    const NearestTwo nearest = columns.findNearestTwo(points.at(i));
+    assignment[i] = uint32_t(nearest.best);
+    upper[i] = std::sqrt(double(nearest.first));
+    lower[i] = std::sqrt(double(nearest.second));
   };
   for (size_t i = 0; i < m; ++i)
     scan(i);
-
-  std::vector<double> halfGap(k), sums(k * d), weights(k), previous(k * d);
-  for (unsigned round = 0; round < 300; ++round) {
-    // New centres from the current assignment.
-    std::fill(sums.begin(), sums.end(), 0);
-    std::fill(weights.begin(), weights.end(), 0);
-    for (size_t i = 0; i < m; ++i) {
-      weights[assignment[i]] += points.weights[i];
-      for (size_t t = 0; t < d; ++t)
-        sums[assignment[i] * d + t] += points.weights[i] * points.at(i)[t];
-    }
+  std::vector<double> sums(k * d, 0), counts(k, 0);
+  for (size_t i = 0; i < m; ++i) {
+    const double weight = points.exactWeights[i];
+    counts[assignment[i]] += weight;
+    for (size_t t = 0; t < d; ++t)
+      sums[assignment[i] * d + t] += weight * double(points.at(i)[t]);
+  }
+  std::vector<double> moved(k), halfGap(k);
+  // Moves the centres to the means of their points (empty ones stay) and
+  // measures how far each moved.
+  auto updateCentres = [&](auto roundValue) {
     previous = centres;
-    for (size_t c = 0; c < k; ++c)
-      if (weights[c] > 0)
+    double shift = 0;
+    for (size_t c = 0; c < k; ++c) {
+      if (counts[c] > 0)
         for (size_t t = 0; t < d; ++t)
-          centres[c * d + t] = sums[c * d + t] / weights[c];
-    const CentreMoves moves = measureMoves(previous, centres, d);
-    computeHalfGaps(centres, d, halfGap);
+          centres[c * d + t] = roundValue(sums[c * d + t] / counts[c]);
+      double squared = 0;
+      for (size_t t = 0; t < d; ++t) {
+        const double difference =
+            double(centres[c * d + t]) - double(previous[c * d + t]);
+        squared += difference * difference;
+      }
+      moved[c] = std::sqrt(squared);
+      shift += squared;
+      columns.set(c, centres.data() + c * d);
+    }
+    for (size_t c = 0; c < k; ++c) {
+      double gap = std::numeric_limits<double>::infinity();
+      for (size_t other = 0; other < k; ++other) {
+        if (other == c)
+          continue;
+        double squared = 0;
+        for (size_t t = 0; t < d; ++t) {
+          const double difference =
+              double(centres[c * d + t]) - double(centres[other * d + t]);
+          squared += difference * difference;
+        }
+        gap = std::min(gap, squared);
+      }
+      halfGap[c] = std::sqrt(gap) / 2;
+    }
+    return shift;
+  };
+  // The largest move, and the largest of a centre other than the largest
+  // mover.
+  auto largestMoves = [&](double &largest, double &second, size_t &mover) {
+    largest = second = 0;
+    mover = 0;
+    for (size_t c = 0; c < k; ++c) {
+      if (moved[c] > largest) {
+        second = largest;
+        largest = moved[c];
+        mover = c;
+      } else if (moved[c] > second) {
+        second = moved[c];
+      }
+    }
+  };
 
+  for (unsigned round = 0; round < 300; ++round) {
+    const double shift =
+        updateCentres([](double value) { return float(value); });
+    double largest, second;
+    size_t mover;
+    largestMoves(largest, second, mover);
     bool changed = false;
     for (size_t i = 0; i < m; ++i) {
       const size_t a = assignment[i];
-      upper[i] += moves.moved[a];
-      lower[i] -= moves.largestOtherThan(a);
+      upper[i] += moved[a];
+      lower[i] -= a == mover ? second : largest;
       const double bound = std::max(halfGap[a], lower[i]);
       if (upper[i] * kMargin < bound)
         continue;
-      upper[i] =
-          std::sqrt(squaredDistance(points.at(i), centres.data() + a * d, d));
+      upper[i] = std::sqrt(
+          double(squaredDistance(points.at(i), centres.data() + a * d, d)));
       if (upper[i] * kMargin < bound)
         continue;
       scan(i);
-      changed |= assignment[i] != a;
+      const size_t now = assignment[i];
+      if (now == a)
+        continue;
+      changed = true;
+      const double weight = points.exactWeights[i];
+      counts[a] -= weight;
+      counts[now] += weight;
+      for (size_t t = 0; t < d; ++t) {
+        const double value = weight * double(points.at(i)[t]);
+        sums[a * d + t] -= value;
+        sums[now * d + t] += value;
+      }
     }
-    if (!changed)
+    if (!changed || shift <= tolerance)
       break;
   }
 
-  double error = 0;
+  // Hartigan's single-point moves from Lloyd's fixed point: a point leaves
+  // cluster a for b when that lowers the error with both means updated,
+  // w n_b / (n_b + w) |x - c_b|^2 < w n_a / (n_a - w) |x - c_a|^2 (weaker
+  // than being nearer to c_b, so each move escapes a Lloyd optimum).
+  // Passes in point order, the means kept exact, until none moves.
+  bool movedAny = false;
+  if (hartiganPasses > 0) {
+    std::vector<float> distances(columns.padded);
+    auto setMean = [&](size_t c) {
+      if (counts[c] > 0)
+        for (size_t t = 0; t < d; ++t)
+          centres[c * d + t] = float(sums[c * d + t] / counts[c]);
+      columns.set(c, centres.data() + c * d);
+    };
+    for (size_t c = 0; c < k; ++c)
+      setMean(c);
+    for (unsigned pass = 0; pass < hartiganPasses; ++pass) {
+      bool movedInPass = false;
+      for (size_t i = 0; i < m; ++i) {
+        const size_t a = assignment[i];
+        const double weight = points.exactWeights[i];
+        if (counts[a] <= weight)
+          continue; // alone in its cluster
+        distancesToPoint(columns.columns.data(), columns.padded, d,
+                         points.at(i), distances.data());
+        const double leave =
+            counts[a] / (counts[a] - weight) * double(distances[a]);
+        double join = std::numeric_limits<double>::infinity();
+        size_t target = a;
+        for (size_t c = 0; c < k; ++c) {
+          if (c == a)
+            continue;
+          const double cost =
+              counts[c] / (counts[c] + weight) * double(distances[c]);
+          if (cost < join) {
+            join = cost;
+            target = c;
+          }
+        }
+        // A relative margin keeps float noise from moving points.
+        if (target == a || !(join * (1 + 1e-6) < leave))
+          continue;
+        movedInPass = movedAny = true;
+        counts[a] -= weight;
+        counts[target] += weight;
+        for (size_t t = 0; t < d; ++t) {
+          const double value = weight * double(points.at(i)[t]);
+          sums[a * d + t] -= value;
+          sums[target * d + t] += value;
+        }
+        assignment[i] = uint32_t(target);
+        setMean(a);
+        setMean(target);
+      }
+      if (!movedInPass)
+        break;
+    }
+  }
+
+  // The rows: the means of the final clusters, rounded as the LUT stores
+  // them; the rounding is one more move for the bounds (kept by Lloyd;
+  // after Hartigan's moves, each point's nearest two are found afresh).
+  updateCentres(
+      [format](double value) { return roundToFormat(value, format); });
+  double largest, second;
+  size_t mover;
+  largestMoves(largest, second, mover);
+  PlainKMeansRun run;
+  run.rows = centres;
+  std::vector<double> rows(centres.begin(), centres.end());
+  for (size_t i = 0; i < m; ++i) {
+    size_t a = assignment[i];
+    double bound;
+    if (movedAny) {
+      const NearestTwo nearest = columns.findNearestTwo(points.at(i));
+      a = nearest.best;
+      bound = std::sqrt(double(nearest.second));
+    } else {
+      bound = lower[i] - (a == mover ? second : largest);
+    }
+    bound = std::max(bound, halfGap[a]);
+    double distance;
+    const double own = squaredDistance(exact.at(i), rows.data() + a * d, d);
+    if (std::sqrt(own) * kMargin < bound) {
+      distance = own;
+      assignment[i] = uint32_t(a);
+    } else {
+      assignment[i] =
+          uint32_t(findNearestRow(exact.at(i), rows.data(), k, d, &distance));
+    }
+    run.error += exact.weights[i] * distance;
+  }
+  run.assignment = std::move(assignment);
+  return run;
+}
+
+/// Relative tolerances of the stopping rule: Lloyd stops once the centres'
+/// total squared shift in a round is at most this times the points' mean
+/// per-coordinate variance (scikit-learn's rule, which coremltools runs at
+/// 1e-2). Runs on a whole small input or on a coreset go close to
+/// convergence; the final run on all points of a large input starts near
+/// an optimum and stops earlier.
+constexpr double kRelativeTolerance = 1e-4;
+constexpr double kFullRunTolerance = 1e-3;
+
+/// Work budgets (points x clusters x dimension, summed over passes) of
+/// Hartigan's passes: on a whole small input or a coreset, and on all
+/// points of a large input with 16 clusters or more (with fewer, the final
+/// run is cheap next to scikit-learn's and stops at the tolerance).
+constexpr double kHartiganWork = 0x1p26;
+constexpr double kFullHartiganWork = 0x1p28;
+constexpr unsigned kMaxHartiganPasses = 20;
+
+/// Least coreset size (at least 128 points per cluster too); inputs of
+/// fewer than twice as many distinct points are clustered whole.
+constexpr size_t kCoresetSize = 16384;
+
+/// Weighted variance of each coordinate, averaged over coordinates.
+double meanVariance(const DistinctVectors &points) {
+  const size_t m = points.size(), d = points.dimension;
+  double total = 0, variance = 0;
   for (size_t i = 0; i < m; ++i)
-    error +=
-        points.weights[i] *
-        squaredDistance(points.at(i), centres.data() + assignment[i] * d, d);
-  return error;
+    total += points.weights[i];
+  for (size_t t = 0; t < d; ++t) {
+    double mean = 0;
+    for (size_t i = 0; i < m; ++i)
+      mean += points.weights[i] * points.at(i)[t];
+    mean /= total;
+    double squared = 0;
+    for (size_t i = 0; i < m; ++i) {
+      const double difference = points.at(i)[t] - mean;
+      squared += points.weights[i] * difference * difference;
+    }
+    variance += squared / total;
+  }
+  return variance / double(d);
+}
+
+/// Plain k-means of the distinct points: several seeded runs (more on
+/// small problems, where local optima differ most; in parallel through
+/// `parallelFor`), keeping the lowest error (the lowest seed on ties), so
+/// the result does not depend on threads.
+PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
+                            FloatFormat format,
+                            const ParallelFor &parallelFor) {
+  const size_t m = points.size(), d = points.dimension;
+  const double tolerance = kRelativeTolerance * meanVariance(points);
+  auto hartiganPasses = [&](size_t count, double budget) {
+    const double pass = double(count) * double(k) * double(d);
+    return unsigned(
+        std::min(double(kMaxHartiganPasses), std::floor(budget / pass)));
+  };
+  // Runs `seeds` seeded runs on `subset` and returns the best.
+  auto bestOfSeeds = [&](const DistinctVectors &subset) {
+    const FloatPoints floats(subset);
+    const double work = double(subset.size()) * double(k) * double(d);
+    // Local optima differ most on small inputs and many clusters.
+    const unsigned seeds = work <= 0x1p21 ? 8 : k < 16 ? 2 : 4;
+    const unsigned passes = hartiganPasses(subset.size(), kHartiganWork);
+    std::vector<PlainKMeansRun> runs(seeds);
+    runTasks(parallelFor, seeds, [&](size_t seed) {
+      Random random(seed);
+      runs[seed] =
+          runPlainKMeans(floats, subset, seedPlainCentres(floats, k, random),
+                         tolerance, passes, format);
+    });
+    size_t best = 0;
+    for (size_t seed = 1; seed < seeds; ++seed)
+      if (runs[seed].error < runs[best].error)
+        best = seed;
+    return std::move(runs[best]);
+  };
+  // Large inputs: the seeds compete on a lightweight coreset (Bachem,
+  // Lucic and Krause, 2018): points drawn with probability q_i, half
+  // uniform by multiplicity and half by squared distance to the mean (so
+  // that far points, which dominate heavy tails, are kept), each weighing
+  // w_i / (draws q_i); the best solution there seeds one run on all points.
+  const size_t sampleSize = std::max<size_t>(kCoresetSize, 128 * k);
+  if (m < 2 * sampleSize)
+    return bestOfSeeds(points);
+  std::vector<double> mean(d, 0), probability(m);
+  double total = 0, spread = 0;
+  for (size_t i = 0; i < m; ++i) {
+    total += points.weights[i];
+    for (size_t t = 0; t < d; ++t)
+      mean[t] += points.weights[i] * points.at(i)[t];
+  }
+  for (double &value : mean)
+    value /= total;
+  for (size_t i = 0; i < m; ++i) {
+    probability[i] =
+        points.weights[i] * squaredDistance(points.at(i), mean.data(), d);
+    spread += probability[i];
+  }
+  std::vector<double> cumulative(m);
+  double running = 0;
+  for (size_t i = 0; i < m; ++i) {
+    probability[i] = 0.5 * points.weights[i] / total +
+                     (spread > 0 ? 0.5 * probability[i] / spread : 0.0);
+    cumulative[i] = running += probability[i];
+  }
+  std::vector<double> drawnWeight(m, 0);
+  Random random(0x5A3D1E);
+  for (size_t draw = 0; draw < sampleSize; ++draw) {
+    const size_t i = std::min<size_t>(
+        m - 1, size_t(std::upper_bound(cumulative.begin(), cumulative.end(),
+                                       random.uniform() * running) -
+                      cumulative.begin()));
+    drawnWeight[i] += points.weights[i] / (double(sampleSize) * probability[i]);
+  }
+  DistinctVectors sample;
+  sample.dimension = d;
+  for (size_t i = 0; i < m; ++i)
+    if (drawnWeight[i] > 0) {
+      sample.values.insert(sample.values.end(), points.at(i), points.at(i) + d);
+      sample.weights.push_back(drawnWeight[i]);
+    }
+  PlainKMeansRun start = bestOfSeeds(sample);
+  return runPlainKMeans(FloatPoints(points), points, std::move(start.rows),
+                        kFullRunTolerance * meanVariance(points),
+                        k < 16 ? 0 : hartiganPasses(m, kFullHartiganWork),
+                        format);
+}
+
+/// The order of `count` keys of `width` words (at keys + i * width) in
+/// lexicographic order, equal keys by position: a least-significant-digit
+/// radix sort on each key's first two words, then a comparison sort of each
+/// run whose first two words are equal (only when keys are longer).
+std::vector<uint32_t> sortByKey(const uint32_t *keys, size_t width,
+                                size_t count) {
+  struct Entry {
+    uint64_t prefix;
+    uint32_t index;
+  };
+  std::vector<Entry> entries(count), buffer(count);
+  for (size_t i = 0; i < count; ++i) {
+    const uint32_t *key = keys + i * width;
+    entries[i] = {uint64_t(key[0]) << 32 | (width > 1 ? key[1] : 0),
+                  uint32_t(i)};
+  }
+  std::vector<size_t> offsets(1 << 16);
+  for (unsigned shift = 0; shift < 64; shift += 16) {
+    std::fill(offsets.begin(), offsets.end(), 0);
+    for (const Entry &entry : entries)
+      ++offsets[(entry.prefix >> shift) & 0xFFFF];
+    if (std::count(offsets.begin(), offsets.end(), count) == 1)
+      continue; // one digit value: this pass keeps the order
+    size_t running = 0;
+    for (size_t &offset : offsets)
+      running += std::exchange(offset, running);
+    for (const Entry &entry : entries)
+      buffer[offsets[(entry.prefix >> shift) & 0xFFFF]++] = entry;
+    entries.swap(buffer);
+  }
+  std::vector<uint32_t> order(count);
+  for (size_t i = 0; i < count; ++i)
+    order[i] = entries[i].index;
+  if (width <= 2)
+    return order;
+  auto less = [&](uint32_t a, uint32_t b) {
+    const uint32_t *left = keys + size_t(a) * width,
+                   *right = keys + size_t(b) * width;
+    for (size_t t = 2; t < width; ++t)
+      if (left[t] != right[t])
+        return left[t] < right[t];
+    return a < b;
+  };
+  for (size_t begin = 0; begin < count;) {
+    size_t end = begin + 1;
+    while (end < count && entries[end].prefix == entries[begin].prefix)
+      ++end;
+    if (end - begin > 1)
+      std::sort(order.begin() + begin, order.begin() + end, less);
+    begin = end;
+  }
+  return order;
 }
 
 } // namespace
@@ -420,6 +1014,13 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
   // served by different rows, so only equal pairs merge.
   const size_t keyWidth = importance ? 2 * d : d;
   std::vector<uint32_t> bits(vectorCount * keyWidth);
+  // Many f16 values: converting every pattern once is cheaper.
+  std::vector<float> halfTable;
+  if (format == FloatFormat::F16 && vectorCount * d >= size_t(1) << 18) {
+    halfTable.resize(1 << 16);
+    for (uint32_t pattern = 0; pattern < 1 << 16; ++pattern)
+      halfTable[pattern] = narrowToFloat(uint16_t(pattern), format);
+  }
   size_t v = 0;
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t b = 0; b < blocks; ++b)
@@ -429,8 +1030,9 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
               size_t((o * channels + b * vectorSize + int64_t(t)) * inner + i);
           uint32_t raw = 0;
           std::memcpy(&raw, bytes + element * width, width);
-          const float value = format == FloatFormat::F32
-                                  ? bitsToFloat(raw)
+          const float value = format == FloatFormat::F32 ? bitsToFloat(raw)
+                              : !halfTable.empty()
+                                  ? halfTable[raw]
                                   : narrowToFloat(uint16_t(raw), format);
           if (!std::isfinite(value)) {
             result.status = LutStatus::NonFiniteValues;
@@ -443,13 +1045,9 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
         }
 
   // Distinct vectors (with their importances) in lexicographic order.
-  std::vector<uint32_t> order(vectorCount);
-  std::iota(order.begin(), order.end(), 0);
   auto key = [&](uint32_t a) { return bits.data() + size_t(a) * keyWidth; };
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return std::lexicographical_compare(key(a), key(a) + keyWidth, key(b),
-                                        key(b) + keyWidth);
-  });
+  const std::vector<uint32_t> order =
+      sortByKey(bits.data(), keyWidth, vectorCount);
   DistinctVectors points;
   points.dimension = d;
   points.ofInput.resize(vectorCount);
@@ -477,7 +1075,8 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
   }
   const size_t m = points.size();
 
-  std::vector<float> rows; // used LUT rows, d values each
+  std::vector<float> rows;               // used LUT rows, d values each
+  std::vector<uint32_t> plainAssignment; // of each distinct vector
   if (config.mode == LutMode::Unique) {
     result.layout.indexBitWidth = getSmallestBitWidthFor(m);
     if (result.layout.indexBitWidth == 0) {
@@ -490,42 +1089,43 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
   } else {
     result.layout.indexBitWidth = config.nbits;
     const size_t k = std::min(m, size_t(1) << config.nbits);
-    std::vector<double> centres;
     if (k == m) {
-      centres = points.values;
-    } else {
+      for (double value : points.values)
+        rows.push_back(float(value));
+    } else if (importance) {
       // Up to three seeds on small problems, one on large ones.
       const unsigned seeds =
           double(m) * double(k) * double(d) <= 1 << 24 ? 3 : 1;
       double bestError = std::numeric_limits<double>::infinity();
+      std::vector<double> centres;
       for (unsigned seed = 0; seed < seeds; ++seed) {
         Random random(seed);
-        std::vector<double> candidate;
-        double error;
-        if (importance) {
-          candidate = seedWeightedCentres(points, k, random);
-          error = weightedLloyd(points, candidate);
-        } else {
-          candidate = seedCentres(points, k, random);
-          error = lloyd(points, candidate);
-        }
+        std::vector<double> candidate = seedWeightedCentres(points, k, random);
+        const double error = weightedLloyd(points, candidate);
         if (error < bestError) {
           bestError = error;
           centres = std::move(candidate);
         }
       }
+      for (double value : centres)
+        rows.push_back(roundToFormat(value, format));
+    } else {
+      PlainKMeansRun run =
+          clusterPlain(points, k, format, config.kmeans.parallelFor);
+      rows = std::move(run.rows);
+      plainAssignment = std::move(run.assignment);
     }
-    for (double value : centres)
-      rows.push_back(roundToFormat(value, format));
   }
 
   // Each vector takes its nearest row (as stored, rounded), lower on ties;
-  // a vector equal to a row takes that row exactly.
+  // a vector equal to a row takes that row exactly. Plain k-means has
+  // assigned them already.
   const size_t used = rows.size() / d;
   std::vector<uint8_t> indexOfDistinct(m);
   for (size_t i = 0; i < m; ++i)
     indexOfDistinct[i] = uint8_t(
-        used == m    ? i
+        used == m                  ? i
+        : !plainAssignment.empty() ? plainAssignment[i]
         : importance ? findNearestWeightedRow(points.at(i), points.weightsAt(i),
                                               rows.data(), used, d)
                      : findNearestRow(points.at(i), rows.data(), used, d));

@@ -156,10 +156,15 @@ struct LutResult {
 ///  * vectors: every tiling.vectorSize consecutive elements along
 ///    tiling.axis form one point, and the points (of each group) are
 ///    clustered together. kmeans dedupes the vectors, seeds with greedy
-///    k-means++ (as scikit-learn does, from a fixed seed), runs Lloyd
-///    iterations to convergence and keeps the best of up to three seeds; it
-///    never makes more clusters than distinct vectors. unique palettizes
-///    the distinct vectors; uniform has no vector form.
+///    k-means++ (as scikit-learn does, from fixed seeds), runs Lloyd
+///    iterations close to convergence and then Hartigan's single-point
+///    moves, and keeps the best of several seeds (2 to 8, run through
+///    config.kmeans.parallelFor when set; from 2 max(16384, 128 k)
+///    distinct vectors on, they compete on a weighted coreset and the best
+///    finishes on all vectors); it never makes more clusters than distinct vectors, and
+///    each vector takes its nearest stored row. With importances, up to
+///    three seeds of weighted Lloyd. unique palettizes the distinct
+///    vectors; uniform has no vector form.
 /// The axis size must be a multiple of the group size, and the group size
 /// of the vector size. Groups are independent and run through
 /// config.kmeans.parallelFor when it is set. Deterministic.
