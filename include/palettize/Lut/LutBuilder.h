@@ -161,9 +161,9 @@ struct LutResult {
 ///    moves, and keeps the best of several seeds (2 to 8, run through
 ///    config.kmeans.parallelFor when set; from 2 max(16384, 128 k)
 ///    distinct vectors on, they compete on a weighted coreset and the best
-///    finishes on all vectors); it never makes more clusters than distinct vectors, and
-///    each vector takes its nearest stored row. With importances, up to
-///    three seeds of weighted Lloyd. unique palettizes the distinct
+///    finishes on all vectors); it never makes more clusters than distinct
+///    vectors, and each vector takes its nearest stored row. With importances,
+///    up to three seeds of weighted Lloyd. unique palettizes the distinct
 ///    vectors; uniform has no vector form.
 /// The axis size must be a multiple of the group size, and the group size
 /// of the vector size. Groups are independent and run through
