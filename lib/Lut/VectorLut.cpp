@@ -807,7 +807,7 @@ constexpr double kFullRunTolerance = 1e-3;
 /// Hartigan's passes: on a whole small input or a coreset, and on all
 /// points of a large input with 16 clusters or more (with fewer, the final
 /// run is cheap next to scikit-learn's and stops at the tolerance).
-constexpr double kHartiganWork = 0x1p26;
+constexpr double kHartiganWork = 0x1p24;
 constexpr double kFullHartiganWork = 0x1p28;
 constexpr unsigned kMaxHartiganPasses = 20;
 
@@ -846,16 +846,18 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
   const size_t m = points.size(), d = points.dimension;
   const double tolerance = kRelativeTolerance * meanVariance(points);
   auto hartiganPasses = [&](size_t count, double budget) {
-    const double pass = double(count) * double(k) * double(d);
+    // Each point's distances run over whole lanes of centres.
+    const double pass = double(count) * double(padToLanes(k)) * double(d);
     return unsigned(
         std::min(double(kMaxHartiganPasses), std::floor(budget / pass)));
   };
   // Runs `seeds` seeded runs on `subset` and returns the best.
-  auto bestOfSeeds = [&](const DistinctVectors &subset) {
+  auto bestOfSeeds = [&](const DistinctVectors &subset, bool whole) {
     const FloatPoints floats(subset);
     const double work = double(subset.size()) * double(k) * double(d);
-    // Local optima differ most on small inputs and many clusters.
-    const unsigned seeds = work <= 0x1p21 ? 8 : k < 16 ? 2 : 4;
+    // Local optima differ most on small inputs and many clusters; on a
+    // coreset, the final run on all points gains the rest.
+    const unsigned seeds = whole && work <= 0x1p21 ? 8 : k < 16 ? 2 : 4;
     const unsigned passes = hartiganPasses(subset.size(), kHartiganWork);
     std::vector<PlainKMeansRun> runs(seeds);
     runTasks(parallelFor, seeds, [&](size_t seed) {
@@ -877,7 +879,7 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
   // w_i / (draws q_i); the best solution there seeds one run on all points.
   const size_t sampleSize = std::max<size_t>(kCoresetSize, 128 * k);
   if (m < 2 * sampleSize)
-    return bestOfSeeds(points);
+    return bestOfSeeds(points, /*whole=*/true);
   std::vector<double> mean(d, 0), probability(m);
   double total = 0, spread = 0;
   for (size_t i = 0; i < m; ++i) {
@@ -915,7 +917,7 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
       sample.values.insert(sample.values.end(), points.at(i), points.at(i) + d);
       sample.weights.push_back(drawnWeight[i]);
     }
-  PlainKMeansRun start = bestOfSeeds(sample);
+  PlainKMeansRun start = bestOfSeeds(sample, /*whole=*/false);
   return runPlainKMeans(FloatPoints(points), points, std::move(start.rows),
                         kFullRunTolerance * meanVariance(points),
                         k < 16 ? 0 : hartiganPasses(m, kFullHartiganWork),
