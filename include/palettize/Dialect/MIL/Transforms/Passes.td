@@ -119,8 +119,9 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     **Vector palettization**: with `cluster-dim=d` (d > 1), every d
     consecutive values along the channel axis (given or inferred as above)
     form one point; `kmeans` clusters the points in d dimensions (greedy
-    k-means++ from a fixed seed, Lloyd iterations to convergence, best of up
-    to three seeds, never more clusters than distinct vectors) and `unique`
+    k-means++ from fixed seeds, bounded Lloyd, Hartigan's single-point moves,
+    best of 2 to 8 seeds, never more clusters than distinct vectors) and
+    `unique`
     takes the distinct vectors. The result has a `[1, .., 1, 2^nbits, d]`
     LUT and `vector_axis` set. `uniform` has no vector form and is
     rejected. With `per-grouped-channel` too, each group of `group-size`
