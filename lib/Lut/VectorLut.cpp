@@ -549,6 +549,99 @@ NearestTwo findNearestTwoAmong(const float *columns, size_t padded,
   return result;
 }
 
+/// The nearest two of `k` centres (row-major) to kWidth points, one per
+/// lane (`coordinates` holds their d coordinates, coordinate-major), with
+/// the same float operations in the same order as findNearestTwoAmong,
+/// lowest index on ties.
+inline void findNearestTwoInLanes(const FloatLanes *coordinates,
+                                  size_t dimension, const float *centres,
+                                  size_t k, NearestTwo *results, size_t lanes) {
+  constexpr float kInfinity = std::numeric_limits<float>::infinity();
+  FloatLanes first = FloatLanes{} + kInfinity, second = first;
+  IntLanes best = IntLanes{};
+  auto take = [&](FloatLanes sums, size_t c) {
+    const IntLanes less = sums < first;
+    second = less ? first : (sums < second ? sums : second);
+    first = less ? sums : first;
+    best = less ? IntLanes{} + int32_t(c) : best;
+  };
+  // Four centres at a time: independent chains of additions.
+  size_t c = 0;
+  for (; c + 4 <= k; c += 4) {
+    FloatLanes sums[4] = {};
+    for (size_t t = 0; t < dimension; ++t)
+      for (size_t h = 0; h < 4; ++h) {
+        const FloatLanes difference =
+            coordinates[t] - centres[(c + h) * dimension + t];
+        sums[h] += difference * difference;
+      }
+    for (size_t h = 0; h < 4; ++h)
+      take(sums[h], c + h);
+  }
+  for (; c < k; ++c) {
+    FloatLanes sums = {};
+    for (size_t t = 0; t < dimension; ++t) {
+      const FloatLanes difference = coordinates[t] - centres[c * dimension + t];
+      sums += difference * difference;
+    }
+    take(sums, c);
+  }
+  for (size_t j = 0; j < lanes; ++j) {
+    results[j].best = size_t(best[j]);
+    results[j].first = first[j];
+    results[j].second = second[j];
+  }
+}
+
+/// Most vectors have few coordinates; longer ones are scanned through the
+/// heap.
+constexpr size_t kStackCoordinates = 16;
+
+/// For each of the `count` points (indices[j] into `rows`, row-major with
+/// `dimension` values each) its nearest two of `k` centres (row-major),
+/// into results[j]. The points are taken kWidth at a time, one per lane,
+/// so that no lane is spent on padding centres: this is the cheaper scan
+/// when many points need one, and for few centres.
+PALETTIZE_DISTANCE_KERNEL
+void findNearestTwoOfPoints(const float *rows, size_t dimension,
+                            const uint32_t *indices, size_t count,
+                            const float *centres, size_t k,
+                            NearestTwo *results) {
+  FloatLanes stack[kStackCoordinates];
+  std::vector<FloatLanes> heap(dimension > kStackCoordinates ? dimension : 0);
+  FloatLanes *coordinates = heap.empty() ? stack : heap.data();
+  for (size_t start = 0; start < count; start += kWidth) {
+    const size_t lanes = std::min(kWidth, count - start);
+    for (size_t t = 0; t < dimension; ++t)
+      coordinates[t] = FloatLanes{};
+    for (size_t j = 0; j < lanes; ++j) {
+      const float *point = rows + size_t(indices[start + j]) * dimension;
+      for (size_t t = 0; t < dimension; ++t)
+        coordinates[t][j] = point[t];
+    }
+    findNearestTwoInLanes(coordinates, dimension, centres, k, results + start,
+                          lanes);
+  }
+}
+
+/// As findNearestTwoOfPoints for every one of the `count` points stored
+/// coordinate-major (`dimension` columns of `padded` values), in order.
+PALETTIZE_DISTANCE_KERNEL
+void findNearestTwoOfAll(const float *columns, size_t padded, size_t count,
+                         size_t dimension, const float *centres, size_t k,
+                         NearestTwo *results) {
+  FloatLanes stack[kStackCoordinates];
+  std::vector<FloatLanes> heap(dimension > kStackCoordinates ? dimension : 0);
+  FloatLanes *coordinates = heap.empty() ? stack : heap.data();
+  for (size_t start = 0; start < count; start += kWidth) {
+    for (size_t t = 0; t < dimension; ++t)
+      std::memcpy(&coordinates[t], columns + t * padded + start,
+                  sizeof(FloatLanes));
+    findNearestTwoInLanes(coordinates, dimension, centres, k, results + start,
+                          std::min(kWidth, count - start));
+  }
+}
+
 /// Centres in coordinate-major float form, padded with far-away copies
 /// (infinite distance) so that scans run over whole lanes.
 struct CentreColumns {
@@ -594,14 +687,25 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
   std::vector<float> centres = std::move(seeds), previous(k * d);
   std::vector<uint32_t> assignment(m);
   std::vector<double> upper(m), lower(m);
-  auto scan = [&](size_t i) {
-    const NearestTwo nearest = columns.findNearestTwo(points.at(i));
-    assignment[i] = uint32_t(nearest.best);
-    upper[i] = std::sqrt(double(nearest.first));
-    lower[i] = std::sqrt(double(nearest.second));
+  // Points whose nearest two are to be found, and what was found.
+  std::vector<uint32_t> pending(m);
+  std::vector<NearestTwo> found(m);
+  // Dense scans (of every point in order) read the coordinate-major copy.
+  auto scanPending = [&] {
+    if (pending.size() == m)
+      findNearestTwoOfAll(points.columns.data(), points.padded, m, d,
+                          centres.data(), k, found.data());
+    else
+      findNearestTwoOfPoints(points.rows.data(), d, pending.data(),
+                             pending.size(), centres.data(), k, found.data());
   };
-  for (size_t i = 0; i < m; ++i)
-    scan(i);
+  std::iota(pending.begin(), pending.end(), 0u);
+  scanPending();
+  for (size_t i = 0; i < m; ++i) {
+    assignment[i] = uint32_t(found[i].best);
+    upper[i] = std::sqrt(double(found[i].first));
+    lower[i] = std::sqrt(double(found[i].second));
+  }
   std::vector<double> sums(k * d, 0), counts(k, 0);
   for (size_t i = 0; i < m; ++i) {
     const double weight = points.exactWeights[i];
@@ -662,29 +766,55 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
     }
   };
 
+  // Dense rounds scan every point; leaving them makes the bounds exact.
+  bool dense = false;
+  auto leaveDense = [&] {
+    dense = false;
+    for (size_t i = 0; i < m; ++i) {
+      upper[i] = std::sqrt(double(found[i].first));
+      lower[i] = std::sqrt(double(found[i].second));
+    }
+  };
   for (unsigned round = 0; round < 300; ++round) {
     const double shift =
         updateCentres([](double value) { return float(value); });
     double largest, second;
     size_t mover;
     largestMoves(largest, second, mover);
-    bool changed = false;
-    for (size_t i = 0; i < m; ++i) {
-      const size_t a = assignment[i];
-      upper[i] += moved[a];
-      lower[i] -= a == mover ? second : largest;
-      const double bound = std::max(halfGap[a], lower[i]);
-      if (upper[i] * kMargin < bound)
-        continue;
-      upper[i] = std::sqrt(
-          double(squaredDistance(points.at(i), centres.data() + a * d, d)));
-      if (upper[i] * kMargin < bound)
-        continue;
-      scan(i);
-      const size_t now = assignment[i];
+    // The bounds pick the points that may have changed cluster; those are
+    // scanned together, then moved in point order. When most points need a
+    // scan anyway (few or overlapping clusters), every point is scanned
+    // and the bounds are left stale until the rounds end or turn sparse:
+    // either way each point takes the centre a full scan gives it.
+    if (!dense) {
+      pending.clear();
+      for (size_t i = 0; i < m; ++i) {
+        const size_t a = assignment[i];
+        upper[i] += moved[a];
+        lower[i] -= a == mover ? second : largest;
+        const double bound = std::max(halfGap[a], lower[i]);
+        if (upper[i] * kMargin < bound)
+          continue;
+        upper[i] = std::sqrt(
+            double(squaredDistance(points.at(i), centres.data() + a * d, d)));
+        if (upper[i] * kMargin < bound)
+          continue;
+        pending.push_back(uint32_t(i));
+      }
+    }
+    scanPending();
+    size_t changes = 0;
+    for (size_t j = 0; j < pending.size(); ++j) {
+      const size_t i = pending[j], a = assignment[i];
+      const size_t now = found[j].best;
+      assignment[i] = uint32_t(now);
+      if (!dense) {
+        upper[i] = std::sqrt(double(found[j].first));
+        lower[i] = std::sqrt(double(found[j].second));
+      }
       if (now == a)
         continue;
-      changed = true;
+      ++changes;
       const double weight = points.exactWeights[i];
       counts[a] -= weight;
       counts[now] += weight;
@@ -694,8 +824,15 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
         sums[now * d + t] += value;
       }
     }
-    if (!changed || shift <= tolerance)
+    if (dense && changes < m / 16)
+      leaveDense();
+    if (changes == 0 || shift <= tolerance)
       break;
+    if (!dense && pending.size() > m / 2) {
+      dense = true;
+      pending.resize(m);
+      std::iota(pending.begin(), pending.end(), 0u);
+    }
   }
 
   // Hartigan's single-point moves from Lloyd's fixed point: a point leaves
@@ -703,6 +840,8 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
   // w n_b / (n_b + w) |x - c_b|^2 < w n_a / (n_a - w) |x - c_a|^2 (weaker
   // than being nearer to c_b, so each move escapes a Lloyd optimum).
   // Passes in point order, the means kept exact, until none moves.
+  if (dense)
+    leaveDense();
   bool movedAny = false;
   if (hartiganPasses > 0) {
     std::vector<float> distances(columns.padded);
@@ -714,6 +853,31 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
     };
     for (size_t c = 0; c < k; ++c)
       setMean(c);
+    // Every join factor n_c / (n_c + w) is at least the smallest cluster's
+    // (less a relative 1e-12, far above rounding), so a point whose
+    // nearest other centre, at that factor, does not beat leaving cannot
+    // move: most points are ruled out without the exact costs.
+    double smallestCount = *std::min_element(counts.begin(), counts.end());
+    // Between exact looks, a point keeps the distances to its own and to
+    // its nearest other centre as they were, and `drift` sums, over the
+    // moves since, the larger displacement of the two centres each moved:
+    // no centre is nearer or farther by more than that since (Hamerly's
+    // argument), so the test above holds on those bounds, with a relative
+    // 1e-4 to spare for float distances, and most points are skipped
+    // without computing a distance.
+    std::vector<double> ownAt(m), otherAt(m);
+    std::vector<double> driftAt(m, -std::numeric_limits<double>::infinity());
+    double drift = 0;
+    auto displacement = [&](size_t c, const float *before) {
+      double squared = 0;
+      for (size_t t = 0; t < d; ++t) {
+        const double difference =
+            double(centres[c * d + t]) - double(before[t]);
+        squared += difference * difference;
+      }
+      return std::sqrt(squared);
+    };
+    std::vector<float> before(2 * d);
     for (unsigned pass = 0; pass < hartiganPasses; ++pass) {
       bool movedInPass = false;
       for (size_t i = 0; i < m; ++i) {
@@ -721,6 +885,29 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
         const double weight = points.exactWeights[i];
         if (counts[a] <= weight)
           continue; // alone in its cluster
+        const double leastJoinFactor =
+            smallestCount / (smallestCount + weight) * (1 - 1e-12);
+        const double leaveFactor = counts[a] / (counts[a] - weight);
+        const double spread = drift - driftAt[i];
+        if (spread < std::numeric_limits<double>::infinity()) {
+          const double far = std::max(0.0, otherAt[i] * (1 - 1e-5) - spread);
+          const double near = ownAt[i] * (1 + 1e-5) + spread;
+          if (leastJoinFactor * far * far >=
+              leaveFactor * near * near * (1 + 1e-4))
+            continue;
+        }
+        const NearestTwo nearest = columns.findNearestTwo(points.at(i));
+        const float own =
+            nearest.best == a
+                ? nearest.first
+                : squaredDistance(points.at(i), centres.data() + a * d, d);
+        const float other = nearest.best == a ? nearest.second : nearest.first;
+        ownAt[i] = std::sqrt(double(own));
+        otherAt[i] = std::sqrt(double(other));
+        driftAt[i] = drift;
+        if (!(leastJoinFactor * double(other) * (1 + 1e-6) <
+              leaveFactor * double(own)))
+          continue;
         distancesToPoint(columns.columns.data(), columns.padded, d,
                          points.at(i), distances.data());
         const double leave =
@@ -749,8 +936,16 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
           sums[target * d + t] += value;
         }
         assignment[i] = uint32_t(target);
+        std::copy(centres.begin() + a * d, centres.begin() + (a + 1) * d,
+                  before.begin());
+        std::copy(centres.begin() + target * d,
+                  centres.begin() + (target + 1) * d, before.begin() + d);
         setMean(a);
         setMean(target);
+        drift += std::max(displacement(a, before.data()),
+                          displacement(target, before.data() + d));
+        driftAt[i] = -std::numeric_limits<double>::infinity();
+        smallestCount = *std::min_element(counts.begin(), counts.end());
       }
       if (!movedInPass)
         break;
@@ -768,13 +963,17 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
   PlainKMeansRun run;
   run.rows = centres;
   std::vector<double> rows(centres.begin(), centres.end());
+  if (movedAny) {
+    pending.resize(m);
+    std::iota(pending.begin(), pending.end(), 0u);
+    scanPending();
+  }
   for (size_t i = 0; i < m; ++i) {
     size_t a = assignment[i];
     double bound;
     if (movedAny) {
-      const NearestTwo nearest = columns.findNearestTwo(points.at(i));
-      a = nearest.best;
-      bound = std::sqrt(double(nearest.second));
+      a = found[i].best;
+      bound = std::sqrt(double(found[i].second));
     } else {
       bound = lower[i] - (a == mover ? second : largest);
     }
