@@ -72,6 +72,17 @@ template <typename T> T squaredDistance(const T *a, const T *b, size_t d) {
   return total;
 }
 
+/// |a - b|^2 of two float vectors, summed in double: how far centres are
+/// apart, or moved, for the bounds.
+double squaredDistanceInDouble(const float *a, const float *b, size_t d) {
+  double total = 0;
+  for (size_t t = 0; t < d; ++t) {
+    const double difference = double(a[t]) - double(b[t]);
+    total += difference * difference;
+  }
+  return total;
+}
+
 /// Sum over t of weights[t] * (a[t] - b[t])^2.
 double weightedSquaredDistance(const double *a, const double *b,
                                const double *weights, size_t d) {
@@ -597,48 +608,37 @@ inline void findNearestTwoInLanes(const FloatLanes *coordinates,
 /// heap.
 constexpr size_t kStackCoordinates = 16;
 
-/// For each of the `count` points (indices[j] into `rows`, row-major with
-/// `dimension` values each) its nearest two of `k` centres (row-major),
-/// into results[j]. The points are taken kWidth at a time, one per lane,
-/// so that no lane is spent on padding centres: this is the cheaper scan
-/// when many points need one, and for few centres.
+/// For each of `count` points its nearest two of `k` centres (row-major),
+/// into results[j]: the points indices[j] of `points` or, without indices,
+/// points 0 to count - 1. The points are taken kWidth at a time, one per
+/// lane, so that no lane is spent on padding centres: this is the cheaper
+/// scan when many points need one, and for few centres.
 PALETTIZE_DISTANCE_KERNEL
-void findNearestTwoOfPoints(const float *rows, size_t dimension,
-                            const uint32_t *indices, size_t count,
-                            const float *centres, size_t k,
+void findNearestTwoOfPoints(const FloatPoints &points, const uint32_t *indices,
+                            size_t count, const float *centres, size_t k,
                             NearestTwo *results) {
+  const size_t d = points.dimension;
   FloatLanes stack[kStackCoordinates];
-  std::vector<FloatLanes> heap(dimension > kStackCoordinates ? dimension : 0);
+  std::vector<FloatLanes> heap(d > kStackCoordinates ? d : 0);
   FloatLanes *coordinates = heap.empty() ? stack : heap.data();
   for (size_t start = 0; start < count; start += kWidth) {
     const size_t lanes = std::min(kWidth, count - start);
-    for (size_t t = 0; t < dimension; ++t)
-      coordinates[t] = FloatLanes{};
-    for (size_t j = 0; j < lanes; ++j) {
-      const float *point = rows + size_t(indices[start + j]) * dimension;
-      for (size_t t = 0; t < dimension; ++t)
-        coordinates[t][j] = point[t];
+    if (!indices) {
+      // In order: whole lanes of the coordinate-major copy.
+      for (size_t t = 0; t < d; ++t)
+        std::memcpy(&coordinates[t],
+                    points.columns.data() + t * points.padded + start,
+                    sizeof(FloatLanes));
+    } else {
+      for (size_t t = 0; t < d; ++t)
+        coordinates[t] = FloatLanes{};
+      for (size_t j = 0; j < lanes; ++j) {
+        const float *point = points.at(indices[start + j]);
+        for (size_t t = 0; t < d; ++t)
+          coordinates[t][j] = point[t];
+      }
     }
-    findNearestTwoInLanes(coordinates, dimension, centres, k, results + start,
-                          lanes);
-  }
-}
-
-/// As findNearestTwoOfPoints for every one of the `count` points stored
-/// coordinate-major (`dimension` columns of `padded` values), in order.
-PALETTIZE_DISTANCE_KERNEL
-void findNearestTwoOfAll(const float *columns, size_t padded, size_t count,
-                         size_t dimension, const float *centres, size_t k,
-                         NearestTwo *results) {
-  FloatLanes stack[kStackCoordinates];
-  std::vector<FloatLanes> heap(dimension > kStackCoordinates ? dimension : 0);
-  FloatLanes *coordinates = heap.empty() ? stack : heap.data();
-  for (size_t start = 0; start < count; start += kWidth) {
-    for (size_t t = 0; t < dimension; ++t)
-      std::memcpy(&coordinates[t], columns + t * padded + start,
-                  sizeof(FloatLanes));
-    findNearestTwoInLanes(coordinates, dimension, centres, k, results + start,
-                          std::min(kWidth, count - start));
+    findNearestTwoInLanes(coordinates, d, centres, k, results + start, lanes);
   }
 }
 
@@ -681,23 +681,17 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
   // Float distances are within a relative 1e-6 of the exact ones; the
   // margin makes the bounds conservative for both.
   constexpr double kMargin = 1 + 1e-5;
-  CentreColumns columns(k, d);
-  for (size_t c = 0; c < k; ++c)
-    columns.set(c, seeds.data() + c * d);
   std::vector<float> centres = std::move(seeds), previous(k * d);
   std::vector<uint32_t> assignment(m);
   std::vector<double> upper(m), lower(m);
   // Points whose nearest two are to be found, and what was found.
   std::vector<uint32_t> pending(m);
   std::vector<NearestTwo> found(m);
-  // Dense scans (of every point in order) read the coordinate-major copy.
+  // A scan of every point reads them in order.
   auto scanPending = [&] {
-    if (pending.size() == m)
-      findNearestTwoOfAll(points.columns.data(), points.padded, m, d,
-                          centres.data(), k, found.data());
-    else
-      findNearestTwoOfPoints(points.rows.data(), d, pending.data(),
-                             pending.size(), centres.data(), k, found.data());
+    findNearestTwoOfPoints(points,
+                           pending.size() == m ? nullptr : pending.data(),
+                           pending.size(), centres.data(), k, found.data());
   };
   std::iota(pending.begin(), pending.end(), 0u);
   scanPending();
@@ -723,28 +717,19 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
       if (counts[c] > 0)
         for (size_t t = 0; t < d; ++t)
           centres[c * d + t] = roundValue(sums[c * d + t] / counts[c]);
-      double squared = 0;
-      for (size_t t = 0; t < d; ++t) {
-        const double difference =
-            double(centres[c * d + t]) - double(previous[c * d + t]);
-        squared += difference * difference;
-      }
+      const double squared = squaredDistanceInDouble(
+          centres.data() + c * d, previous.data() + c * d, d);
       moved[c] = std::sqrt(squared);
       shift += squared;
-      columns.set(c, centres.data() + c * d);
     }
     for (size_t c = 0; c < k; ++c) {
       double gap = std::numeric_limits<double>::infinity();
       for (size_t other = 0; other < k; ++other) {
         if (other == c)
           continue;
-        double squared = 0;
-        for (size_t t = 0; t < d; ++t) {
-          const double difference =
-              double(centres[c * d + t]) - double(centres[other * d + t]);
-          squared += difference * difference;
-        }
-        gap = std::min(gap, squared);
+        gap = std::min(gap,
+                       squaredDistanceInDouble(centres.data() + c * d,
+                                               centres.data() + other * d, d));
       }
       halfGap[c] = std::sqrt(gap) / 2;
     }
@@ -844,6 +829,7 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
     leaveDense();
   bool movedAny = false;
   if (hartiganPasses > 0) {
+    CentreColumns columns(k, d);
     std::vector<float> distances(columns.padded);
     auto setMean = [&](size_t c) {
       if (counts[c] > 0)
@@ -869,13 +855,8 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
     std::vector<double> driftAt(m, -std::numeric_limits<double>::infinity());
     double drift = 0;
     auto displacement = [&](size_t c, const float *before) {
-      double squared = 0;
-      for (size_t t = 0; t < d; ++t) {
-        const double difference =
-            double(centres[c * d + t]) - double(before[t]);
-        squared += difference * difference;
-      }
-      return std::sqrt(squared);
+      return std::sqrt(
+          squaredDistanceInDouble(centres.data() + c * d, before, d));
     };
     std::vector<float> before(2 * d);
     for (unsigned pass = 0; pass < hartiganPasses; ++pass) {
