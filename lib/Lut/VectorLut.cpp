@@ -323,7 +323,11 @@ constexpr size_t kLanes = 16;
 // The distance kernels also get an AVX2 clone, picked at load time. AVX2
 // without FMA: every lane computes the same float operations in the same
 // order as the baseline build, so results do not depend on the CPU.
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__)
+// GCC only: Clang rejects noinline next to target_clones and, without
+// it, leaves helpers the clones call undefined; its builds (the fuzzers)
+// run the baseline kernels, which compute the same values.
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) &&          \
+    !defined(__clang__)
 #define PALETTIZE_DISTANCE_KERNEL                                              \
   __attribute__((target_clones("avx2", "default"), noinline))
 #else
@@ -535,7 +539,7 @@ NearestTwo findNearestTwoAmong(const float *columns, size_t padded,
   }
   // The smallest first (ties: the lowest index), then the smallest of the
   // other lanes' firsts and that lane's second.
-  auto smallest = [](FloatLanes lanes) {
+  auto smallest = [](const FloatLanes &lanes) {
     float value = lanes[0];
     for (size_t j = 1; j < kWidth; ++j)
       value = std::min(value, lanes[j]);
@@ -570,7 +574,7 @@ inline void findNearestTwoInLanes(const FloatLanes *coordinates,
   constexpr float kInfinity = std::numeric_limits<float>::infinity();
   FloatLanes first = FloatLanes{} + kInfinity, second = first;
   IntLanes best = IntLanes{};
-  auto take = [&](FloatLanes sums, size_t c) {
+  auto take = [&](const FloatLanes &sums, size_t c) {
     const IntLanes less = sums < first;
     second = less ? first : (sums < second ? sums : second);
     first = less ? sums : first;
