@@ -986,6 +986,10 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
 /// an optimum and stops earlier.
 constexpr double kRelativeTolerance = 1e-4;
 constexpr double kFullRunTolerance = 1e-3;
+/// Seeds screened with fewer than 16 clusters (half as many with more),
+/// and the tolerance that screened seeds run to.
+constexpr unsigned kScreenedSeeds = 16;
+constexpr double kScreeningTolerance = 3e-2;
 
 /// Work budgets (points x clusters x dimension, summed over passes) of
 /// Hartigan's passes: on a whole small input or a coreset, and on all
@@ -998,25 +1002,32 @@ constexpr unsigned kMaxHartiganPasses = 20;
 /// Least coreset size (at least 128 points per cluster too); inputs of
 /// fewer than twice as many distinct points are clustered whole.
 constexpr size_t kCoresetSize = 16384;
+/// Whole inputs up to this many distinct points (and little work) run 8
+/// seeds to the end; larger ones screen theirs.
+constexpr size_t kManySeedsSize = 8192;
 
-/// Weighted variance of each coordinate, averaged over coordinates.
+/// Weighted variance of each coordinate, averaged over coordinates (two
+/// passes over the rows: the mean, then the squared deviations).
 double meanVariance(const DistinctVectors &points) {
   const size_t m = points.size(), d = points.dimension;
-  double total = 0, variance = 0;
-  for (size_t i = 0; i < m; ++i)
-    total += points.weights[i];
-  for (size_t t = 0; t < d; ++t) {
-    double mean = 0;
-    for (size_t i = 0; i < m; ++i)
-      mean += points.weights[i] * points.at(i)[t];
-    mean /= total;
-    double squared = 0;
-    for (size_t i = 0; i < m; ++i) {
-      const double difference = points.at(i)[t] - mean;
-      squared += points.weights[i] * difference * difference;
-    }
-    variance += squared / total;
+  double total = 0;
+  std::vector<double> mean(d, 0), squared(d, 0);
+  for (size_t i = 0; i < m; ++i) {
+    const double weight = points.weights[i], *point = points.at(i);
+    total += weight;
+    for (size_t t = 0; t < d; ++t)
+      mean[t] += weight * point[t];
   }
+  for (double &value : mean)
+    value /= total;
+  for (size_t i = 0; i < m; ++i) {
+    const double weight = points.weights[i], *point = points.at(i);
+    for (size_t t = 0; t < d; ++t)
+      squared[t] += weight * (point[t] - mean[t]) * (point[t] - mean[t]);
+  }
+  double variance = 0;
+  for (size_t t = 0; t < d; ++t)
+    variance += squared[t] / total;
   return variance / double(d);
 }
 
@@ -1028,32 +1039,58 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
                             FloatFormat format,
                             const ParallelFor &parallelFor) {
   const size_t m = points.size(), d = points.dimension;
-  const double tolerance = kRelativeTolerance * meanVariance(points);
+  const double variance = meanVariance(points);
+  const double tolerance = kRelativeTolerance * variance;
   auto hartiganPasses = [&](size_t count, double budget) {
     // Each point's distances run over whole lanes of centres.
     const double pass = double(count) * double(padToLanes(k)) * double(d);
     return unsigned(
         std::min(double(kMaxHartiganPasses), std::floor(budget / pass)));
   };
-  // Runs `seeds` seeded runs on `subset` and returns the best.
+  // Seeded runs on `subset`; returns the best.
   auto bestOfSeeds = [&](const DistinctVectors &subset, bool whole) {
     const FloatPoints floats(subset);
     const double work = double(subset.size()) * double(k) * double(d);
     // Local optima differ most on small inputs and many clusters; on a
     // coreset, the final run on all points gains the rest.
-    const unsigned seeds = whole && work <= 0x1p21 ? 8 : k < 16 ? 2 : 4;
+    const unsigned seeds =
+        whole && work <= 0x1p21 && subset.size() <= kManySeedsSize ? 8
+        : k < 16                                                   ? 2
+                                                                   : 4;
     const unsigned passes = hartiganPasses(subset.size(), kHartiganWork);
-    std::vector<PlainKMeansRun> runs(seeds);
-    runTasks(parallelFor, seeds, [&](size_t seed) {
+    // Which seed wins is mostly settled in its first rounds, which are
+    // cheap: more seeds (16 with fewer than 16 clusters, 8 otherwise) run
+    // a few rounds (to a loose tolerance, without Hartigan's passes) and
+    // the best of them go on (lowest error, then lowest seed).
+    const unsigned screened =
+        std::max(seeds, k < 16 ? kScreenedSeeds : kScreenedSeeds / 2);
+    std::vector<std::vector<float>> starts(screened);
+    std::vector<double> screenedError(screened, 0);
+    runTasks(parallelFor, screened, [&](size_t seed) {
       Random random(seed);
-      runs[seed] =
-          runPlainKMeans(floats, subset, seedPlainCentres(floats, k, random),
-                         tolerance, passes, format);
+      starts[seed] = seedPlainCentres(floats, k, random);
+      if (screened == seeds)
+        return;
+      PlainKMeansRun run =
+          runPlainKMeans(floats, subset, std::move(starts[seed]),
+                         kScreeningTolerance * variance, 0, format);
+      starts[seed] = std::move(run.rows);
+      screenedError[seed] = run.error;
+    });
+    std::vector<size_t> chosen(screened);
+    std::iota(chosen.begin(), chosen.end(), size_t(0));
+    std::stable_sort(chosen.begin(), chosen.end(), [&](size_t a, size_t b) {
+      return screenedError[a] < screenedError[b];
+    });
+    std::vector<PlainKMeansRun> runs(seeds);
+    runTasks(parallelFor, seeds, [&](size_t j) {
+      runs[j] = runPlainKMeans(floats, subset, std::move(starts[chosen[j]]),
+                               tolerance, passes, format);
     });
     size_t best = 0;
-    for (size_t seed = 1; seed < seeds; ++seed)
-      if (runs[seed].error < runs[best].error)
-        best = seed;
+    for (size_t j = 1; j < seeds; ++j)
+      if (runs[j].error < runs[best].error)
+        best = j;
     return std::move(runs[best]);
   };
   // Large inputs: the seeds compete on a lightweight coreset (Bachem,
@@ -1061,7 +1098,10 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
   // uniform by multiplicity and half by squared distance to the mean (so
   // that far points, which dominate heavy tails, are kept), each weighing
   // w_i / (draws q_i); the best solution there seeds one run on all points.
-  const size_t sampleSize = std::max<size_t>(kCoresetSize, 128 * k);
+  // With 64 clusters or more, the coreset doubles: heavy tails' outlying
+  // clusters need more of their points drawn.
+  const size_t sampleSize =
+      std::max<size_t>(k >= 64 ? 2 * kCoresetSize : kCoresetSize, 128 * k);
   if (m < 2 * sampleSize)
     return bestOfSeeds(points, /*whole=*/true);
   std::vector<double> mean(d, 0), probability(m);
@@ -1103,62 +1143,149 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
     }
   PlainKMeansRun start = bestOfSeeds(sample, /*whole=*/false);
   return runPlainKMeans(FloatPoints(points), points, std::move(start.rows),
-                        kFullRunTolerance * meanVariance(points),
+                        kFullRunTolerance * variance,
                         k < 16 ? 0 : hartiganPasses(m, kFullHartiganWork),
                         format);
 }
 
-/// The order of `count` keys of `width` words (at keys + i * width) in
-/// lexicographic order, equal keys by position: a least-significant-digit
-/// radix sort on each key's first two words, then a comparison sort of each
-/// run whose first two words are equal (only when keys are longer).
-std::vector<uint32_t> sortByKey(const uint32_t *keys, size_t width,
-                                size_t count) {
-  struct Entry {
-    uint64_t prefix;
-    uint32_t index;
-  };
-  std::vector<Entry> entries(count), buffer(count);
-  for (size_t i = 0; i < count; ++i) {
-    const uint32_t *key = keys + i * width;
-    entries[i] = {uint64_t(key[0]) << 32 | (width > 1 ? key[1] : 0),
-                  uint32_t(i)};
-  }
-  std::vector<size_t> offsets(1 << 16);
-  for (unsigned shift = 0; shift < 64; shift += 16) {
-    std::fill(offsets.begin(), offsets.end(), 0);
-    for (const Entry &entry : entries)
-      ++offsets[(entry.prefix >> shift) & 0xFFFF];
-    if (std::count(offsets.begin(), offsets.end(), count) == 1)
-      continue; // one digit value: this pass keeps the order
+/// The order of `hashes`: a least-significant-digit radix sort on 8-bit
+/// digits (skipping digits that are the same everywhere); equal hashes
+/// keep their order.
+std::vector<uint32_t> sortByHash(const std::vector<uint64_t> &hashes) {
+  const size_t count = hashes.size();
+  std::vector<uint32_t> order(count), buffer(count);
+  std::iota(order.begin(), order.end(), 0u);
+  for (unsigned shift = 0; shift < 64; shift += 8) {
+    size_t offsets[256] = {};
+    for (uint64_t hash : hashes)
+      ++offsets[hash >> shift & 0xFF];
+    if (std::count(std::begin(offsets), std::end(offsets), count) == 1)
+      continue;
     size_t running = 0;
     for (size_t &offset : offsets)
       running += std::exchange(offset, running);
-    for (const Entry &entry : entries)
-      buffer[offsets[(entry.prefix >> shift) & 0xFFFF]++] = entry;
-    entries.swap(buffer);
+    for (uint32_t index : order)
+      buffer[offsets[hashes[index] >> shift & 0xFF]++] = index;
+    order.swap(buffer);
   }
-  std::vector<uint32_t> order(count);
-  for (size_t i = 0; i < count; ++i)
-    order[i] = entries[i].index;
-  if (width <= 2)
-    return order;
-  auto less = [&](uint32_t a, uint32_t b) {
-    const uint32_t *left = keys + size_t(a) * width,
-                   *right = keys + size_t(b) * width;
-    for (size_t t = 2; t < width; ++t)
-      if (left[t] != right[t])
-        return left[t] < right[t];
-    return a < b;
+  return order;
+}
+
+/// The distinct keys of `count` keys of `width` words (at keys + i *
+/// width): the input as distinct points (each key's first `dimension`
+/// words are its coordinates' float bits) with multiplicities, and the
+/// first input of each in `firstOf`. An open-addressing table holds, per
+/// distinct key, its hash's high half and its point; slots are prefetched
+/// a batch ahead, since on large inputs nearly every probe misses the
+/// cache. The points are then put in the order of their keys' hashes
+/// (equal hashes: of the keys), which depends on the keys only: the
+/// clustering sees the multiset of vectors, not their order.
+DistinctVectors findDistinctVectors(const uint32_t *keys, size_t width,
+                                    size_t count, size_t dimension,
+                                    std::vector<uint32_t> &firstOf) {
+  std::vector<uint32_t> ofInput(count), firstSeen, multiplicity;
+  std::vector<uint64_t> hashOf;
+  size_t slots = 16;
+  while (slots < 2 * count)
+    slots *= 2;
+  const size_t mask = slots - 1;
+  std::vector<uint64_t> table(slots, 0); // hash >> 32 << 32 | point + 1
+  auto hash = [&](size_t i) {
+    const uint32_t *key = keys + i * width;
+    uint64_t value = 0x9E3779B97F4A7C15ull;
+    for (size_t t = 0; t < width; ++t) {
+      value = (value ^ key[t]) * 0xBF58476D1CE4E5B9ull;
+      value ^= value >> 31;
+    }
+    return value;
   };
-  for (size_t begin = 0; begin < count;) {
+  auto keyOf = [&](size_t i) { return keys + i * width; };
+  constexpr size_t kBatch = 32;
+  uint64_t hashes[kBatch];
+  for (size_t start = 0; start < count; start += kBatch) {
+    const size_t batch = std::min(kBatch, count - start);
+    for (size_t j = 0; j < batch; ++j) {
+      hashes[j] = hash(start + j);
+      __builtin_prefetch(&table[hashes[j] & mask]);
+    }
+    for (size_t j = 0; j < batch; ++j) {
+      const size_t i = start + j;
+      const uint64_t tag = hashes[j] >> 32 << 32;
+      size_t slot = hashes[j] & mask;
+      uint32_t point = 0;
+      for (;; slot = (slot + 1) & mask) {
+        const uint64_t entry = table[slot];
+        if (entry == 0) {
+          point = uint32_t(firstSeen.size());
+          table[slot] = tag | (uint64_t(point) + 1);
+          firstSeen.push_back(uint32_t(i));
+          hashOf.push_back(hashes[j]);
+          multiplicity.push_back(0);
+          break;
+        }
+        point = uint32_t(entry) - 1;
+        if ((entry >> 32 << 32) == tag &&
+            std::equal(keyOf(i), keyOf(i) + width, keyOf(firstSeen[point])))
+          break;
+      }
+      ++multiplicity[point];
+      ofInput[i] = point;
+    }
+  }
+  table = {};
+
+  const size_t m = firstSeen.size();
+  std::vector<uint32_t> order = sortByHash(hashOf);
+  for (size_t begin = 0; begin < m;) {
     size_t end = begin + 1;
-    while (end < count && entries[end].prefix == entries[begin].prefix)
+    while (end < m && hashOf[order[end]] == hashOf[order[begin]])
       ++end;
     if (end - begin > 1)
-      std::sort(order.begin() + begin, order.begin() + end, less);
+      std::sort(order.begin() + begin, order.begin() + end,
+                [&](uint32_t a, uint32_t b) {
+                  return std::lexicographical_compare(
+                      keyOf(firstSeen[a]), keyOf(firstSeen[a]) + width,
+                      keyOf(firstSeen[b]), keyOf(firstSeen[b]) + width);
+                });
     begin = end;
   }
+  DistinctVectors points;
+  points.dimension = dimension;
+  points.values.resize(m * dimension);
+  points.weights.resize(m);
+  firstOf.resize(m);
+  std::vector<uint32_t> rank(m);
+  for (size_t r = 0; r < m; ++r) {
+    const uint32_t point = order[r];
+    rank[point] = uint32_t(r);
+    firstOf[r] = firstSeen[point];
+    points.weights[r] = multiplicity[point];
+    for (size_t t = 0; t < dimension; ++t)
+      points.values[r * dimension + t] =
+          bitsToFloat(keyOf(firstSeen[point])[t]);
+  }
+  for (uint32_t &point : ofInput)
+    point = rank[point];
+  points.ofInput = std::move(ofInput);
+  return points;
+}
+
+/// The order of the points' vectors, lexicographic in the order of their
+/// coordinates' values (-0 before +0): the LUT order when every distinct
+/// vector has its own row.
+std::vector<uint32_t> sortLexicographically(const DistinctVectors &points) {
+  const size_t d = points.dimension;
+  std::vector<uint32_t> order(points.size());
+  std::iota(order.begin(), order.end(), 0u);
+  auto key = [&](uint32_t i, size_t t) {
+    return orderedKey32(floatToBits(float(points.at(i)[t])));
+  };
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    for (size_t t = 0; t < d; ++t)
+      if (key(a, t) != key(b, t))
+        return key(a, t) < key(b, t);
+    return false;
+  });
   return order;
 }
 
@@ -1200,64 +1327,70 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
   // served by different rows, so only equal pairs merge.
   const size_t keyWidth = importance ? 2 * d : d;
   std::vector<uint32_t> bits(vectorCount * keyWidth);
-  // Many f16 values: converting every pattern once is cheaper.
+  // A 16-bit format converts each of its patterns once, through a table
+  // (unless the tensor has few values).
   std::vector<float> halfTable;
-  if (format == FloatFormat::F16 && vectorCount * d >= size_t(1) << 18) {
+  if (width == 2 && vectorCount * d >= size_t(1) << 16) {
     halfTable.resize(1 << 16);
     for (uint32_t pattern = 0; pattern < 1 << 16; ++pattern)
       halfTable[pattern] = narrowToFloat(uint16_t(pattern), format);
   }
-  size_t v = 0;
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t b = 0; b < blocks; ++b)
-      for (int64_t i = 0; i < inner; ++i, ++v)
-        for (size_t t = 0; t < d; ++t) {
-          const size_t element =
-              size_t((o * channels + b * vectorSize + int64_t(t)) * inner + i);
-          uint32_t raw = 0;
-          std::memcpy(&raw, bytes + element * width, width);
-          const float value = format == FloatFormat::F32 ? bitsToFloat(raw)
-                              : !halfTable.empty()
-                                  ? halfTable[raw]
-                                  : narrowToFloat(uint16_t(raw), format);
-          if (!std::isfinite(value)) {
-            result.status = LutStatus::NonFiniteValues;
-            return result;
+  // Fills the keys from `valueAt(element)`; false on a non-finite value.
+  auto fillKeys = [&](auto valueAt) {
+    constexpr uint32_t kExponent = 0x7F800000;
+    bool finite = true;
+    size_t v = 0;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t b = 0; b < blocks; ++b)
+        for (int64_t i = 0; i < inner; ++i, ++v) {
+          const size_t first =
+                           size_t((o * channels + b * vectorSize) * inner + i),
+                       stride = size_t(inner);
+          uint32_t *key = bits.data() + v * keyWidth;
+          for (size_t t = 0; t < d; ++t) {
+            key[t] = floatToBits(valueAt(first + t * stride));
+            finite &= (key[t] & kExponent) != kExponent;
           }
-          bits[v * keyWidth + t] = orderedKey32(floatToBits(value));
           if (importance)
-            bits[v * keyWidth + d + t] =
-                floatToBits(float(importance[element]));
+            for (size_t t = 0; t < d; ++t)
+              key[d + t] = floatToBits(float(importance[first + t * stride]));
         }
-
-  // Distinct vectors (with their importances) in lexicographic order.
-  auto key = [&](uint32_t a) { return bits.data() + size_t(a) * keyWidth; };
-  const std::vector<uint32_t> order =
-      sortByKey(bits.data(), keyWidth, vectorCount);
-  DistinctVectors points;
-  points.dimension = d;
-  points.ofInput.resize(vectorCount);
-  for (size_t r = 0; r < vectorCount; ++r) {
-    const uint32_t current = order[r];
-    if (r == 0 || !std::equal(key(order[r - 1]), key(order[r - 1]) + keyWidth,
-                              key(current))) {
-      for (size_t t = 0; t < d; ++t)
-        points.values.push_back(bitsToFloat(keyToBits32(key(current)[t])));
-      points.weights.push_back(0);
-    }
-    points.weights.back() += 1;
-    points.ofInput[current] = uint32_t(points.size() - 1);
+    return finite;
+  };
+  const bool finite =
+      format == FloatFormat::F32 ? fillKeys([&](size_t element) {
+        float value;
+        std::memcpy(&value, bytes + element * 4, 4);
+        return value;
+      })
+      : !halfTable.empty()       ? fillKeys([&](size_t element) {
+          uint16_t pattern;
+          std::memcpy(&pattern, bytes + element * 2, 2);
+          return halfTable[pattern];
+        })
+                                 : fillKeys([&](size_t element) {
+                               uint16_t pattern;
+                               std::memcpy(&pattern, bytes + element * 2, 2);
+                               return narrowToFloat(pattern, format);
+                             });
+  if (!finite) {
+    result.status = LutStatus::NonFiniteValues;
+    return result;
   }
+
+  // Distinct vectors (with their importances), in order of first
+  // occurrence.
+  std::vector<uint32_t> firstOf;
+  DistinctVectors points =
+      findDistinctVectors(bits.data(), keyWidth, vectorCount, d, firstOf);
   if (importance) {
     // The copies of a point share its importances: it weighs their sum.
     points.coordinateWeights.resize(points.size() * d);
-    for (size_t r = 0; r < vectorCount; ++r) {
-      const uint32_t current = order[r];
-      const size_t point = points.ofInput[current];
+    for (size_t p = 0; p < points.size(); ++p)
       for (size_t t = 0; t < d; ++t)
-        points.coordinateWeights[point * d + t] =
-            points.weights[point] * double(bitsToFloat(key(current)[d + t]));
-    }
+        points.coordinateWeights[p * d + t] =
+            points.weights[p] *
+            double(bitsToFloat(bits[size_t(firstOf[p]) * keyWidth + d + t]));
   }
   const size_t m = points.size();
 
@@ -1269,16 +1402,10 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
       result.status = LutStatus::TooManyDistinctValues;
       return result;
     }
-    for (size_t i = 0; i < m; ++i)
-      for (size_t t = 0; t < d; ++t)
-        rows.push_back(float(points.at(i)[t]));
   } else {
     result.layout.indexBitWidth = config.nbits;
     const size_t k = std::min(m, size_t(1) << config.nbits);
-    if (k == m) {
-      for (double value : points.values)
-        rows.push_back(float(value));
-    } else if (importance) {
+    if (k < m && importance) {
       // Up to three seeds on small problems, one on large ones.
       const unsigned seeds =
           double(m) * double(k) * double(d) <= 1 << 24 ? 3 : 1;
@@ -1295,7 +1422,7 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
       }
       for (double value : centres)
         rows.push_back(roundToFormat(value, format));
-    } else {
+    } else if (k < m) {
       PlainKMeansRun run =
           clusterPlain(points, k, format, config.kmeans.parallelFor);
       rows = std::move(run.rows);
@@ -1303,18 +1430,28 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
     }
   }
 
-  // Each vector takes its nearest row (as stored, rounded), lower on ties;
-  // a vector equal to a row takes that row exactly. Plain k-means has
-  // assigned them already.
-  const size_t used = rows.size() / d;
+  // When every distinct vector has its own row, the rows are in
+  // lexicographic order. Otherwise each vector takes its nearest row (as
+  // stored, rounded), lower on ties; a vector equal to a row takes that row
+  // exactly. Plain k-means has assigned them already.
   std::vector<uint8_t> indexOfDistinct(m);
-  for (size_t i = 0; i < m; ++i)
-    indexOfDistinct[i] = uint8_t(
-        used == m                  ? i
-        : !plainAssignment.empty() ? plainAssignment[i]
-        : importance ? findNearestWeightedRow(points.at(i), points.weightsAt(i),
-                                              rows.data(), used, d)
-                     : findNearestRow(points.at(i), rows.data(), used, d));
+  if (rows.empty()) {
+    const std::vector<uint32_t> order = sortLexicographically(points);
+    for (size_t r = 0; r < m; ++r) {
+      for (size_t t = 0; t < d; ++t)
+        rows.push_back(float(points.at(order[r])[t]));
+      indexOfDistinct[order[r]] = uint8_t(r);
+    }
+  } else {
+    const size_t used = rows.size() / d;
+    for (size_t i = 0; i < m; ++i)
+      indexOfDistinct[i] = uint8_t(
+          !plainAssignment.empty() ? plainAssignment[i]
+          : importance
+              ? findNearestWeightedRow(points.at(i), points.weightsAt(i),
+                                       rows.data(), used, d)
+              : findNearestRow(points.at(i), rows.data(), used, d));
+  }
   result.indices.resize(vectorCount);
   for (size_t i = 0; i < vectorCount; ++i)
     result.indices[i] = indexOfDistinct[points.ofInput[i]];
