@@ -1,11 +1,13 @@
 //===- VectorLut.cpp - Vector palettization -------------------------------===//
 //
 // k-means (or unique) over vectors of consecutive elements along one axis.
-// The vectors are deduplicated (radix sort of their bit patterns, O(n d)),
-// then the m distinct vectors, weighted by multiplicity, are clustered:
+// The vectors are deduplicated (a hash table over their bit patterns,
+// O(n d)) and put in an order that depends on their values only; then the
+// m distinct vectors, weighted by multiplicity, are clustered:
 // greedy k-means++ seeds (O(k (2 + ln k) m d)), Hamerly-bounded Lloyd
 // rounds to a relative tolerance, then Hartigan's single-point moves
-// within a work budget; several seeds compete, on all points when m is
+// within a work budget; several seeds (screened by their first rounds)
+// compete, on all points when m is
 // small and on a lightweight coreset (O(m) to draw) when it is large, the
 // best coreset solution seeding one run on all points. Distances are float
 // and vectorized; sums, errors and the final nearest-row assignment are
@@ -1344,8 +1346,8 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
       for (int64_t b = 0; b < blocks; ++b)
         for (int64_t i = 0; i < inner; ++i, ++v) {
           const size_t first =
-                           size_t((o * channels + b * vectorSize) * inner + i),
-                       stride = size_t(inner);
+              size_t((o * channels + b * vectorSize) * inner + i);
+          const size_t stride = size_t(inner);
           uint32_t *key = bits.data() + v * keyWidth;
           for (size_t t = 0; t < d; ++t) {
             key[t] = floatToBits(valueAt(first + t * stride));
@@ -1357,29 +1359,32 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
         }
     return finite;
   };
-  const bool finite =
-      format == FloatFormat::F32 ? fillKeys([&](size_t element) {
-        float value;
-        std::memcpy(&value, bytes + element * 4, 4);
-        return value;
-      })
-      : !halfTable.empty()       ? fillKeys([&](size_t element) {
-          uint16_t pattern;
-          std::memcpy(&pattern, bytes + element * 2, 2);
-          return halfTable[pattern];
-        })
-                                 : fillKeys([&](size_t element) {
-                               uint16_t pattern;
-                               std::memcpy(&pattern, bytes + element * 2, 2);
-                               return narrowToFloat(pattern, format);
-                             });
+  auto readFloat = [&](size_t element) {
+    float value;
+    std::memcpy(&value, bytes + element * 4, 4);
+    return value;
+  };
+  auto readPattern = [&](size_t element) {
+    uint16_t pattern;
+    std::memcpy(&pattern, bytes + element * 2, 2);
+    return pattern;
+  };
+  bool finite;
+  if (format == FloatFormat::F32)
+    finite = fillKeys(readFloat);
+  else if (!halfTable.empty())
+    finite = fillKeys(
+        [&](size_t element) { return halfTable[readPattern(element)]; });
+  else
+    finite = fillKeys([&](size_t element) {
+      return narrowToFloat(readPattern(element), format);
+    });
   if (!finite) {
     result.status = LutStatus::NonFiniteValues;
     return result;
   }
 
-  // Distinct vectors (with their importances), in order of first
-  // occurrence.
+  // Distinct vectors (with their importances), in hash order.
   std::vector<uint32_t> firstOf;
   DistinctVectors points =
       findDistinctVectors(bits.data(), keyWidth, vectorCount, d, firstOf);
@@ -1394,7 +1399,8 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
   }
   const size_t m = points.size();
 
-  std::vector<float> rows;               // used LUT rows, d values each
+  std::vector<float> rows; // used LUT rows, d values each
+  bool ownRows = true;     // every distinct vector has its own row
   std::vector<uint32_t> plainAssignment; // of each distinct vector
   if (config.mode == LutMode::Unique) {
     result.layout.indexBitWidth = getSmallestBitWidthFor(m);
@@ -1405,7 +1411,8 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
   } else {
     result.layout.indexBitWidth = config.nbits;
     const size_t k = std::min(m, size_t(1) << config.nbits);
-    if (k < m && importance) {
+    ownRows = k == m;
+    if (!ownRows && importance) {
       // Up to three seeds on small problems, one on large ones.
       const unsigned seeds =
           double(m) * double(k) * double(d) <= 1 << 24 ? 3 : 1;
@@ -1422,7 +1429,7 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
       }
       for (double value : centres)
         rows.push_back(roundToFormat(value, format));
-    } else if (k < m) {
+    } else if (!ownRows) {
       PlainKMeansRun run =
           clusterPlain(points, k, format, config.kmeans.parallelFor);
       rows = std::move(run.rows);
@@ -1435,7 +1442,7 @@ LutResult palettize::detail::buildVectorLut(const LutConfig &config,
   // stored, rounded), lower on ties; a vector equal to a row takes that row
   // exactly. Plain k-means has assigned them already.
   std::vector<uint8_t> indexOfDistinct(m);
-  if (rows.empty()) {
+  if (ownRows) {
     const std::vector<uint32_t> order = sortLexicographically(points);
     for (size_t r = 0; r < m; ++r) {
       for (size_t t = 0; t < d; ++t)
