@@ -678,6 +678,11 @@ struct PlainKMeansRun {
   double error = 0; // weighted squared error against the rows
 };
 
+/// Runs with at most this many clusters (and clusters x dimension) scan
+/// every point in every Lloyd round instead of keeping Hamerly's bounds.
+constexpr size_t kDenseClusters = 16;
+constexpr size_t kDenseWork = 128;
+
 PlainKMeansRun runPlainKMeans(const FloatPoints &points,
                               const DistinctVectors &exact,
                               std::vector<float> seeds, double tolerance,
@@ -701,11 +706,8 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
   };
   std::iota(pending.begin(), pending.end(), 0u);
   scanPending();
-  for (size_t i = 0; i < m; ++i) {
+  for (size_t i = 0; i < m; ++i)
     assignment[i] = uint32_t(found[i].best);
-    upper[i] = std::sqrt(double(found[i].first));
-    lower[i] = std::sqrt(double(found[i].second));
-  }
   std::vector<double> sums(k * d, 0), counts(k, 0);
   for (size_t i = 0; i < m; ++i) {
     const double weight = points.exactWeights[i];
@@ -758,7 +760,10 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
   };
 
   // Dense rounds scan every point; leaving them makes the bounds exact.
-  bool dense = false;
+  // With few centres, a scan of every point costs less than keeping the
+  // bounds: every round is dense.
+  const bool alwaysDense = k <= kDenseClusters && k * d <= kDenseWork;
+  bool dense = alwaysDense;
   auto leaveDense = [&] {
     dense = false;
     for (size_t i = 0; i < m; ++i) {
@@ -766,6 +771,8 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
       lower[i] = std::sqrt(double(found[i].second));
     }
   };
+  if (!dense)
+    leaveDense();
   for (unsigned round = 0; round < 300; ++round) {
     const double shift =
         updateCentres([](double value) { return float(value); });
@@ -815,7 +822,7 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
         sums[now * d + t] += value;
       }
     }
-    if (dense && changes < m / 16)
+    if (dense && !alwaysDense && changes < m / 16)
       leaveDense();
     if (changes == 0 || shift <= tolerance)
       break;
@@ -967,7 +974,7 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
     bound = std::max(bound, halfGap[a]);
     double distance;
     const double own = squaredDistance(exact.at(i), rows.data() + a * d, d);
-    if (std::sqrt(own) * kMargin < bound) {
+    if (own * (kMargin * kMargin) < bound * bound) {
       distance = own;
       assignment[i] = uint32_t(a);
     } else {
@@ -1127,13 +1134,20 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
                      (spread > 0 ? 0.5 * probability[i] / spread : 0.0);
     cumulative[i] = running += probability[i];
   }
-  std::vector<double> drawnWeight(m, 0);
+  // Each draw takes the first point whose cumulative probability exceeds
+  // a uniform target; the targets are sorted so that one walk finds them
+  // all (every draw of a point adds the same weight: the order of the
+  // draws does not matter).
+  std::vector<double> targets(sampleSize);
   Random random(0x5A3D1E);
-  for (size_t draw = 0; draw < sampleSize; ++draw) {
-    const size_t i = std::min<size_t>(
-        m - 1, size_t(std::upper_bound(cumulative.begin(), cumulative.end(),
-                                       random.uniform() * running) -
-                      cumulative.begin()));
+  for (double &target : targets)
+    target = random.uniform() * running;
+  std::sort(targets.begin(), targets.end());
+  std::vector<double> drawnWeight(m, 0);
+  size_t i = 0;
+  for (double target : targets) {
+    while (i + 1 < m && cumulative[i] <= target)
+      ++i;
     drawnWeight[i] += points.weights[i] / (double(sampleSize) * probability[i]);
   }
   DistinctVectors sample;
@@ -1150,25 +1164,38 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
                         format);
 }
 
-/// The order of `hashes`: a least-significant-digit radix sort on 8-bit
-/// digits (skipping digits that are the same everywhere); equal hashes
-/// keep their order.
-std::vector<uint32_t> sortByHash(const std::vector<uint64_t> &hashes) {
+/// The order of `hashes` ascending, equal hashes by `lessOnTie`: a
+/// counting sort on the top bits (about one hash per bucket), then an
+/// insertion sort that moves hashes only within their bucket.
+template <typename Less>
+std::vector<uint32_t> sortByHash(const std::vector<uint64_t> &hashes,
+                                 Less lessOnTie) {
   const size_t count = hashes.size();
-  std::vector<uint32_t> order(count), buffer(count);
-  std::iota(order.begin(), order.end(), 0u);
-  for (unsigned shift = 0; shift < 64; shift += 8) {
-    size_t offsets[256] = {};
-    for (uint64_t hash : hashes)
-      ++offsets[hash >> shift & 0xFF];
-    if (std::count(std::begin(offsets), std::end(offsets), count) == 1)
-      continue;
-    size_t running = 0;
-    for (size_t &offset : offsets)
-      running += std::exchange(offset, running);
-    for (uint32_t index : order)
-      buffer[offsets[hashes[index] >> shift & 0xFF]++] = index;
-    order.swap(buffer);
+  unsigned bits = 1;
+  while (bits < 20 && size_t(1) << bits < count)
+    ++bits;
+  const unsigned shift = 64 - bits;
+  std::vector<uint32_t> offsets((size_t(1) << bits) + 1, 0), order(count);
+  for (uint64_t hash : hashes)
+    ++offsets[(hash >> shift) + 1];
+  std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
+  {
+    std::vector<uint32_t> next(offsets.begin(), offsets.end() - 1);
+    for (size_t i = 0; i < count; ++i)
+      order[next[hashes[i] >> shift]++] = uint32_t(i);
+  }
+  auto less = [&](uint32_t a, uint32_t b) {
+    return hashes[a] != hashes[b] ? hashes[a] < hashes[b] : lessOnTie(a, b);
+  };
+  for (size_t i = 1; i < count; ++i) {
+    const uint32_t value = order[i];
+    const uint64_t top = hashes[value] >> shift;
+    size_t j = i;
+    for (; j > 0 && hashes[order[j - 1]] >> shift == top &&
+           less(value, order[j - 1]);
+         --j)
+      order[j] = order[j - 1];
+    order[j] = value;
   }
   return order;
 }
@@ -1237,20 +1264,13 @@ DistinctVectors findDistinctVectors(const uint32_t *keys, size_t width,
   table = {};
 
   const size_t m = firstSeen.size();
-  std::vector<uint32_t> order = sortByHash(hashOf);
-  for (size_t begin = 0; begin < m;) {
-    size_t end = begin + 1;
-    while (end < m && hashOf[order[end]] == hashOf[order[begin]])
-      ++end;
-    if (end - begin > 1)
-      std::sort(order.begin() + begin, order.begin() + end,
-                [&](uint32_t a, uint32_t b) {
-                  return std::lexicographical_compare(
-                      keyOf(firstSeen[a]), keyOf(firstSeen[a]) + width,
-                      keyOf(firstSeen[b]), keyOf(firstSeen[b]) + width);
-                });
-    begin = end;
-  }
+  // Equal hashes (rare) are ordered by their keys.
+  const std::vector<uint32_t> order =
+      sortByHash(hashOf, [&](uint32_t a, uint32_t b) {
+        return std::lexicographical_compare(
+            keyOf(firstSeen[a]), keyOf(firstSeen[a]) + width,
+            keyOf(firstSeen[b]), keyOf(firstSeen[b]) + width);
+      });
   DistinctVectors points;
   points.dimension = dimension;
   points.values.resize(m * dimension);
