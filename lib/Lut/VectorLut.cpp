@@ -346,14 +346,14 @@ struct FloatPoints {
   std::vector<float> rows;    // count x dimension
   std::vector<float> columns; // dimension x padded, padding 0
   std::vector<float> weights; // padded, padding 0
-  std::vector<double> exactWeights;
+  const double *exactWeights; // the distinct points' own
 
   explicit FloatPoints(const DistinctVectors &points)
       : count(points.size()), padded(padToLanes(points.size())),
         dimension(points.dimension),
         rows(points.values.begin(), points.values.end()),
         columns(dimension * padded, 0.0f), weights(padded, 0.0f),
-        exactWeights(points.weights) {
+        exactWeights(points.weights.data()) {
     for (size_t i = 0; i < count; ++i) {
       weights[i] = float(points.weights[i]);
       for (size_t t = 0; t < dimension; ++t)
@@ -694,7 +694,7 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
   constexpr double kMargin = 1 + 1e-5;
   std::vector<float> centres = std::move(seeds), previous(k * d);
   std::vector<uint32_t> assignment(m);
-  std::vector<double> upper(m), lower(m);
+  std::vector<double> upper, lower; // Hamerly's bounds, when kept
   // Points whose nearest two are to be found, and what was found.
   std::vector<uint32_t> pending(m);
   std::vector<NearestTwo> found(m);
@@ -766,6 +766,8 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
   bool dense = alwaysDense;
   auto leaveDense = [&] {
     dense = false;
+    upper.resize(m);
+    lower.resize(m);
     for (size_t i = 0; i < m; ++i) {
       upper[i] = std::sqrt(double(found[i].first));
       lower[i] = std::sqrt(double(found[i].second));
@@ -838,7 +840,8 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
   // w n_b / (n_b + w) |x - c_b|^2 < w n_a / (n_a - w) |x - c_a|^2 (weaker
   // than being nearer to c_b, so each move escapes a Lloyd optimum).
   // Passes in point order, the means kept exact, until none moves.
-  if (dense)
+  // (Always dense: the last scan gives the bounds.)
+  if (dense && !alwaysDense)
     leaveDense();
   bool movedAny = false;
   if (hartiganPasses > 0) {
@@ -969,7 +972,8 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
       a = found[i].best;
       bound = std::sqrt(double(found[i].second));
     } else {
-      bound = lower[i] - (a == mover ? second : largest);
+      bound = (alwaysDense ? std::sqrt(double(found[i].second)) : lower[i]) -
+              (a == mover ? second : largest);
     }
     bound = std::max(bound, halfGap[a]);
     double distance;
@@ -1062,17 +1066,18 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
     const double work = double(subset.size()) * double(k) * double(d);
     // Local optima differ most on small inputs and many clusters; on a
     // coreset, the final run on all points gains the rest.
-    const unsigned seeds =
-        whole && work <= 0x1p21 && subset.size() <= kManySeedsSize ? 8
-        : k < 16                                                   ? 2
-                                                                   : 4;
+    const bool small =
+        whole && work <= 0x1p21 && subset.size() <= kManySeedsSize;
+    const unsigned seeds = small ? 8 : k <= 16 ? 2 : 4;
     const unsigned passes = hartiganPasses(subset.size(), kHartiganWork);
     // Which seed wins is mostly settled in its first rounds, which are
-    // cheap: more seeds (16 with fewer than 16 clusters, 8 otherwise) run
-    // a few rounds (to a loose tolerance, without Hartigan's passes) and
-    // the best of them go on (lowest error, then lowest seed).
-    const unsigned screened =
-        std::max(seeds, k < 16 ? kScreenedSeeds : kScreenedSeeds / 2);
+    // cheap: more seeds run a few rounds (to a loose tolerance, without
+    // Hartigan's passes) and the best of them go on (lowest error, then
+    // lowest seed): on small inputs 16 with fewer than 16 clusters (8
+    // otherwise), on larger ones 8.
+    const unsigned screened = std::max(seeds, !small   ? kScreenedSeeds / 2
+                                              : k < 16 ? kScreenedSeeds
+                                                       : kScreenedSeeds / 2);
     std::vector<std::vector<float>> starts(screened);
     std::vector<double> screenedError(screened, 0);
     runTasks(parallelFor, screened, [&](size_t seed) {
@@ -1143,20 +1148,21 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
   for (double &target : targets)
     target = random.uniform() * running;
   std::sort(targets.begin(), targets.end());
-  std::vector<double> drawnWeight(m, 0);
-  size_t i = 0;
-  for (double target : targets) {
-    while (i + 1 < m && cumulative[i] <= target)
-      ++i;
-    drawnWeight[i] += points.weights[i] / (double(sampleSize) * probability[i]);
-  }
+  // The drawn points, in index order, each weighing the sum over its
+  // draws.
   DistinctVectors sample;
   sample.dimension = d;
-  for (size_t i = 0; i < m; ++i)
-    if (drawnWeight[i] > 0) {
-      sample.values.insert(sample.values.end(), points.at(i), points.at(i) + d);
-      sample.weights.push_back(drawnWeight[i]);
-    }
+  size_t i = 0;
+  for (size_t draw = 0; draw < sampleSize;) {
+    while (i + 1 < m && cumulative[i] <= targets[draw])
+      ++i;
+    double drawnWeight = 0;
+    for (; draw < sampleSize && (i + 1 == m || targets[draw] < cumulative[i]);
+         ++draw)
+      drawnWeight += points.weights[i] / (double(sampleSize) * probability[i]);
+    sample.values.insert(sample.values.end(), points.at(i), points.at(i) + d);
+    sample.weights.push_back(drawnWeight);
+  }
   PlainKMeansRun start = bestOfSeeds(sample, /*whole=*/false);
   return runPlainKMeans(FloatPoints(points), points, std::move(start.rows),
                         kFullRunTolerance * variance,
@@ -1175,15 +1181,14 @@ std::vector<uint32_t> sortByHash(const std::vector<uint64_t> &hashes,
   while (bits < 20 && size_t(1) << bits < count)
     ++bits;
   const unsigned shift = 64 - bits;
-  std::vector<uint32_t> offsets((size_t(1) << bits) + 1, 0), order(count);
+  std::vector<uint32_t> offsets(size_t(1) << bits, 0), order(count);
   for (uint64_t hash : hashes)
-    ++offsets[(hash >> shift) + 1];
-  std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
-  {
-    std::vector<uint32_t> next(offsets.begin(), offsets.end() - 1);
-    for (size_t i = 0; i < count; ++i)
-      order[next[hashes[i] >> shift]++] = uint32_t(i);
-  }
+    ++offsets[hash >> shift];
+  uint32_t running = 0;
+  for (uint32_t &offset : offsets)
+    running += std::exchange(offset, running);
+  for (size_t i = 0; i < count; ++i)
+    order[offsets[hashes[i] >> shift]++] = uint32_t(i);
   auto less = [&](uint32_t a, uint32_t b) {
     return hashes[a] != hashes[b] ? hashes[a] < hashes[b] : lessOnTie(a, b);
   };
@@ -1219,6 +1224,9 @@ DistinctVectors findDistinctVectors(const uint32_t *keys, size_t width,
     slots *= 2;
   const size_t mask = slots - 1;
   std::vector<uint64_t> table(slots, 0); // hash >> 32 << 32 | point + 1
+  firstSeen.reserve(count);
+  hashOf.reserve(count);
+  multiplicity.reserve(count);
   auto hash = [&](size_t i) {
     const uint32_t *key = keys + i * width;
     uint64_t value = 0x9E3779B97F4A7C15ull;
