@@ -2,6 +2,7 @@
 """Mutation testing: does the test suite notice small deliberate bugs?
 
     scripts/mutation-test.sh [--work DIR] [--only NAME ...] [--list]
+    scripts/mutation_test.py --check
 
 Reads scripts/mutations.txt, copies the source tree (as it is, uncommitted
 changes included) to a scratch directory, builds it once and checks that
@@ -14,6 +15,10 @@ file. A mutation is
   survived   when every test passes,
   unbuilt    when the mutated code does not compile (a bad mutation),
   stale      when its text no longer occurs exactly once in its file.
+
+--check builds nothing: it only checks that every mutation's text occurs
+exactly once in its file (the test suite runs it, so that code moving away
+from its mutations is noticed when it moves).
 
 Survivors marked in the list as equivalent (a `?` line saying why no test
 can tell them apart) are reported as such. Exits 1 if any other mutation
@@ -143,6 +148,8 @@ def main():
                         "rebuilds are incremental)")
     parser.add_argument("--list", action="store_true",
                         help="only list the mutations")
+    parser.add_argument("--check", action="store_true",
+                        help="only check that no mutation is stale")
     parser.add_argument("--only", nargs="*", default=[],
                         help="run only these mutations")
     parser.add_argument("--mutations",
@@ -154,6 +161,17 @@ def main():
         if unknown:
             sys.exit(f"unknown mutations: {' '.join(sorted(unknown))}")
         mutations = [m for m in mutations if m.name in args.only]
+    if args.check:
+        stale = 0
+        for m in mutations:
+            with open(os.path.join(ROOT, m.path), encoding="utf-8") as file:
+                matches = file.read().count(m.before)
+            if matches != 1:
+                print(f"stale: {m.name}: {m.path} has its text {matches} "
+                      "times")
+                stale += 1
+        print(f"{len(mutations)} mutations, {stale} stale")
+        return 1 if stale else 0
     if args.list:
         for m in mutations:
             print(f"{m.name:36} {m.path}: {m.about}")
