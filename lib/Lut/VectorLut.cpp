@@ -51,9 +51,10 @@ private:
 };
 
 /// Distinct vectors (row-major, d values each) and their multiplicities.
+/// Every value of every format is a float; arithmetic on them is in double.
 struct DistinctVectors {
   size_t dimension = 0;
-  std::vector<double> values;
+  std::vector<float> values;
   std::vector<double> weights;
   /// With importance: per distinct vector, the summed importance of each
   /// of its d coordinates (row-major); empty otherwise.
@@ -61,7 +62,7 @@ struct DistinctVectors {
   /// For each input vector, the index of its distinct vector.
   std::vector<uint32_t> ofInput;
   size_t size() const { return weights.size(); }
-  const double *at(size_t i) const { return values.data() + i * dimension; }
+  const float *at(size_t i) const { return values.data() + i * dimension; }
   const double *weightsAt(size_t i) const {
     return coordinateWeights.data() + i * dimension;
   }
@@ -74,9 +75,10 @@ template <typename T> T squaredDistance(const T *a, const T *b, size_t d) {
   return total;
 }
 
-/// |a - b|^2 of two float vectors, summed in double: how far centres are
-/// apart, or moved, for the bounds.
-double squaredDistanceInDouble(const float *a, const float *b, size_t d) {
+/// |a - b|^2 computed and summed in double: how far centres are apart, or
+/// moved, for the bounds; exact distances of points to rows.
+template <typename A, typename B>
+double squaredDistanceInDouble(const A *a, const B *b, size_t d) {
   double total = 0;
   for (size_t t = 0; t < d; ++t) {
     const double difference = double(a[t]) - double(b[t]);
@@ -85,12 +87,15 @@ double squaredDistanceInDouble(const float *a, const float *b, size_t d) {
   return total;
 }
 
-/// Sum over t of weights[t] * (a[t] - b[t])^2.
-double weightedSquaredDistance(const double *a, const double *b,
-                               const double *weights, size_t d) {
+/// Sum over t of weights[t] * (a[t] - b[t])^2, in double.
+template <typename A, typename B>
+double weightedSquaredDistance(const A *a, const B *b, const double *weights,
+                               size_t d) {
   double total = 0;
-  for (size_t t = 0; t < d; ++t)
-    total += weights[t] * (a[t] - b[t]) * (a[t] - b[t]);
+  for (size_t t = 0; t < d; ++t) {
+    const double difference = double(a[t]) - double(b[t]);
+    total += weights[t] * difference * difference;
+  }
   return total;
 }
 
@@ -156,7 +161,7 @@ std::vector<double> seedWeightedCentres(const DistinctVectors &points, size_t k,
     for (size_t t = 0; t < d; ++t)
       mass[i] += points.weightsAt(i)[t];
   return seedCentres(points, mass, k, random,
-                     [&](size_t i, const double *centre) {
+                     [&](size_t i, const auto *centre) {
                        return weightedSquaredDistance(points.at(i), centre,
                                                       points.weightsAt(i), d);
                      });
@@ -343,15 +348,14 @@ size_t padToLanes(size_t count) {
 /// The distinct points as floats, row-major and coordinate-major.
 struct FloatPoints {
   size_t count = 0, padded = 0, dimension = 0;
-  std::vector<float> rows;    // count x dimension
+  const float *rows;          // count x dimension: the points' own
   std::vector<float> columns; // dimension x padded, padding 0
   std::vector<float> weights; // padded, padding 0
   const double *exactWeights; // the distinct points' own
 
   explicit FloatPoints(const DistinctVectors &points)
       : count(points.size()), padded(padToLanes(points.size())),
-        dimension(points.dimension),
-        rows(points.values.begin(), points.values.end()),
+        dimension(points.dimension), rows(points.values.data()),
         columns(dimension * padded, 0.0f), weights(padded, 0.0f),
         exactWeights(points.weights.data()) {
     for (size_t i = 0; i < count; ++i) {
@@ -360,7 +364,7 @@ struct FloatPoints {
         columns[t * padded + i] = rows[i * dimension + t];
     }
   }
-  const float *at(size_t i) const { return rows.data() + i * dimension; }
+  const float *at(size_t i) const { return rows + i * dimension; }
 };
 
 /// Eight floats (ints) operated on together; GCC and Clang lower them to
@@ -977,7 +981,8 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
     }
     bound = std::max(bound, halfGap[a]);
     double distance;
-    const double own = squaredDistance(exact.at(i), rows.data() + a * d, d);
+    const double own =
+        squaredDistanceInDouble(exact.at(i), rows.data() + a * d, d);
     if (own * (kMargin * kMargin) < bound * bound) {
       distance = own;
       assignment[i] = uint32_t(a);
@@ -1026,7 +1031,8 @@ double meanVariance(const DistinctVectors &points) {
   double total = 0;
   std::vector<double> mean(d, 0), squared(d, 0);
   for (size_t i = 0; i < m; ++i) {
-    const double weight = points.weights[i], *point = points.at(i);
+    const double weight = points.weights[i];
+    const float *point = points.at(i);
     total += weight;
     for (size_t t = 0; t < d; ++t)
       mean[t] += weight * point[t];
@@ -1034,7 +1040,8 @@ double meanVariance(const DistinctVectors &points) {
   for (double &value : mean)
     value /= total;
   for (size_t i = 0; i < m; ++i) {
-    const double weight = points.weights[i], *point = points.at(i);
+    const double weight = points.weights[i];
+    const float *point = points.at(i);
     for (size_t t = 0; t < d; ++t)
       squared[t] += weight * (point[t] - mean[t]) * (point[t] - mean[t]);
   }
@@ -1128,8 +1135,8 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
   for (double &value : mean)
     value /= total;
   for (size_t i = 0; i < m; ++i) {
-    probability[i] =
-        points.weights[i] * squaredDistance(points.at(i), mean.data(), d);
+    probability[i] = points.weights[i] *
+                     squaredDistanceInDouble(points.at(i), mean.data(), d);
     spread += probability[i];
   }
   std::vector<double> cumulative(m);

@@ -69,16 +69,17 @@ inline size_t advanceToNearestEntry(double value, llvm::ArrayRef<float> entries,
 
 /// Returns the row of `rows` (`rowCount` rows of `d` values, row-major)
 /// at the least squared distance from `point` (d values), the lowest index
-/// on ties; stores that distance in `*distance` when given.
-template <typename Row>
-size_t findNearestRow(const double *point, const Row *rows, size_t rowCount,
+/// on ties; stores that distance in `*distance` when given. Distances are
+/// computed in double.
+template <typename Point, typename Row>
+size_t findNearestRow(const Point *point, const Row *rows, size_t rowCount,
                       size_t d, double *distance = nullptr) {
   size_t best = 0;
   double bestDistance = std::numeric_limits<double>::infinity();
   for (size_t row = 0; row < rowCount; ++row) {
     double current = 0;
     for (size_t t = 0; t < d; ++t) {
-      const double difference = point[t] - double(rows[row * d + t]);
+      const double difference = double(point[t]) - double(rows[row * d + t]);
       current += difference * difference;
     }
     if (current < bestDistance) {
@@ -94,8 +95,8 @@ size_t findNearestRow(const double *point, const Row *rows, size_t rowCount,
 /// Returns the row of `rows` nearest to `point` under the distance weighted
 /// per coordinate by `weights` (d non-negative values), ties broken by the
 /// plain distance, then the lowest index.
-template <typename Row>
-size_t findNearestWeightedRow(const double *point, const double *weights,
+template <typename Point, typename Row>
+size_t findNearestWeightedRow(const Point *point, const double *weights,
                               const Row *rows, size_t rowCount, size_t d) {
   size_t best = 0;
   double bestWeighted = std::numeric_limits<double>::infinity();
@@ -103,7 +104,7 @@ size_t findNearestWeightedRow(const double *point, const double *weights,
   for (size_t row = 0; row < rowCount; ++row) {
     double weighted = 0, plain = 0;
     for (size_t t = 0; t < d; ++t) {
-      const double difference = point[t] - double(rows[row * d + t]);
+      const double difference = double(point[t]) - double(rows[row * d + t]);
       weighted += weights[t] * difference * difference;
       plain += difference * difference;
     }
