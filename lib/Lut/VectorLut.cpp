@@ -1004,8 +1004,8 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
 /// an optimum and stops earlier.
 constexpr double kRelativeTolerance = 1e-4;
 constexpr double kFullRunTolerance = 1e-3;
-/// Seeds screened with fewer than 16 clusters (half as many with more),
-/// and the tolerance that screened seeds run to.
+/// Seeds screened on small inputs with fewer than 16 clusters (half as
+/// many otherwise), and the tolerance that screened seeds run to.
 constexpr unsigned kScreenedSeeds = 16;
 constexpr double kScreeningTolerance = 3e-2;
 
@@ -1082,9 +1082,8 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
     // Hartigan's passes) and the best of them go on (lowest error, then
     // lowest seed): on small inputs 16 with fewer than 16 clusters (8
     // otherwise), on larger ones 8.
-    const unsigned screened = std::max(seeds, !small   ? kScreenedSeeds / 2
-                                              : k < 16 ? kScreenedSeeds
-                                                       : kScreenedSeeds / 2);
+    const unsigned screened =
+        std::max(seeds, small && k < 16 ? kScreenedSeeds : kScreenedSeeds / 2);
     std::vector<std::vector<float>> starts(screened);
     std::vector<double> screenedError(screened, 0);
     runTasks(parallelFor, screened, [&](size_t seed) {
