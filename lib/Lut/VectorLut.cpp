@@ -779,7 +779,11 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
   };
   if (!dense)
     leaveDense();
+  // Dense rounds end once fewer points than this changed cluster; it
+  // halves whenever the bounds, once kept, failed to skip half the points.
+  size_t leaveBelow = m / 16;
   for (unsigned round = 0; round < 300; ++round) {
+    const bool scannedAll = dense;
     const double shift =
         updateCentres([](double value) { return float(value); });
     double largest, second;
@@ -828,11 +832,14 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
         sums[now * d + t] += value;
       }
     }
-    if (dense && !alwaysDense && changes < m / 16)
+    if (dense && !alwaysDense && changes < leaveBelow)
       leaveDense();
     if (changes == 0 || shift <= tolerance)
       break;
-    if (!dense && pending.size() > m / 2) {
+    // (After a dense round every point is pending: only a round that kept
+    // the bounds tells whether they pay.)
+    if (!scannedAll && pending.size() > m / 2) {
+      leaveBelow /= 2;
       dense = true;
       pending.resize(m);
       std::iota(pending.begin(), pending.end(), 0u);
@@ -1004,9 +1011,7 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
 /// an optimum and stops earlier.
 constexpr double kRelativeTolerance = 1e-4;
 constexpr double kFullRunTolerance = 1e-3;
-/// Seeds screened on small inputs with fewer than 16 clusters (half as
-/// many otherwise), and the tolerance that screened seeds run to.
-constexpr unsigned kScreenedSeeds = 16;
+/// The tolerance that screened seeds run to.
 constexpr double kScreeningTolerance = 3e-2;
 
 /// Work budgets (points x clusters x dimension, summed over passes) of
@@ -1016,10 +1021,15 @@ constexpr double kScreeningTolerance = 3e-2;
 constexpr double kHartiganWork = 0x1p24;
 constexpr double kFullHartiganWork = 0x1p28;
 constexpr unsigned kMaxHartiganPasses = 20;
+/// At most this many of those passes on all points of a large input: its
+/// start is already a polished coreset optimum.
+constexpr unsigned kMaxFullHartiganPasses = 4;
 
 /// Least coreset size (at least 128 points per cluster too); inputs of
-/// fewer than twice as many distinct points are clustered whole.
+/// fewer than twice as many distinct points are clustered whole. Up to
+/// kFewClusters clusters are placed as well from half as many draws.
 constexpr size_t kCoresetSize = 16384;
+constexpr size_t kFewClusters = 4;
 /// Whole inputs up to this many distinct points (and little work) run 8
 /// seeds to the end; larger ones screen theirs.
 constexpr size_t kManySeedsSize = 8192;
@@ -1075,15 +1085,22 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
     // coreset, the final run on all points gains the rest.
     const bool small =
         whole && work <= 0x1p21 && subset.size() <= kManySeedsSize;
-    const unsigned seeds = small ? 8 : k <= 16 ? 2 : 4;
     const unsigned passes = hartiganPasses(subset.size(), kHartiganWork);
     // Which seed wins is mostly settled in its first rounds, which are
-    // cheap: more seeds run a few rounds (to a loose tolerance, without
-    // Hartigan's passes) and the best of them go on (lowest error, then
-    // lowest seed): on small inputs 16 with fewer than 16 clusters (8
-    // otherwise), on larger ones 8.
-    const unsigned screened =
-        std::max(seeds, small && k < 16 ? kScreenedSeeds : kScreenedSeeds / 2);
+    // cheap: `screened` seeds run a few rounds (to a loose tolerance,
+    // without Hartigan's passes) and the best `seeds` of them go on
+    // (lowest error, then lowest seed). Small inputs run 8 to the end (of
+    // 16 with fewer than 16 clusters); large whole inputs and coresets for
+    // few clusters run 1 of 4; other coresets 2 of 8, their local optima
+    // differing more.
+    unsigned seeds = 2, screened = 8;
+    if (small) {
+      seeds = 8;
+      screened = k < 16 ? 16 : 8;
+    } else if (whole || k <= kFewClusters) {
+      seeds = 1;
+      screened = 4;
+    }
     std::vector<std::vector<float>> starts(screened);
     std::vector<double> screenedError(screened, 0);
     runTasks(parallelFor, screened, [&](size_t seed) {
@@ -1120,10 +1137,13 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
   // w_i / (draws q_i); the best solution there seeds one run on all points.
   // With 64 clusters or more, the coreset doubles: heavy tails' outlying
   // clusters need more of their points drawn.
-  const size_t sampleSize =
+  const size_t coresetSize =
       std::max<size_t>(k >= 64 ? 2 * kCoresetSize : kCoresetSize, 128 * k);
-  if (m < 2 * sampleSize)
+  if (m < 2 * coresetSize)
     return bestOfSeeds(points, /*whole=*/true);
+  const size_t sampleSize = k <= kFewClusters
+                                ? std::max<size_t>(kCoresetSize / 2, 128 * k)
+                                : coresetSize;
   std::vector<double> mean(d, 0), probability(m);
   double total = 0, spread = 0;
   for (size_t i = 0; i < m; ++i) {
@@ -1172,7 +1192,9 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
   PlainKMeansRun start = bestOfSeeds(sample, /*whole=*/false);
   return runPlainKMeans(FloatPoints(points), points, std::move(start.rows),
                         kFullRunTolerance * variance,
-                        k < 16 ? 0 : hartiganPasses(m, kFullHartiganWork),
+                        k < 16 ? 0
+                               : std::min(kMaxFullHartiganPasses,
+                                          hartiganPasses(m, kFullHartiganWork)),
                         format);
 }
 
