@@ -570,6 +570,31 @@ NearestTwo findNearestTwoAmong(const float *columns, size_t padded,
   return result;
 }
 
+/// findNearestTwoAmong for at most kWidth centres, one per lane: the
+/// lanes of padding beyond them are not scanned (the same result, since
+/// padding is infinitely far).
+PALETTIZE_DISTANCE_KERNEL
+NearestTwo findNearestTwoAmongFew(const float *columns, size_t padded,
+                                  size_t dimension, const float *point) {
+  FloatLanes sums = {}, column;
+  for (size_t t = 0; t < dimension; ++t) {
+    std::memcpy(&column, columns + t * padded, sizeof(column));
+    const FloatLanes difference = column - point[t];
+    sums += difference * difference;
+  }
+  NearestTwo result;
+  result.best = 0;
+  for (size_t j = 1; j < kWidth; ++j)
+    if (sums[j] < sums[result.best])
+      result.best = j;
+  result.first = sums[result.best];
+  result.second = std::numeric_limits<float>::infinity();
+  for (size_t j = 0; j < kWidth; ++j)
+    if (j != result.best)
+      result.second = std::min(result.second, float(sums[j]));
+  return result;
+}
+
 /// The nearest two of `k` centres (row-major) to kWidth points, one per
 /// lane (`coordinates` holds their d coordinates, coordinate-major), with
 /// the same float operations in the same order as findNearestTwoAmong,
@@ -666,7 +691,10 @@ struct CentreColumns {
       columns[t * padded + c] = centre[t];
   }
   NearestTwo findNearestTwo(const float *point) const {
-    return findNearestTwoAmong(columns.data(), padded, dimension, point);
+    return count <= kWidth
+               ? findNearestTwoAmongFew(columns.data(), padded, dimension,
+                                        point)
+               : findNearestTwoAmong(columns.data(), padded, dimension, point);
   }
 };
 
