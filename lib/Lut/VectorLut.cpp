@@ -502,6 +502,28 @@ std::vector<float> seedPlainCentres(const FloatPoints &points, size_t k,
   return centres;
 }
 
+// Lane j of the result is lane `index j` of `lanes` (constant indices).
+#if defined(__clang__)
+#define PALETTIZE_SHUFFLE(lanes, ...)                                          \
+  __builtin_shufflevector(lanes, lanes, __VA_ARGS__)
+#else
+#define PALETTIZE_SHUFFLE(lanes, ...)                                          \
+  __builtin_shuffle(lanes, IntLanes{__VA_ARGS__})
+#endif
+
+/// The least of the lanes, halving them three times (min is exact, so the
+/// order does not matter).
+template <typename Lanes> auto leastLane(const Lanes &lanes) {
+  Lanes least = lanes, other = PALETTIZE_SHUFFLE(least, 4, 5, 6, 7, 0, 1, 2, 3);
+  least = least < other ? least : other;
+  other = PALETTIZE_SHUFFLE(least, 2, 3, 0, 1, 6, 7, 4, 5);
+  least = least < other ? least : other;
+  other = PALETTIZE_SHUFFLE(least, 1, 0, 3, 2, 5, 4, 7, 6);
+  least = least < other ? least : other;
+  return least[0];
+}
+static_assert(kWidth == 8, "leastLane halves eight lanes");
+
 /// The nearest and second-nearest distance, and the nearest's index.
 struct NearestTwo {
   size_t best = 0;
@@ -545,28 +567,20 @@ NearestTwo findNearestTwoAmong(const float *columns, size_t padded,
   }
   // The smallest first (ties: the lowest index), then the smallest of the
   // other lanes' firsts and that lane's second.
-  auto smallest = [](const FloatLanes &lanes) {
-    float value = lanes[0];
-    for (size_t j = 1; j < kWidth; ++j)
-      value = std::min(value, lanes[j]);
-    return value;
-  };
   NearestTwo result;
-  const float best = smallest(first[0] < first[1] ? first[0] : first[1]);
+  const float best = leastLane(first[0] < first[1] ? first[0] : first[1]);
   IntLanes candidates[2];
   for (size_t h = 0; h < 2; ++h)
     candidates[h] = first[h] == best ? index[h] : IntLanes{} + INT32_MAX;
   const IntLanes lowest =
       candidates[0] < candidates[1] ? candidates[0] : candidates[1];
-  int32_t bestIndex = lowest[0];
-  for (size_t j = 1; j < kWidth; ++j)
-    bestIndex = std::min(bestIndex, lowest[j]);
+  const int32_t bestIndex = leastLane(lowest);
   FloatLanes others[2];
   for (size_t h = 0; h < 2; ++h)
     others[h] = candidates[h] == bestIndex ? second[h] : first[h];
   result.best = size_t(bestIndex);
   result.first = best;
-  result.second = smallest(others[0] < others[1] ? others[0] : others[1]);
+  result.second = leastLane(others[0] < others[1] ? others[0] : others[1]);
   return result;
 }
 
@@ -582,16 +596,17 @@ NearestTwo findNearestTwoAmongFew(const float *columns, size_t padded,
     const FloatLanes difference = column - point[t];
     sums += difference * difference;
   }
-  NearestTwo result;
-  result.best = 0;
-  for (size_t j = 1; j < kWidth; ++j)
-    if (sums[j] < sums[result.best])
-      result.best = j;
-  result.first = sums[result.best];
-  result.second = std::numeric_limits<float>::infinity();
+  IntLanes position;
   for (size_t j = 0; j < kWidth; ++j)
-    if (j != result.best)
-      result.second = std::min(result.second, float(sums[j]));
+    position[j] = int32_t(j);
+  NearestTwo result;
+  result.first = leastLane(sums);
+  const int32_t best =
+      leastLane(sums == result.first ? position : IntLanes{} + INT32_MAX);
+  result.best = size_t(best);
+  result.second = leastLane(
+      position == best ? FloatLanes{} + std::numeric_limits<float>::infinity()
+                       : sums);
   return result;
 }
 
