@@ -374,12 +374,13 @@ typedef int32_t IntLanes __attribute__((vector_size(32)));
 constexpr size_t kWidth = 8;
 static_assert(kLanes % kWidth == 0, "padding holds whole vectors");
 
-/// distances[i] = |point i - centre|^2 over `padded` points stored
-/// coordinate-major (`dimension` columns of `padded` values).
+/// distances[i] = |point i - centre|^2 over the first `count` (a multiple
+/// of kWidth) of `padded` points stored coordinate-major (`dimension`
+/// columns of `padded` values).
 PALETTIZE_DISTANCE_KERNEL
 void distancesToPoint(const float *columns, size_t padded, size_t dimension,
-                      const float *centre, float *distances) {
-  for (size_t i = 0; i < padded; i += kWidth) {
+                      const float *centre, float *distances, size_t count) {
+  for (size_t i = 0; i < count; i += kWidth) {
     FloatLanes sums = {}, column;
     for (size_t t = 0; t < dimension; ++t) {
       std::memcpy(&column, columns + t * padded + i, sizeof(column));
@@ -469,7 +470,7 @@ std::vector<float> seedPlainCentres(const FloatPoints &points, size_t k,
   std::fill(closest.begin(), closest.end(),
             std::numeric_limits<float>::infinity());
   distancesToPoint(points.columns.data(), padded, d, points.at(first),
-                   candidate.data());
+                   candidate.data(), padded);
   potential(candidate.data(), blockMass);
   closest.swap(candidate);
   while (centres.size() / d < k) {
@@ -478,7 +479,7 @@ std::vector<float> seedPlainCentres(const FloatPoints &points, size_t k,
     for (size_t trial = 0; trial < trials; ++trial) {
       const size_t drawn = pick(blockMass, closest.data());
       distancesToPoint(points.columns.data(), padded, d, points.at(drawn),
-                       candidate.data());
+                       candidate.data(), padded);
       const double total = potential(candidate.data(), candidateMass);
       if (total < bestPotential) {
         bestPotential = total;
@@ -584,32 +585,6 @@ NearestTwo findNearestTwoAmong(const float *columns, size_t padded,
   return result;
 }
 
-/// findNearestTwoAmong for at most kWidth centres, one per lane: the
-/// lanes of padding beyond them are not scanned (the same result, since
-/// padding is infinitely far).
-PALETTIZE_DISTANCE_KERNEL
-NearestTwo findNearestTwoAmongFew(const float *columns, size_t padded,
-                                  size_t dimension, const float *point) {
-  FloatLanes sums = {}, column;
-  for (size_t t = 0; t < dimension; ++t) {
-    std::memcpy(&column, columns + t * padded, sizeof(column));
-    const FloatLanes difference = column - point[t];
-    sums += difference * difference;
-  }
-  IntLanes position;
-  for (size_t j = 0; j < kWidth; ++j)
-    position[j] = int32_t(j);
-  NearestTwo result;
-  result.first = leastLane(sums);
-  const int32_t best =
-      leastLane(sums == result.first ? position : IntLanes{} + INT32_MAX);
-  result.best = size_t(best);
-  result.second = leastLane(
-      position == best ? FloatLanes{} + std::numeric_limits<float>::infinity()
-                       : sums);
-  return result;
-}
-
 /// The nearest two of `k` centres (row-major) to kWidth points, one per
 /// lane (`coordinates` holds their d coordinates, coordinate-major), with
 /// the same float operations in the same order as findNearestTwoAmong,
@@ -706,10 +681,7 @@ struct CentreColumns {
       columns[t * padded + c] = centre[t];
   }
   NearestTwo findNearestTwo(const float *point) const {
-    return count <= kWidth
-               ? findNearestTwoAmongFew(columns.data(), padded, dimension,
-                                        point)
-               : findNearestTwoAmong(columns.data(), padded, dimension, point);
+    return findNearestTwoAmong(columns.data(), padded, dimension, point);
   }
 };
 
@@ -947,20 +919,32 @@ PlainKMeansRun runPlainKMeans(const FloatPoints &points,
               leaveFactor * near * near * (1 + 1e-4))
             continue;
         }
-        const NearestTwo nearest = columns.findNearestTwo(points.at(i));
-        const float own =
-            nearest.best == a
-                ? nearest.first
-                : squaredDistance(points.at(i), centres.data() + a * d, d);
-        const float other = nearest.best == a ? nearest.second : nearest.first;
+        // Up to kWidth centres, every distance costs one lane group, as
+        // the nearest two do: they are taken first, for both tests.
+        float own, other = std::numeric_limits<float>::infinity();
+        if (k <= kWidth) {
+          distancesToPoint(columns.columns.data(), columns.padded, d,
+                           points.at(i), distances.data(), kWidth);
+          own = distances[a];
+          for (size_t c = 0; c < k; ++c)
+            if (c != a)
+              other = std::min(other, distances[c]);
+        } else {
+          const NearestTwo nearest = columns.findNearestTwo(points.at(i));
+          own = nearest.best == a
+                    ? nearest.first
+                    : squaredDistance(points.at(i), centres.data() + a * d, d);
+          other = nearest.best == a ? nearest.second : nearest.first;
+        }
         ownAt[i] = std::sqrt(double(own));
         otherAt[i] = std::sqrt(double(other));
         driftAt[i] = drift;
         if (!(leastJoinFactor * double(other) * (1 + 1e-6) <
               leaveFactor * double(own)))
           continue;
-        distancesToPoint(columns.columns.data(), columns.padded, d,
-                         points.at(i), distances.data());
+        if (k > kWidth)
+          distancesToPoint(columns.columns.data(), columns.padded, d,
+                           points.at(i), distances.data(), columns.padded);
         const double leave =
             counts[a] / (counts[a] - weight) * double(distances[a]);
         double join = std::numeric_limits<double>::infinity();
