@@ -1048,8 +1048,11 @@ constexpr double kScreeningTolerance = 3e-2;
 constexpr double kHartiganWork = 0x1p24;
 constexpr double kFullHartiganWork = 0x1p28;
 constexpr unsigned kMaxHartiganPasses = 20;
-/// At most this many of those passes on all points of a large input: its
-/// start is already a polished coreset optimum.
+/// At most this many of those passes on a large input clustered whole
+/// (their last passes move few points, each costing a pass over all), and
+/// on all points of a large input after its coreset (its start is already
+/// a polished coreset optimum).
+constexpr unsigned kMaxLargeWholeHartiganPasses = 8;
 constexpr unsigned kMaxFullHartiganPasses = 4;
 
 /// Least coreset size (at least 128 points per cluster too); inputs of
@@ -1112,7 +1115,9 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
     // coreset, the final run on all points gains the rest.
     const bool small =
         whole && work <= 0x1p21 && subset.size() <= kManySeedsSize;
-    const unsigned passes = hartiganPasses(subset.size(), kHartiganWork);
+    const unsigned passes = std::min(
+        whole && !small ? kMaxLargeWholeHartiganPasses : kMaxHartiganPasses,
+        hartiganPasses(subset.size(), kHartiganWork));
     // Which seed wins is mostly settled in its first rounds, which are
     // cheap: `screened` seeds run a few rounds (to a loose tolerance,
     // without Hartigan's passes) and the best `seeds` of them go on
