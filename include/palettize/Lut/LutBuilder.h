@@ -158,10 +158,10 @@ struct LutResult {
 ///    clustered together. kmeans dedupes the vectors, seeds with greedy
 ///    k-means++ (as scikit-learn does, from fixed seeds), runs Lloyd
 ///    iterations close to convergence and then Hartigan's single-point
-///    moves, and keeps the best of several seeds (2 to 8, run through
-///    config.kmeans.parallelFor when set; from 2 max(16384, 128 k)
-///    distinct vectors on, they compete on a weighted coreset and the best
-///    finishes on all vectors); it never makes more clusters than distinct
+///    moves, and keeps the best of several seeds (1 to 8, screened from 4
+///    to 16 by their first rounds, run through config.kmeans.parallelFor
+///    when set; from 2 max(16384, 128 k) distinct vectors on, they compete
+///    on a weighted coreset and the best finishes on all vectors); it never makes more clusters than distinct
 ///    vectors, and each vector takes its nearest stored row. With importances,
 ///    up to three seeds of weighted Lloyd. unique palettizes the distinct
 ///    vectors; uniform has no vector form.

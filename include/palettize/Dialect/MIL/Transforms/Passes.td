@@ -120,7 +120,7 @@ def PalettizeWeights : Pass<"palettize-weights"> {
     consecutive values along the channel axis (given or inferred as above)
     form one point; `kmeans` clusters the points in d dimensions (greedy
     k-means++ from fixed seeds, bounded Lloyd, Hartigan's single-point moves,
-    best of 2 to 8 seeds screened from 8 or 16 by their first rounds,
+    best of 1 to 8 seeds screened from 4, 8 or 16 by their first rounds,
     never more clusters than distinct vectors) and
     `unique`
     takes the distinct vectors. The result has a `[1, .., 1, 2^nbits, d]`
