@@ -116,29 +116,39 @@ TEST(VectorKMeans, MatchesExhaustiveSearchOnTinyInputs) {
   }
 }
 
-// Well-separated blobs with one cluster each: the blob means are a known
-// good clustering (and, up to rounding, the optimum).
+// Well-separated blobs, as many as clusters: the blobs' own partition is
+// optimal, and k-means must reach its error on every path: a small input
+// (8 seeds to the end), a large one clustered whole (1 of 4 seeds), and
+// coresets for few (1 of 4) and more (2 of 8) clusters.
 TEST(VectorKMeans, NoWorseThanBlobMeans) {
-  const size_t d = 4, blobs = 16, perBlob = 500;
-  std::mt19937 rng(7);
-  std::normal_distribution<double> noise(0.0, 0.05);
-  std::uniform_real_distribution<double> position(-20.0, 20.0);
-  std::vector<float> values;
-  std::vector<int> label;
-  for (size_t b = 0; b < blobs; ++b) {
-    std::vector<double> centre(d);
-    for (double &value : centre)
-      value = position(rng);
-    for (size_t i = 0; i < perBlob; ++i) {
-      for (size_t t = 0; t < d; ++t)
-        values.push_back(float(centre[t] + noise(rng)));
-      label.push_back(int(b));
+  struct Case {
+    size_t blobs, perBlob;
+    unsigned nbits;
+  };
+  for (const Case &c : {Case{16, 500, 4}, Case{16, 1000, 4}, Case{4, 12000, 2},
+                        Case{16, 3000, 4}}) {
+    const size_t d = 4;
+    std::mt19937 rng(7);
+    std::normal_distribution<double> noise(0.0, 0.05);
+    std::uniform_real_distribution<double> position(-20.0, 20.0);
+    std::vector<float> values;
+    std::vector<int> label;
+    for (size_t b = 0; b < c.blobs; ++b) {
+      std::vector<double> centre(d);
+      for (double &value : centre)
+        value = position(rng);
+      for (size_t i = 0; i < c.perBlob; ++i) {
+        for (size_t t = 0; t < d; ++t)
+          values.push_back(float(centre[t] + noise(rng)));
+        label.push_back(int(b));
+      }
     }
+    const double known = partitionError(values, d, label, int(c.blobs));
+    LutResult lut = buildVectors(kmeans(c.nbits), values, int64_t(d));
+    ASSERT_TRUE(lut.succeeded());
+    EXPECT_LE(squaredError(values, lut, d), known * (1 + 1e-5))
+        << c.blobs << " blobs of " << c.perBlob;
   }
-  const double known = partitionError(values, d, label, int(blobs));
-  LutResult lut = buildVectors(kmeans(4), values, int64_t(d));
-  ASSERT_TRUE(lut.succeeded());
-  EXPECT_LE(squaredError(values, lut, d), known * (1 + 1e-5));
 }
 
 // The result is a fixed point of Lloyd's algorithm up to the rounding of
