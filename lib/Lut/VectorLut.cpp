@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <utility>
 
@@ -348,20 +349,22 @@ size_t padToLanes(size_t count) {
 /// The distinct points as floats, row-major and coordinate-major.
 struct FloatPoints {
   size_t count = 0, padded = 0, dimension = 0;
-  const float *rows;          // count x dimension: the points' own
-  std::vector<float> columns; // dimension x padded, padding 0
-  std::vector<float> weights; // padded, padding 0
-  const double *exactWeights; // the distinct points' own
+  const float *rows; // count x dimension: the points' own
+  // Each element is written once, not zeroed first (megabytes on large
+  // inputs).
+  std::unique_ptr<float[]> columns; // dimension x padded, padding 0
+  std::unique_ptr<float[]> weights; // padded, padding 0
+  const double *exactWeights;       // the distinct points' own
 
   explicit FloatPoints(const DistinctVectors &points)
       : count(points.size()), padded(padToLanes(points.size())),
         dimension(points.dimension), rows(points.values.data()),
-        columns(dimension * padded, 0.0f), weights(padded, 0.0f),
+        columns(new float[dimension * padded]), weights(new float[padded]),
         exactWeights(points.weights.data()) {
-    for (size_t i = 0; i < count; ++i) {
-      weights[i] = float(points.weights[i]);
+    for (size_t i = 0; i < padded; ++i) {
+      weights[i] = i < count ? float(points.weights[i]) : 0.0f;
       for (size_t t = 0; t < dimension; ++t)
-        columns[t * padded + i] = rows[i * dimension + t];
+        columns[t * padded + i] = i < count ? rows[i * dimension + t] : 0.0f;
     }
   }
   const float *at(size_t i) const { return rows + i * dimension; }
@@ -426,7 +429,7 @@ std::vector<float> seedPlainCentres(const FloatPoints &points, size_t k,
   std::vector<float> closest(padded), candidate(padded), best(padded);
   std::vector<double> blockMass(blocks), candidateMass(blocks),
       bestMass(blocks);
-  const float *weights = points.weights.data();
+  const float *weights = points.weights.get();
 
   // Draws a point with probability proportional to weight * closest.
   auto pick = [&](const std::vector<double> &masses, const float *distance) {
@@ -469,7 +472,7 @@ std::vector<float> seedPlainCentres(const FloatPoints &points, size_t k,
   centres.assign(points.at(first), points.at(first) + d);
   std::fill(closest.begin(), closest.end(),
             std::numeric_limits<float>::infinity());
-  distancesToPoint(points.columns.data(), padded, d, points.at(first),
+  distancesToPoint(points.columns.get(), padded, d, points.at(first),
                    candidate.data(), padded);
   potential(candidate.data(), blockMass);
   closest.swap(candidate);
@@ -478,7 +481,7 @@ std::vector<float> seedPlainCentres(const FloatPoints &points, size_t k,
     size_t bestCandidate = 0;
     for (size_t trial = 0; trial < trials; ++trial) {
       const size_t drawn = pick(blockMass, closest.data());
-      distancesToPoint(points.columns.data(), padded, d, points.at(drawn),
+      distancesToPoint(points.columns.get(), padded, d, points.at(drawn),
                        candidate.data(), padded);
       const double total = potential(candidate.data(), candidateMass);
       if (total < bestPotential) {
@@ -652,7 +655,7 @@ void findNearestTwoOfPoints(const FloatPoints &points, const uint32_t *indices,
       // In order: whole lanes of the coordinate-major copy.
       for (size_t t = 0; t < d; ++t)
         std::memcpy(&coordinates[t],
-                    points.columns.data() + t * points.padded + start,
+                    points.columns.get() + t * points.padded + start,
                     sizeof(FloatLanes));
     } else {
       for (size_t t = 0; t < d; ++t)
@@ -1064,9 +1067,15 @@ constexpr size_t kFewClusters = 4;
 /// seeds to the end; larger ones screen theirs.
 constexpr size_t kManySeedsSize = 8192;
 
-/// Weighted variance of each coordinate, averaged over coordinates (two
-/// passes over the rows: the mean, then the squared deviations).
-double meanVariance(const DistinctVectors &points) {
+/// The points' total weight, weighted mean and weighted variance of each
+/// coordinate averaged over coordinates.
+struct Moments {
+  double total = 0, variance = 0;
+  std::vector<double> mean;
+};
+
+/// Two passes over the rows: the mean, then the squared deviations.
+Moments measureMoments(const DistinctVectors &points) {
   const size_t m = points.size(), d = points.dimension;
   double total = 0;
   std::vector<double> mean(d, 0), squared(d, 0);
@@ -1088,7 +1097,7 @@ double meanVariance(const DistinctVectors &points) {
   double variance = 0;
   for (size_t t = 0; t < d; ++t)
     variance += squared[t] / total;
-  return variance / double(d);
+  return {total, variance / double(d), std::move(mean)};
 }
 
 /// Plain k-means of the distinct points: several seeded runs (more on
@@ -1099,7 +1108,8 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
                             FloatFormat format,
                             const ParallelFor &parallelFor) {
   const size_t m = points.size(), d = points.dimension;
-  const double variance = meanVariance(points);
+  const Moments moments = measureMoments(points);
+  const double variance = moments.variance;
   const double tolerance = kRelativeTolerance * variance;
   auto hartiganPasses = [&](size_t count, double budget) {
     // Each point's distances run over whole lanes of centres.
@@ -1176,15 +1186,10 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
   const size_t sampleSize = k <= kFewClusters
                                 ? std::max<size_t>(kCoresetSize / 2, 128 * k)
                                 : coresetSize;
-  std::vector<double> mean(d, 0), probability(m);
-  double total = 0, spread = 0;
-  for (size_t i = 0; i < m; ++i) {
-    total += points.weights[i];
-    for (size_t t = 0; t < d; ++t)
-      mean[t] += points.weights[i] * points.at(i)[t];
-  }
-  for (double &value : mean)
-    value /= total;
+  const std::vector<double> &mean = moments.mean;
+  const double total = moments.total;
+  std::vector<double> probability(m);
+  double spread = 0;
   for (size_t i = 0; i < m; ++i) {
     probability[i] = points.weights[i] *
                      squaredDistanceInDouble(points.at(i), mean.data(), d);
