@@ -1111,11 +1111,10 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
   const Moments moments = measureMoments(points);
   const double variance = moments.variance;
   const double tolerance = kRelativeTolerance * variance;
-  auto hartiganPasses = [&](size_t count, double budget) {
+  auto hartiganPasses = [&](size_t count, double budget, unsigned most) {
     // Each point's distances run over whole lanes of centres.
     const double pass = double(count) * double(padToLanes(k)) * double(d);
-    return unsigned(
-        std::min(double(kMaxHartiganPasses), std::floor(budget / pass)));
+    return unsigned(std::min(double(most), std::floor(budget / pass)));
   };
   // Seeded runs on `subset`; returns the best.
   auto bestOfSeeds = [&](const DistinctVectors &subset, bool whole) {
@@ -1125,9 +1124,9 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
     // coreset, the final run on all points gains the rest.
     const bool small =
         whole && work <= 0x1p21 && subset.size() <= kManySeedsSize;
-    const unsigned passes = std::min(
-        whole && !small ? kMaxLargeWholeHartiganPasses : kMaxHartiganPasses,
-        hartiganPasses(subset.size(), kHartiganWork));
+    const unsigned passes = hartiganPasses(
+        subset.size(), kHartiganWork,
+        whole && !small ? kMaxLargeWholeHartiganPasses : kMaxHartiganPasses);
     // Which seed wins is mostly settled in its first rounds, which are
     // cheap: `screened` seeds run a few rounds (to a loose tolerance,
     // without Hartigan's passes) and the best `seeds` of them go on
@@ -1227,12 +1226,11 @@ PlainKMeansRun clusterPlain(const DistinctVectors &points, size_t k,
     sample.weights.push_back(drawnWeight);
   }
   PlainKMeansRun start = bestOfSeeds(sample, /*whole=*/false);
-  return runPlainKMeans(FloatPoints(points), points, std::move(start.rows),
-                        kFullRunTolerance * variance,
-                        k < 16 ? 0
-                               : std::min(kMaxFullHartiganPasses,
-                                          hartiganPasses(m, kFullHartiganWork)),
-                        format);
+  return runPlainKMeans(
+      FloatPoints(points), points, std::move(start.rows),
+      kFullRunTolerance * variance,
+      k < 16 ? 0 : hartiganPasses(m, kFullHartiganWork, kMaxFullHartiganPasses),
+      format);
 }
 
 /// The order of `hashes` ascending, equal hashes by `lessOnTie`: a
